@@ -1,0 +1,31 @@
+const UNIT_MS = {
+	ms: 1,
+	s: 1000,
+	m: 60_000,
+	h: 3_600_000,
+	d: 86_400_000,
+} as const;
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+
+/** Parses "500ms", "30s", "15m", "2h", "1d" or "1h30m" into milliseconds; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+	const value = text.trim();
+	if (value === "") return undefined;
+	PART.lastIndex = 0;
+	let total = 0;
+	let end = 0;
+	for (let match = PART.exec(value); match; match = PART.exec(value)) {
+		total += Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+		end = PART.lastIndex;
+	}
+	return end === value.length ? Math.round(total) : undefined;
+}
+
+/** Formats milliseconds for people: 850ms, 12.3s, 4m 05s, 2h 10m. */
+export function formatDuration(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)}ms`;
+	if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+	const minutes = Math.floor(ms / 60_000);
+	if (minutes < 60) return `${minutes}m ${String(Math.floor((ms % 60_000) / 1000)).padStart(2, "0")}s`;
+	return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+}

@@ -1,0 +1,249 @@
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { type Document, LineCounter, parseDocument } from "yaml";
+import type * as z from "zod";
+import { type ChecklistProblem, formatKeyPath } from "./errors.js";
+import {
+	expandHome,
+	type InterpolationProblem,
+	interpolateTree,
+	resolveVars,
+	type VarValue,
+} from "./interpolate.js";
+import { locate, position } from "./locate.js";
+import { checkRules } from "./rules.js";
+import { type Checklist, checklistSchema } from "./schema.js";
+import { expandStepPaths } from "./steps.js";
+
+/** A checklist ready to run. */
+export interface LoadedChecklist {
+	readonly checklist: Checklist;
+	/** Absolute path of the file. */
+	readonly file: string;
+	/** SHA-256 of the file's bytes, recorded by every session started from it. */
+	readonly sha256: string;
+	/** Variables after defaults, `--var` overrides, interpolation and `~` expansion. */
+	readonly vars: Readonly<Record<string, VarValue>>;
+}
+
+export type LoadResult =
+	| { readonly ok: true; readonly loaded: LoadedChecklist }
+	| { readonly ok: false; readonly problems: readonly ChecklistProblem[] };
+
+export interface LoadOptions {
+	/** `--var name=value` overrides. */
+	readonly vars?: Readonly<Record<string, string>>;
+	/** The file name used in messages; defaults to the path as given. */
+	readonly displayName?: string;
+	readonly home?: string;
+}
+
+const MAX_BYTES = 5 * 1024 * 1024;
+/** Aliases are fine for sharing blocks; past this many, the file is treated as an alias bomb. */
+const MAX_ALIAS_COUNT = 200;
+
+/** Reads, parses, validates and interpolates a checklist file; every problem is reported, none thrown. */
+export function loadChecklistFile(path: string, options: LoadOptions = {}): LoadResult {
+	const name = options.displayName ?? path;
+	const fail = (message: string): LoadResult => ({
+		ok: false,
+		problems: [{ file: name, message }],
+	});
+	let bytes: Buffer;
+	try {
+		const stat = statSync(path);
+		if (stat.isDirectory()) return fail("is a directory, not a checklist file");
+		if (stat.size > MAX_BYTES) return fail(`is ${stat.size} bytes; a checklist may be at most 5 MiB`);
+		bytes = readFileSync(path);
+	} catch (error) {
+		return fail(describeFsError(error));
+	}
+	if (bytes.includes(0)) return fail("is a binary file, not a YAML checklist");
+	let text: string;
+	try {
+		text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+	} catch {
+		return fail(`is not UTF-8 text (first bad byte on line ${firstInvalidUtf8Line(bytes)})`);
+	}
+	const sha256 = createHash("sha256").update(bytes).digest("hex");
+	const result = parseChecklist(text, name, options);
+	if (!result.ok) return result;
+	return { ok: true, loaded: { ...result.loaded, file: path, sha256 } };
+}
+
+/** Parses checklist source text; `name` is used in messages. */
+export function parseChecklist(text: string, name: string, options: LoadOptions = {}): LoadResult {
+	const home = options.home ?? homedir();
+	const lineCounter = new LineCounter();
+	const doc = parseDocument(text, {
+		lineCounter,
+		prettyErrors: false,
+		uniqueKeys: true,
+	});
+	const at = (offset: number, key: string, message: string): ChecklistProblem => ({
+		file: name,
+		...position(lineCounter, offset),
+		key,
+		message,
+	});
+
+	const yamlProblems = [...doc.errors, ...doc.warnings].map((error) =>
+		at(error.pos[0], "", yamlMessage(error.code, error.message, text.slice(error.pos[0]))),
+	);
+	if (yamlProblems.length > 0) return { ok: false, problems: yamlProblems };
+	if (doc.contents === null) return { ok: false, problems: [{ file: name, message: "is empty" }] };
+
+	let data: unknown;
+	try {
+		data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+	} catch (error) {
+		const message = /alias/i.test((error as Error).message)
+			? "refused: aliases expand too far (an alias bomb?)"
+			: (error as Error).message;
+		return { ok: false, problems: [{ file: name, message }] };
+	}
+	if (data === null || typeof data !== "object" || Array.isArray(data)) {
+		return {
+			ok: false,
+			problems: [at(0, "", "a checklist is a mapping with id, title and phases")],
+		};
+	}
+
+	const record = data as Record<string, unknown>;
+	const interpolation: InterpolationProblem[] = [];
+	const defaults = isVarMap(record.vars) ? record.vars : {};
+	const overrides = options.vars ?? {};
+	const problems: ChecklistProblem[] = Object.keys(overrides)
+		.filter((key) => !(key in defaults))
+		.map((key) => ({
+			file: name,
+			key: `--var ${key}`,
+			message: `the checklist has no variable "${key}" (it has: ${Object.keys(defaults).join(", ") || "none"})`,
+		}));
+	const { vars, problems: varProblems } = resolveVars(defaults, overrides, home);
+	interpolation.push(...varProblems);
+	const { vars: _vars, ...rest } = record;
+	const interpolated = {
+		vars: _vars,
+		...(interpolateTree(rest, vars, [], interpolation) as object),
+	};
+
+	for (const problem of interpolation) problems.push(locateInterpolation(doc, text, problem, at, name));
+	const parsed = checklistSchema.safeParse(interpolated);
+	if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => zodProblems(doc, issue, at)));
+	for (const rule of checkRules(interpolated, vars)) {
+		const first = rule.first && position(lineCounter, locate(doc, rule.first).offset).line;
+		const message = first ? `${rule.message} (first used on line ${first})` : rule.message;
+		problems.push(at(locate(doc, rule.path, rule.atKey).offset, formatKeyPath(rule.path), message));
+	}
+	if (problems.length > 0 || !parsed.success) return { ok: false, problems: sortProblems(problems) };
+
+	const checklist = expandStepPaths(parsed.data, (value) => expandHome(value, home));
+	return { ok: true, loaded: { checklist, file: name, sha256: "", vars } };
+}
+
+function isVarMap(value: unknown): value is Record<string, VarValue> {
+	return (
+		value !== null &&
+		typeof value === "object" &&
+		!Array.isArray(value) &&
+		Object.values(value).every((item) => ["string", "number", "boolean"].includes(typeof item))
+	);
+}
+
+function locateInterpolation(
+	doc: Document,
+	text: string,
+	problem: InterpolationProblem,
+	at: (offset: number, key: string, message: string) => ChecklistProblem,
+	name: string,
+): ChecklistProblem {
+	if (problem.path[0] === "--var") {
+		return {
+			file: name,
+			key: formatKeyPath(problem.path),
+			message: problem.message,
+		};
+	}
+	const found = locate(doc, problem.path);
+	let offset = found.offset;
+	const range = (found.node as { range?: [number, number] } | undefined)?.range;
+	if (range && problem.needle) {
+		const inside = text.slice(range[0], range[1]).indexOf(problem.needle);
+		if (inside >= 0) offset = range[0] + inside;
+	}
+	return at(offset, formatKeyPath(problem.path), problem.message);
+}
+
+function zodProblems(
+	doc: Document,
+	issue: z.core.$ZodIssue,
+	at: (offset: number, key: string, message: string) => ChecklistProblem,
+): ChecklistProblem[] {
+	if (issue.code === "unrecognized_keys") {
+		return issue.keys.map((key) => {
+			const path = [...issue.path, key];
+			return at(locate(doc, path, true).offset, formatKeyPath(path), `unknown key "${key}"`);
+		});
+	}
+	const found = locate(doc, issue.path);
+	const key = formatKeyPath(issue.path);
+	if (found.missing || (issue.code === "invalid_type" && issue.input === undefined)) {
+		const last = issue.path[issue.path.length - 1];
+		return [at(found.offset, key, `missing required key "${String(last)}"`)];
+	}
+	return [at(found.offset, key, zodMessage(issue))];
+}
+
+function zodMessage(issue: z.core.$ZodIssue): string {
+	switch (issue.code) {
+		case "invalid_type":
+			return `expected ${issue.expected}, found ${describe(issue.input)}`;
+		case "invalid_value":
+			return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}, found ${describe(issue.input)}`;
+		case "too_small":
+			return issue.origin === "array" ? `needs at least ${issue.minimum} item(s)` : issue.message;
+		default:
+			return issue.message;
+	}
+}
+
+function describe(value: unknown): string {
+	if (value === null) return "null";
+	if (Array.isArray(value)) return "a list";
+	if (typeof value === "object") return "a mapping";
+	return JSON.stringify(value);
+}
+
+function yamlMessage(code: string, message: string, rest: string): string {
+	const plain = message.replace(/ at line \d+, column \d+:[\s\S]*$/, "");
+	switch (code) {
+		case "DUPLICATE_KEY":
+			return `duplicate key "${/^[^:\n]*/.exec(rest)?.[0].trim() ?? ""}"`;
+		case "MULTIPLE_DOCS":
+			return "a checklist is one YAML document: remove the second ---";
+		case "TAG_RESOLVE_FAILED":
+			return `${plain} (checklists use plain YAML values)`;
+		default:
+			return `YAML: ${plain}`;
+	}
+}
+
+function sortProblems(problems: ChecklistProblem[]): ChecklistProblem[] {
+	return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+function describeFsError(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === "ENOENT") return "no such file";
+	if (code === "EACCES" || code === "EPERM") return "permission denied";
+	if (code === "EISDIR") return "is a directory, not a checklist file";
+	return (error as Error).message;
+}
+
+/** The line of the first byte that is not UTF-8, for the error message. */
+function firstInvalidUtf8Line(bytes: Buffer): number {
+	const lenient = bytes.toString("utf8");
+	return lenient.slice(0, Math.max(0, lenient.indexOf("\uFFFD"))).split("\n").length;
+}

@@ -1,0 +1,116 @@
+import type { VarValue } from "./interpolate.js";
+import { stepLists } from "./steps.js";
+
+/** A rule the schema alone cannot hold, broken at a data path. */
+export interface RuleProblem {
+	readonly path: readonly (string | number)[];
+	readonly message: string;
+	/** Point at the key itself rather than its value. */
+	readonly atKey?: boolean;
+	/** For a duplicate: where the first one is; the message then ends with its line. */
+	readonly first?: readonly (string | number)[];
+}
+
+type Raw = Record<string, unknown>;
+
+const FLAG_FORMATS: Record<string, string> = {
+	".yaml": "yaml",
+	".yml": "yaml",
+	".json": "json",
+	".env": "env",
+};
+
+/**
+ * The checklist rules that span more than one value: unique ids, `when` naming a
+ * variable, a decision step where decision rules or a sign-off need one, optional
+ * backup paths that are among the paths, a flag file whose format is known.
+ * Works on raw data so it can report alongside schema errors.
+ */
+export function checkRules(data: Raw, vars: Readonly<Record<string, VarValue>>): RuleProblem[] {
+	const problems: RuleProblem[] = [];
+	const seen = new Map<string, (string | number)[]>();
+	const unique = (kind: string, id: unknown, path: (string | number)[]) => {
+		if (typeof id !== "string") return;
+		const first = seen.get(`${kind}:${id}`);
+		if (first) problems.push({ path, first, message: `duplicate ${kind} id "${id}"` });
+		else seen.set(`${kind}:${id}`, path);
+	};
+	for (const [index, phase] of asRecords(data.phases).entries())
+		unique("phase", phase.id, ["phases", index, "id"]);
+	for (const [index, followup] of asRecords(data.followups).entries())
+		unique("follow-up", followup.id, ["followups", index, "id"]);
+
+	let decisionSeen = false;
+	for (const list of stepLists(data)) {
+		for (const [index, step] of asRecords(list.steps).entries()) {
+			const path = [...list.path, index];
+			unique("step", step.id, [...path, "id"]);
+			if (typeof step.when === "string" && !(step.when in vars)) {
+				problems.push({
+					path: [...path, "when"],
+					message: `"${step.when}" is not a variable: define it under vars:`,
+				});
+			}
+			if (step.kind === "decision" && list.section.type === "phase") decisionSeen = true;
+			if (step.kind === "signoff" && list.section.type === "phase" && !decisionSeen) {
+				problems.push({
+					path: [...path, "kind"],
+					message: "a signoff step approves a decision: put a decision step before it",
+				});
+			}
+			problems.push(...stepRules(step, path));
+		}
+	}
+	if (data.decision !== undefined && !decisionSeen) {
+		problems.push({
+			path: ["decision"],
+			atKey: true,
+			message: "decision rules are set but no phase has a decision step (kind: decision)",
+		});
+	}
+	return problems;
+}
+
+function stepRules(step: Raw, path: (string | number)[]): RuleProblem[] {
+	const problems: RuleProblem[] = [];
+	if (step.kind === "backup" && Array.isArray(step.optional) && Array.isArray(step.paths)) {
+		for (const [index, optional] of step.optional.entries()) {
+			if (!step.paths.includes(optional)) {
+				problems.push({
+					path: [...path, "optional", index],
+					message: `${JSON.stringify(optional)} is not among paths: list it there too`,
+				});
+			}
+		}
+	}
+	if (step.kind === "flag" && step.format === undefined && typeof step.file === "string") {
+		const extension = /\.[^./]*$/.exec(step.file)?.[0]?.toLowerCase() ?? "";
+		if (!FLAG_FORMATS[extension] && !step.file.endsWith("/.env")) {
+			problems.push({
+				path: [...path, "file"],
+				message: "cannot tell the file's format from its name: add format: yaml, json or env",
+			});
+		}
+	}
+	if (step.kind === "monitor" && step.onCritical !== undefined && step.critical === undefined) {
+		problems.push({
+			path: [...path, "onCritical"],
+			atKey: true,
+			message: 'onCritical needs a critical level, such as critical: "> 1"',
+		});
+	}
+	return problems;
+}
+
+/** The format of a flag step's file: as written, or from the file's extension. */
+export function flagFormat(file: string, format?: string): "yaml" | "json" | "env" {
+	if (format) return format as "yaml" | "json" | "env";
+	const extension = /\.[^./]*$/.exec(file)?.[0]?.toLowerCase() ?? "";
+	return (FLAG_FORMATS[extension] ?? "env") as "yaml" | "json" | "env";
+}
+
+function asRecords(value: unknown): Raw[] {
+	return Array.isArray(value)
+		? value.filter((item): item is Raw => item !== null && typeof item === "object")
+		: [];
+}

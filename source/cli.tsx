@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * The door: parse flags, settle colour and the sessions folder, dispatch.
+ * Each command's code is imported only when it runs, so `--help` and the
+ * commands that draw no UI never load Ink or React.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { CliError, EXIT, noColor } from "./cli/output.js";
+import { SessionLookupError } from "./session/ids.js";
+
+declare const PACKAGE_VERSION: string;
+
+const program = new Command("rollout")
+	.description(
+		"Walk a production rollout checklist step by step, record every step, and end with a sign-off record and a rollback plan.",
+	)
+	.version(
+		typeof PACKAGE_VERSION === "string" ? PACKAGE_VERSION : "0.0.0-dev",
+		"-v, --version",
+		"print the version",
+	)
+	.helpOption("-h, --help", "show help")
+	.option("--no-color", "no colours (NO_COLOR is honoured too)")
+	.showHelpAfterError("(run with --help for usage)")
+	.configureHelp({ helpWidth: Math.min(process.stdout.columns || 80, 100) })
+	.exitOverride();
+
+const sessionsDirOption = () =>
+	new Option(
+		"--sessions-dir <dir>",
+		"where sessions live (default: $ROLLOUT_SESSIONS_DIR, the config, or ./sessions)",
+	);
+
+program.hook("preAction", async () => {
+	if (program.opts().color === false) process.env.NO_COLOR = "1";
+	if (!noColor() && process.stdout.isTTY) {
+		const { readConfig } = await import("./cli/config-store.js");
+		if (readConfig().color === false) process.env.NO_COLOR = "1";
+	}
+});
+
+program
+	.command("validate")
+	.description(
+		"check checklist files; prints `ok <file>: N phases, M steps` or every problem as file:line:column",
+	)
+	.argument("<file...>", "checklist YAML files")
+	.option("--var <name=value>", "override a checklist variable (repeatable)", collectVar, {})
+	.action(async (files: string[], options: { var: Record<string, string> }) => {
+		const { validate } = await import("./cli/validate.js");
+		process.exitCode = validate(files, options.var);
+	});
+
+program
+	.command("list")
+	.description("list sessions, newest first: state, progress, operator, times")
+	.option("--json", "print JSON")
+	.addOption(sessionsDirOption())
+	.action(async (options: { json?: boolean; sessionsDir?: string }) => {
+		const [{ list }, dir] = await Promise.all([import("./cli/list.js"), sessionsDir(options.sessionsDir)]);
+		process.exitCode = list(dir, options.json === true);
+	});
+
+program
+	.command("verify")
+	.description("check a session's hash chain, sequence, timestamps and backup checksums")
+	.argument("<session>", "session id, or a unique prefix of one")
+	.addOption(sessionsDirOption())
+	.action(async (session: string, options: { sessionsDir?: string }) => {
+		const [{ verify }, dir] = await Promise.all([
+			import("./cli/verify.js"),
+			sessionsDir(options.sessionsDir),
+		]);
+		process.exitCode = verify(dir, session);
+	});
+
+program
+	.command("schema")
+	.description("print the JSON Schema of the checklist format, for editors")
+	.action(async () => {
+		const { checklistJsonSchema } = await import("./checklist/schema.js");
+		process.stdout.write(`${JSON.stringify(checklistJsonSchema(), null, 2)}\n`);
+	});
+
+const config = program
+	.command("config")
+	.description("read and change settings: operator, sessionsDir, color")
+	.addHelpText(
+		"after",
+		"\nSettings:\n  operator     your name, recorded in every session\n  sessionsDir  where sessions live\n  color        on or off",
+	);
+config
+	.command("get")
+	.description("print one setting, or all as key=value")
+	.argument("[key]", "operator, sessionsDir or color")
+	.action(async (key?: string) => {
+		process.exitCode = (await import("./cli/config.js")).configGet(key);
+	});
+config
+	.command("set")
+	.description("change a setting")
+	.argument("<key>", "operator, sessionsDir or color")
+	.argument("<value>", "the new value (color: on or off)")
+	.action(async (key: string, value: string) => {
+		process.exitCode = (await import("./cli/config.js")).configSet(key, value);
+	});
+config
+	.command("unset")
+	.description("remove a setting")
+	.argument("<key>", "operator, sessionsDir or color")
+	.action(async (key: string) => {
+		process.exitCode = (await import("./cli/config.js")).configUnset(key);
+	});
+config
+	.command("path")
+	.description("print the config file's path")
+	.action(async () => {
+		process.exitCode = (await import("./cli/config.js")).configPath();
+	});
+
+function collectVar(value: string, previous: Record<string, string>): Record<string, string> {
+	const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
+	if (!match?.[1]) throw new CliError(`--var takes name=value, not "${value}"`, EXIT.usage);
+	return { ...previous, [match[1]]: match[2] ?? "" };
+}
+
+async function sessionsDir(flag: string | undefined): Promise<string> {
+	const { resolveSessionsDir } = await import("./cli/sessions-dir.js");
+	return resolveSessionsDir(flag);
+}
+
+try {
+	await program.parseAsync(process.argv);
+} catch (error) {
+	process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+	if (error instanceof CommanderError) {
+		// Help and version are successes; every other parse error is a usage error, already printed.
+		return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	process.stderr.write(`rollout: ${message}\n`);
+	if (process.env.ROLLOUT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+	if (error instanceof CliError) return error.exitCode;
+	return error instanceof SessionLookupError ? EXIT.usage : EXIT.failed;
+}

@@ -1,0 +1,39 @@
+import { listSessions, type SessionSummary } from "../session/inspect.js";
+import { colorsFor, EXIT } from "./output.js";
+
+/** `rollout list`: sessions newest first, two lines each so they fit 80 columns. */
+export function list(sessionsDir: string, json: boolean): number {
+	const sessions = listSessions(sessionsDir);
+	if (json) {
+		process.stdout.write(`${JSON.stringify(sessions, null, 2)}\n`);
+		return EXIT.ok;
+	}
+	if (sessions.length === 0) {
+		process.stdout.write(`No sessions in ${sessionsDir}.\n`);
+		return EXIT.ok;
+	}
+	const c = colorsFor(process.stdout);
+	const paint = (session: SessionSummary): string => {
+		const status = session.status;
+		if (status === "GO" || status === "rolled back") return c.green(status);
+		if (status === "GO WITH CONDITIONS") return c.yellow(status);
+		if (status === "in progress") return c.cyan(status);
+		return c.red(status);
+	};
+	for (const session of sessions) {
+		const dry = session.dryRun ? c.dim(" (dry run)") : "";
+		process.stdout.write(
+			`${c.bold(session.id)}  ${paint(session)}  ${session.done}/${session.total}${dry}\n` +
+				`  ${session.title || "(unreadable session)"}${session.operator ? ` · ${session.operator}` : ""}` +
+				`${session.startedAt ? ` · started ${shortTime(session.startedAt)} · last ${shortTime(session.lastActivityAt)}` : ""}\n`,
+		);
+	}
+	return EXIT.ok;
+}
+
+/** 2026-11-23 09:15 in local time. */
+function shortTime(iso: string): string {
+	const date = new Date(iso);
+	const pad = (value: number) => String(value).padStart(2, "0");
+	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}

@@ -1,0 +1,30 @@
+import { createHash } from "node:crypto";
+
+/** JSON with object keys sorted at every depth, so the same value always hashes the same. */
+export function canonicalJson(value: unknown): string {
+	return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(sortKeys);
+	if (value !== null && typeof value === "object") {
+		const sorted: Record<string, unknown> = {};
+		for (const key of Object.keys(value).sort()) {
+			const item = (value as Record<string, unknown>)[key];
+			if (item !== undefined) sorted[key] = sortKeys(item);
+		}
+		return sorted;
+	}
+	return value;
+}
+
+/** SHA-256 in hex. */
+export function sha256(data: string | Uint8Array): string {
+	return createHash("sha256").update(data).digest("hex");
+}
+
+/** The hash a record must carry: SHA-256 of its canonical JSON without `hash`. */
+export function recordHash(record: Readonly<Record<string, unknown>>): string {
+	const { hash: _hash, ...rest } = record;
+	return sha256(canonicalJson(rest));
+}

@@ -1,0 +1,141 @@
+/**
+ * The session as an event log: every fact about a rollout is one of these events,
+ * and the session's state is always derived from them (resume is replay).
+ */
+
+/** Where a step sits, recorded when the session starts so listings need no checklist. */
+export interface StepRef {
+	readonly id: string;
+	readonly kind: string;
+	readonly title: string;
+	readonly phase: string;
+	readonly critical: boolean;
+}
+
+export interface ChecklistRef {
+	readonly id: string;
+	readonly title: string;
+	readonly version?: string;
+	/** The checklist file's path as the operator gave it. */
+	readonly file: string;
+	readonly sha256: string;
+}
+
+export type StepStatus = "pending" | "running" | "passed" | "failed" | "skipped" | "interrupted";
+export type Outcome = "GO" | "NO-GO" | "GO WITH CONDITIONS";
+
+/** Figures a step produced, such as pass_rate or a monitor reading. */
+export type Metrics = Readonly<Record<string, number>>;
+
+export type SessionEvent =
+	| {
+			readonly type: "session.started";
+			readonly data: {
+				readonly id: string;
+				readonly checklist: ChecklistRef;
+				readonly vars: Readonly<Record<string, string | number | boolean>>;
+				readonly operator: string;
+				readonly host: string;
+				readonly user: string;
+				readonly dryRun: boolean;
+				readonly steps: readonly StepRef[];
+			};
+	  }
+	| {
+			readonly type: "session.resumed";
+			readonly data: {
+				readonly pid: number;
+				readonly host: string;
+				readonly unclean: boolean;
+			};
+	  }
+	| {
+			readonly type: "step.started";
+			readonly data: { readonly stepId: string; readonly attempt: number };
+	  }
+	| {
+			/** Logged before a side effect; a matching `step.effect` follows when it is done. */
+			readonly type: "step.intent";
+			readonly data: {
+				readonly stepId: string;
+				readonly action: string;
+				readonly detail?: unknown;
+			};
+	  }
+	| {
+			readonly type: "step.effect";
+			readonly data: {
+				readonly stepId: string;
+				readonly action: string;
+				readonly result?: unknown;
+			};
+	  }
+	| {
+			readonly type: "step.finished";
+			readonly data: {
+				readonly stepId: string;
+				readonly status: "passed" | "failed";
+				readonly reason?: string;
+				readonly metrics?: Metrics;
+				readonly notes?: string;
+				readonly evidence?: unknown;
+			};
+	  }
+	| {
+			readonly type: "step.skipped";
+			readonly data: { readonly stepId: string; readonly reason: string };
+	  }
+	| {
+			readonly type: "step.interrupted";
+			readonly data: { readonly stepId: string; readonly reason: string };
+	  }
+	| {
+			readonly type: "step.overridden";
+			readonly data: { readonly stepId: string; readonly reason: string };
+	  }
+	| {
+			readonly type: "decision.made";
+			readonly data: {
+				readonly stepId: string;
+				readonly outcome: Outcome;
+				readonly reasons: readonly string[];
+				readonly conditions: readonly string[];
+			};
+	  }
+	| {
+			readonly type: "signoff.recorded";
+			readonly data: {
+				readonly stepId: string;
+				readonly role: string;
+				readonly name: string;
+				readonly decision: "approve" | "reject";
+				readonly comment?: string;
+			};
+	  }
+	| {
+			readonly type: "session.abandoned";
+			readonly data: { readonly reason: string };
+	  }
+	| {
+			readonly type: "rollback.started";
+			readonly data: { readonly trigger?: string };
+	  }
+	| {
+			readonly type: "rollback.finished";
+			readonly data: { readonly ok: boolean; readonly failedAction?: string };
+	  };
+
+export type SessionEventType = SessionEvent["type"];
+
+/** An event as stored: one line of `events.jsonl`, chained to the one before by `prev`. */
+export type SessionRecord = SessionEvent & {
+	readonly seq: number;
+	/** ISO 8601 time the event was written. */
+	readonly at: string;
+	/** Hash of the previous record; 64 zeros for the first. */
+	readonly prev: string;
+	/** SHA-256 of the record's canonical JSON without `hash`. */
+	readonly hash: string;
+};
+
+export const GENESIS_HASH = "0".repeat(64);

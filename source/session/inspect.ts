@@ -1,0 +1,171 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { sha256 } from "./canonical.js";
+import { sessionIds } from "./ids.js";
+import { readLog } from "./log.js";
+import { progress, reduce, type SessionState, type SessionStatus } from "./reduce.js";
+import { LOG_FILE, readSnapshot } from "./store.js";
+
+/** One row of `rollout list`. */
+export interface SessionSummary {
+	readonly id: string;
+	readonly title: string;
+	readonly checklistId: string;
+	readonly status: SessionStatus | "damaged";
+	readonly done: number;
+	readonly total: number;
+	readonly operator: string;
+	readonly startedAt: string;
+	readonly lastActivityAt: string;
+	readonly dryRun: boolean;
+}
+
+/** The state of a session read without locking or repairing anything. */
+export function readSessionState(dir: string): SessionState | undefined {
+	const snapshot = readSnapshot(dir);
+	if (snapshot) return snapshot.state;
+	if (!existsSync(join(dir, LOG_FILE))) return undefined;
+	const { records } = readLog(join(dir, LOG_FILE));
+	return records.reduce<SessionState | undefined>(
+		(state, record) => reduce(state, record, record.at),
+		undefined,
+	);
+}
+
+/** Sessions in `sessionsDir`, newest first. */
+export function listSessions(sessionsDir: string): SessionSummary[] {
+	const rows = sessionIds(sessionsDir).map((id): SessionSummary => {
+		let state: SessionState | undefined;
+		try {
+			state = readSessionState(join(sessionsDir, id));
+		} catch {
+			state = undefined;
+		}
+		if (!state) {
+			return {
+				id,
+				title: "",
+				checklistId: "",
+				status: "damaged",
+				done: 0,
+				total: 0,
+				operator: "",
+				startedAt: "",
+				lastActivityAt: "",
+				dryRun: false,
+			};
+		}
+		return {
+			id,
+			title: state.checklist.title,
+			checklistId: state.checklist.id,
+			status: state.status,
+			...progress(state),
+			operator: state.operator,
+			startedAt: state.startedAt,
+			lastActivityAt: state.lastActivityAt,
+			dryRun: state.dryRun,
+		};
+	});
+	return rows.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
+}
+
+/** One entry of `backups/manifest.json`: a file copied before the rollout touched it, or a path that was absent. */
+export interface BackupEntry {
+	readonly stepId: string;
+	readonly source: string;
+	/** Path of the copy, relative to the session folder. */
+	readonly backup?: string;
+	readonly size?: number;
+	readonly mode?: number;
+	readonly sha256?: string;
+	readonly absent?: boolean;
+}
+
+export interface VerifyReport {
+	readonly ok: boolean;
+	readonly events: number;
+	readonly head?: string;
+	/** The first thing that is wrong, with its file and line. */
+	readonly problem?: string;
+	readonly notes: readonly string[];
+	readonly backupsChecked: number;
+}
+
+/** Checks a session on disk: the log's chain, the snapshot's anchor and every backup's checksum. */
+export function verifySession(dir: string): VerifyReport {
+	const logPath = join(dir, LOG_FILE);
+	const notes: string[] = [];
+	const { records, tornTail, problem } = readLog(logPath);
+	const base = {
+		events: records.length,
+		head: records.at(-1)?.hash,
+		notes,
+		backupsChecked: 0,
+	};
+	if (problem)
+		return {
+			...base,
+			ok: false,
+			problem: `${logPath}:${problem.line}: ${problem.reason}`,
+		};
+	if (records.length === 0) return { ...base, ok: false, problem: `${logPath}: the log has no events` };
+	if (tornTail) {
+		notes.push(
+			`${logPath}: the last ${tornTail.bytes} bytes are a record cut off mid-write; it is dropped when the session is next opened`,
+		);
+	}
+	const snapshot = readSnapshot(dir);
+	if (snapshot && snapshot.anchor.events > records.length) {
+		return {
+			...base,
+			ok: false,
+			problem: `${logPath}: the log has ${records.length} events but session.json recorded ${snapshot.anchor.events}: records were lost from the end`,
+		};
+	}
+	if (snapshot && records[snapshot.anchor.events - 1]?.hash !== snapshot.anchor.head) {
+		return {
+			...base,
+			ok: false,
+			problem: `${logPath}:${snapshot.anchor.events}: the hash differs from the head recorded in session.json: the log was rewritten`,
+		};
+	}
+	const manifestPath = join(dir, "backups", "manifest.json");
+	if (!existsSync(manifestPath)) return { ...base, ok: true };
+	let entries: BackupEntry[];
+	try {
+		entries = (
+			JSON.parse(readFileSync(manifestPath, "utf8")) as {
+				entries: BackupEntry[];
+			}
+		).entries;
+	} catch {
+		return {
+			...base,
+			ok: false,
+			problem: `${manifestPath}: not a readable manifest`,
+		};
+	}
+	let checked = 0;
+	for (const entry of entries) {
+		if (entry.absent || !entry.backup) continue;
+		const copy = join(dir, entry.backup);
+		if (!existsSync(copy))
+			return {
+				...base,
+				backupsChecked: checked,
+				ok: false,
+				problem: `${copy}: backup of ${entry.source} is missing`,
+			};
+		if (sha256(readFileSync(copy)) !== entry.sha256) {
+			return {
+				...base,
+				backupsChecked: checked,
+				ok: false,
+				problem: `${copy}: checksum differs from the manifest (backup of ${entry.source})`,
+			};
+		}
+		checked++;
+	}
+	return { ...base, ok: true, backupsChecked: checked };
+}

@@ -1,0 +1,204 @@
+import type { ChecklistRef, Metrics, Outcome, SessionEvent, StepRef, StepStatus } from "./events.js";
+
+/** What happened to one step, as far as the log tells. */
+export interface StepResult {
+	readonly status: StepStatus;
+	readonly attempts: number;
+	readonly startedAt?: string;
+	readonly endedAt?: string;
+	readonly reason?: string;
+	readonly metrics?: Metrics;
+	readonly notes?: string;
+	/** Set when a failed critical step was let through with a written reason. */
+	readonly override?: string;
+	/** Side effects announced but not confirmed done: on resume, look at the real state first. */
+	readonly pendingEffects: readonly string[];
+}
+
+export interface Approval {
+	readonly stepId: string;
+	readonly role: string;
+	readonly name: string;
+	readonly decision: "approve" | "reject";
+	readonly comment?: string;
+	readonly at: string;
+}
+
+/** The state a list shows: in progress until a decision, then its outcome, or what ended it. */
+export type SessionStatus = "in progress" | Outcome | "rolled back" | "rollback failed" | "abandoned";
+
+export interface SessionState {
+	readonly id: string;
+	readonly checklist: ChecklistRef;
+	readonly vars: Readonly<Record<string, string | number | boolean>>;
+	readonly operator: string;
+	readonly host: string;
+	readonly user: string;
+	readonly dryRun: boolean;
+	readonly startedAt: string;
+	readonly lastActivityAt: string;
+	readonly steps: readonly StepRef[];
+	readonly results: Readonly<Record<string, StepResult>>;
+	readonly decision?: {
+		readonly stepId: string;
+		readonly outcome: Outcome;
+		readonly reasons: readonly string[];
+		readonly conditions: readonly string[];
+	};
+	readonly approvals: readonly Approval[];
+	readonly status: SessionStatus;
+	/** How many times the session was resumed after its first process ended. */
+	readonly resumes: number;
+}
+
+/** A step counts as done once it has a final result (an interrupted step has to run again). */
+export function isDone(result: StepResult | undefined): boolean {
+	return result?.status === "passed" || result?.status === "failed" || result?.status === "skipped";
+}
+
+/** Steps done and total, for progress displays. */
+export function progress(state: SessionState): { done: number; total: number } {
+	return {
+		done: state.steps.filter((step) => isDone(state.results[step.id])).length,
+		total: state.steps.length,
+	};
+}
+
+/** The first step without a final result: where a resumed session continues. */
+export function currentStep(state: SessionState): StepRef | undefined {
+	return state.steps.find((step) => !isDone(state.results[step.id]));
+}
+
+const PENDING: StepResult = {
+	status: "pending",
+	attempts: 0,
+	pendingEffects: [],
+};
+
+/** Applies one event to the state. Pure: the same log always gives the same state. */
+export function reduce(state: SessionState | undefined, event: SessionEvent, at: string): SessionState {
+	if (event.type === "session.started") {
+		const { id, checklist, vars, operator, host, user, dryRun, steps } = event.data;
+		return {
+			id,
+			checklist,
+			vars,
+			operator,
+			host,
+			user,
+			dryRun,
+			startedAt: at,
+			lastActivityAt: at,
+			steps,
+			results: Object.fromEntries(steps.map((step) => [step.id, PENDING])),
+			approvals: [],
+			status: "in progress",
+			resumes: 0,
+		};
+	}
+	if (!state) throw new Error(`a session log must begin with session.started, not ${event.type}`);
+	const next = { ...state, lastActivityAt: at };
+	const step = (stepId: string, change: (result: StepResult) => StepResult): SessionState => ({
+		...next,
+		results: {
+			...state.results,
+			[stepId]: change(state.results[stepId] ?? PENDING),
+		},
+	});
+
+	switch (event.type) {
+		case "session.resumed":
+			return { ...next, resumes: state.resumes + 1 };
+		case "step.started":
+			return step(event.data.stepId, (result) => ({
+				...result,
+				status: "running",
+				attempts: event.data.attempt,
+				startedAt: at,
+				endedAt: undefined,
+				reason: undefined,
+				override: undefined,
+			}));
+		case "step.intent":
+			return step(event.data.stepId, (result) => ({
+				...result,
+				pendingEffects: [...result.pendingEffects, event.data.action],
+			}));
+		case "step.effect":
+			return step(event.data.stepId, (result) => ({
+				...result,
+				pendingEffects: withoutFirst(result.pendingEffects, event.data.action),
+			}));
+		case "step.finished": {
+			const { status, reason, metrics, notes } = event.data;
+			return step(event.data.stepId, (result) => ({
+				...result,
+				status,
+				endedAt: at,
+				reason,
+				metrics,
+				notes,
+				attempts: Math.max(result.attempts, 1),
+			}));
+		}
+		case "step.skipped":
+			return step(event.data.stepId, (result) => ({
+				...result,
+				status: "skipped",
+				endedAt: at,
+				reason: event.data.reason,
+			}));
+		case "step.interrupted":
+			return step(event.data.stepId, (result) => ({
+				...result,
+				status: "interrupted",
+				endedAt: at,
+				reason: event.data.reason,
+			}));
+		case "step.overridden":
+			return step(event.data.stepId, (result) => ({
+				...result,
+				override: event.data.reason,
+			}));
+		case "decision.made": {
+			const { stepId, outcome, reasons, conditions } = event.data;
+			const rejected = state.approvals.some((approval) => approval.decision === "reject");
+			return {
+				...step(stepId, (result) => ({
+					...result,
+					status: "passed",
+					endedAt: at,
+				})),
+				decision: { stepId, outcome, reasons, conditions },
+				status: rejected ? "NO-GO" : outcome,
+			};
+		}
+		case "signoff.recorded": {
+			const approval: Approval = { ...event.data, at };
+			return {
+				...next,
+				approvals: [...state.approvals, approval],
+				// Any rejection stops the rollout, whatever the decision said.
+				status: approval.decision === "reject" && !isFinal(state.status) ? "NO-GO" : state.status,
+			};
+		}
+		case "session.abandoned":
+			return { ...next, status: "abandoned" };
+		case "rollback.started":
+			return next;
+		case "rollback.finished":
+			return {
+				...next,
+				status: event.data.ok ? "rolled back" : "rollback failed",
+			};
+	}
+}
+
+function isFinal(status: SessionStatus): boolean {
+	return status === "rolled back" || status === "abandoned";
+}
+
+function withoutFirst(list: readonly string[], item: string): string[] {
+	const index = list.indexOf(item);
+	return index < 0 ? [...list] : [...list.slice(0, index), ...list.slice(index + 1)];
+}

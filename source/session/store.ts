@@ -1,0 +1,203 @@
+import { existsSync, mkdirSync, readFileSync, truncateSync } from "node:fs";
+import { join } from "node:path";
+import { fsyncDirectory, removeStaleTemps, writeFileAtomicSync } from "./atomic.js";
+import { recordHash } from "./canonical.js";
+import { GENESIS_HASH, type SessionEvent, type SessionRecord } from "./events.js";
+import { type LockOptions, lockSession } from "./lock.js";
+import { LogWriter, readLog } from "./log.js";
+import { reduce, type SessionState } from "./reduce.js";
+
+/** The head of the log: a log shorter than an anchor it once had has lost records. */
+export interface Anchor {
+	readonly events: number;
+	readonly head: string;
+}
+
+/** `session.json`: the derived state for fast listing, and the anchor of the log it came from. */
+export interface Snapshot {
+	readonly state: SessionState;
+	readonly anchor: Anchor;
+}
+
+/** A problem with a session on disk, phrased for the operator. */
+export class SessionStoreError extends Error {}
+
+export interface StoreOptions extends LockOptions {
+	/** The clock; injected so tests control time. */
+	readonly now?: () => Date;
+}
+
+export const LOG_FILE = "events.jsonl";
+export const SNAPSHOT_FILE = "session.json";
+
+/**
+ * One session, open for writing: holds its lock, appends events to the hash-chained log
+ * (one write + fsync each) and keeps `session.json` in step, written atomically.
+ */
+export class SessionStore {
+	/** What opening the session found and repaired, such as a torn last line. */
+	readonly warnings: string[] = [];
+	private compromised: Error | undefined;
+
+	private constructor(
+		readonly dir: string,
+		readonly id: string,
+		private readonly writer: LogWriter,
+		private readonly release: () => Promise<void>,
+		private readonly log: SessionRecord[],
+		private current: SessionState | undefined,
+		private readonly now: () => Date,
+	) {}
+
+	/** Creates `sessionsDir/id/` and writes its first event. */
+	static async create(
+		sessionsDir: string,
+		id: string,
+		started: Extract<SessionEvent, { type: "session.started" }>,
+		options: StoreOptions = {},
+	): Promise<SessionStore> {
+		mkdirSync(sessionsDir, { recursive: true });
+		const dir = join(sessionsDir, id);
+		try {
+			mkdirSync(dir);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === "EEXIST")
+				throw new SessionStoreError(`session ${id} already exists`);
+			throw error;
+		}
+		fsyncDirectory(sessionsDir);
+		const store = await SessionStore.attach(dir, id, options, () => []);
+		store.append(started);
+		fsyncDirectory(dir);
+		return store;
+	}
+
+	/** Opens an existing session for writing; refuses a broken log, repairs a torn last line. */
+	static async open(sessionsDir: string, id: string, options: StoreOptions = {}): Promise<SessionStore> {
+		const dir = join(sessionsDir, id);
+		const logPath = join(dir, LOG_FILE);
+		if (!existsSync(logPath)) throw new SessionStoreError(`no session ${id} in ${sessionsDir}`);
+		const warnings: string[] = [];
+		const store = await SessionStore.attach(dir, id, options, () => {
+			const contents = readLog(logPath);
+			if (contents.problem) {
+				throw new SessionStoreError(
+					`${logPath}:${contents.problem.line}: ${contents.problem.reason}; the session cannot continue (see rollout verify ${id})`,
+				);
+			}
+			if (contents.records.length === 0) throw new SessionStoreError(`session ${id} has no events`);
+			if (contents.tornTail) {
+				truncateSync(logPath, contents.tornTail.offset);
+				warnings.push(
+					`the last record of ${logPath} was cut off mid-write (${contents.tornTail.bytes} bytes) and was removed`,
+				);
+			}
+			for (const temp of removeStaleTemps(join(dir, SNAPSHOT_FILE))) {
+				warnings.push(`removed ${temp}, left by an interrupted write`);
+			}
+			return contents.records;
+		});
+		store.warnings.push(...warnings);
+		store.writeSnapshot();
+		return store;
+	}
+
+	/** Takes the lock, then reads the records under it. */
+	private static async attach(
+		dir: string,
+		id: string,
+		options: StoreOptions,
+		read: () => readonly SessionRecord[],
+	): Promise<SessionStore> {
+		const holder: { store?: SessionStore } = {};
+		const release = await lockSession(dir, {
+			...options,
+			onCompromised: (error) => {
+				if (holder.store) holder.store.compromised = error;
+				options.onCompromised?.(error);
+			},
+		});
+		try {
+			const records = [...read()];
+			const state = records.reduce<SessionState | undefined>(
+				(current, record) => reduce(current, record, record.at),
+				undefined,
+			);
+			holder.store = new SessionStore(
+				dir,
+				id,
+				new LogWriter(join(dir, LOG_FILE)),
+				release,
+				records,
+				state,
+				options.now ?? (() => new Date()),
+			);
+			return holder.store;
+		} catch (error) {
+			await release();
+			throw error;
+		}
+	}
+
+	get state(): SessionState {
+		if (!this.current) throw new SessionStoreError(`session ${this.id} has no events`);
+		return this.current;
+	}
+
+	get records(): readonly SessionRecord[] {
+		return this.log;
+	}
+
+	get anchor(): Anchor {
+		return {
+			events: this.log.length,
+			head: this.log.at(-1)?.hash ?? GENESIS_HASH,
+		};
+	}
+
+	/** Appends one event durably, then updates the state and the snapshot. */
+	append(event: SessionEvent): SessionRecord {
+		if (this.compromised) {
+			throw new SessionStoreError(
+				`lost the lock on session ${this.id} (${this.compromised.message}); stopped writing so no two processes write it`,
+			);
+		}
+		const previous = this.log.at(-1);
+		// Never let the log go back in time, even if the wall clock does.
+		const now = this.now();
+		const at = previous && Date.parse(previous.at) > now.getTime() ? previous.at : now.toISOString();
+		const unsigned = {
+			...event,
+			seq: this.log.length,
+			at,
+			prev: previous?.hash ?? GENESIS_HASH,
+		};
+		const record = { ...unsigned, hash: recordHash(unsigned) } as SessionRecord;
+		this.writer.append(record);
+		this.log.push(record);
+		this.current = reduce(this.current, event, at);
+		this.writeSnapshot();
+		return record;
+	}
+
+	private writeSnapshot(): void {
+		if (!this.current) return;
+		const snapshot: Snapshot = { state: this.current, anchor: this.anchor };
+		writeFileAtomicSync(join(this.dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
+	}
+
+	async close(): Promise<void> {
+		this.writer.close();
+		await this.release();
+	}
+}
+
+/** Reads a snapshot, or undefined when it is missing or unreadable. */
+export function readSnapshot(dir: string): Snapshot | undefined {
+	try {
+		const snapshot = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), "utf8")) as Snapshot;
+		return snapshot?.state && snapshot.anchor ? snapshot : undefined;
+	} catch {
+		return undefined;
+	}
+}
