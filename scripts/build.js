@@ -2,6 +2,7 @@
 // Commands that draw a UI load it through a dynamic import, which lands in its own chunk.
 import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
+import { esmBanner } from "./esm-banner.js";
 
 const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
@@ -16,10 +17,7 @@ await build({
 	minify: true,
 	legalComments: "none",
 	chunkNames: "chunks/[name]-[hash]",
-	banner: {
-		// Bundled CommonJS dependencies still call require(); give them one.
-		js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
-	},
+	banner: { js: esmBanner },
 	jsx: "automatic",
 	define: { PACKAGE_VERSION: JSON.stringify(packageJson.version) },
 	logLevel: "warning",

@@ -32,11 +32,11 @@ export function isTruthy(value: VarValue | undefined): boolean {
  * each allowed to use the others as `${name}`; `~` expands to the home directory.
  */
 export function resolveVars(
-	defaults: Readonly<Record<string, VarValue>>,
+	defaults: Readonly<Record<string, VarValue | null>>,
 	overrides: Readonly<Record<string, string>>,
 	home = homedir(),
 ): { vars: Record<string, VarValue>; problems: InterpolationProblem[] } {
-	const raw: Record<string, VarValue> = { ...defaults, ...overrides };
+	const raw: Record<string, VarValue | null> = { ...defaults, ...overrides };
 	const resolved: Record<string, VarValue> = {};
 	const problems: InterpolationProblem[] = [];
 	const resolving: string[] = [];
@@ -44,8 +44,9 @@ export function resolveVars(
 	const resolve = (name: string): VarValue | undefined => {
 		if (name in resolved) return resolved[name];
 		const value = raw[name];
+		if (value === null || value === undefined) return undefined;
 		if (typeof value !== "string") {
-			if (value !== undefined) resolved[name] = value;
+			resolved[name] = value;
 			return value;
 		}
 		if (resolving.includes(name)) return undefined;

@@ -130,7 +130,7 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 	};
 
 	for (const problem of interpolation) problems.push(locateInterpolation(doc, text, problem, at, name));
-	const parsed = checklistSchema.safeParse(interpolated);
+	const parsed = checklistSchema.safeParse(interpolated, { reportInput: true });
 	if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => zodProblems(doc, issue, at)));
 	for (const rule of checkRules(interpolated, vars)) {
 		const first = rule.first && position(lineCounter, locate(doc, rule.first).offset).line;
@@ -143,12 +143,14 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 	return { ok: true, loaded: { checklist, file: name, sha256: "", vars } };
 }
 
-function isVarMap(value: unknown): value is Record<string, VarValue> {
+function isVarMap(value: unknown): value is Record<string, VarValue | null> {
 	return (
 		value !== null &&
 		typeof value === "object" &&
 		!Array.isArray(value) &&
-		Object.values(value).every((item) => ["string", "number", "boolean"].includes(typeof item))
+		Object.values(value).every(
+			(item) => item === null || ["string", "number", "boolean"].includes(typeof item),
+		)
 	);
 }
 
@@ -197,6 +199,8 @@ function zodProblems(
 }
 
 function zodMessage(issue: z.core.$ZodIssue): string {
+	// A message the schema wrote itself says more than a generic one rebuilt here.
+	if (!issue.message.startsWith("Invalid") && !issue.message.startsWith("Too small")) return issue.message;
 	switch (issue.code) {
 		case "invalid_type":
 			return `expected ${issue.expected}, found ${describe(issue.input)}`;

@@ -302,18 +302,23 @@ const monitorStep = z.strictObject({
 	onCritical: z.enum(["rollback", "stop", "continue"]).optional(),
 });
 
-export const stepSchema = z.discriminatedUnion(
-	"kind",
-	[backupStep, flagStep, commandStep, promptStep, monitorStep, decisionStep, signoffStep],
-	{
-		error: (issue) => {
-			const kind = (issue.input as { kind?: unknown } | undefined)?.kind;
-			return kind === undefined
-				? `missing kind: use one of ${STEP_KINDS.join(", ")}`
-				: `unknown kind ${JSON.stringify(kind)}: use one of ${STEP_KINDS.join(", ")}`;
+export const stepSchema = z
+	.discriminatedUnion(
+		"kind",
+		[backupStep, flagStep, commandStep, promptStep, monitorStep, decisionStep, signoffStep],
+		{
+			error: (issue) => {
+				const kind = (issue.input as { kind?: unknown } | undefined)?.kind;
+				return kind === undefined
+					? `missing kind: use one of ${STEP_KINDS.join(", ")}`
+					: `unknown kind ${JSON.stringify(kind)}: use one of ${STEP_KINDS.join(", ")}`;
+			},
 		},
-	},
-);
+	)
+	.meta({
+		id: "step",
+		description: "One step: backup, flag, command, prompt, monitor, decision or signoff.",
+	});
 
 const phase = z.strictObject({
 	id,
@@ -340,9 +345,13 @@ export const checklistSchema = z
 				z.string().regex(VAR_NAME_PATTERN, {
 					error: "bad variable name: use letters, digits and _",
 				}),
-				scalar,
+				z.union([scalar, z.null()]),
 			)
-			.optional(),
+			.optional()
+			.meta({
+				description:
+					"Defaults for ${name}; `--var name=value` overrides. A variable with no value (null) must be given with --var.",
+			}),
 		decision: decisionRules.optional(),
 		phases: z.array(phase).min(1, { error: "a checklist needs at least one phase" }),
 		rollback: z

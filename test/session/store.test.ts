@@ -1,0 +1,254 @@
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { canonicalJson, recordHash } from "../../source/session/canonical.js";
+import { invalidSessionId, newSessionId, resolveSessionId } from "../../source/session/ids.js";
+import { verifySession } from "../../source/session/inspect.js";
+import { SessionLockedError } from "../../source/session/lock.js";
+import { readSnapshot, SessionStore } from "../../source/session/store.js";
+import { holdSessionInChild, makeSession, steppingClock } from "../helpers/session.js";
+import { tempDir } from "../helpers/temp.js";
+
+const ID = "20261123-091500-demo-ab12";
+
+function logLines(dir: string): string[] {
+	return readFileSync(join(dir, "events.jsonl"), "utf8").trimEnd().split("\n");
+}
+
+function writeLines(dir: string, lines: string[]): void {
+	writeFileSync(join(dir, "events.jsonl"), `${lines.join("\n")}\n`);
+}
+
+describe("the event log on disk", () => {
+	it("chains records with seq, at, prev and a SHA-256 hash of their canonical JSON", async () => {
+		const dir = await makeSession(tempDir());
+		const records = logLines(dir).map((line) => JSON.parse(line));
+		expect(records.map((record) => record.seq)).toEqual([0, 1, 2, 3]);
+		expect(records[0].prev).toBe("0".repeat(64));
+		for (const [index, record] of records.entries()) {
+			expect(record.hash).toBe(recordHash(record));
+			if (index > 0) expect(record.prev).toBe(records[index - 1].hash);
+		}
+		expect(logLines(dir)[1]).toBe(canonicalJson(records[1]));
+	});
+
+	it("keeps session.json as the derived state with the log's anchor", async () => {
+		const dir = await makeSession(tempDir());
+		const snapshot = readSnapshot(dir);
+		expect(snapshot?.anchor.events).toBe(4);
+		expect(snapshot?.anchor.head).toBe(JSON.parse(logLines(dir)[3] ?? "").hash);
+		expect(snapshot?.state.results.tests?.status).toBe("running");
+	});
+
+	it("reopens to the same state and continues the chain", async () => {
+		const sessions = tempDir();
+		await makeSession(sessions);
+		const store = await SessionStore.open(sessions, ID, {
+			now: steppingClock(Date.parse("2026-11-23T10:00:00Z")),
+		});
+		expect(store.state.results.backup?.status).toBe("passed");
+		store.append({ type: "step.finished", data: { stepId: "tests", status: "passed" } });
+		await store.close();
+		expect(verifySession(join(sessions, ID))).toMatchObject({ ok: true, events: 5 });
+	});
+
+	it("never writes a timestamp earlier than the last one, even when the clock goes back", async () => {
+		const sessions = tempDir();
+		await makeSession(sessions);
+		const store = await SessionStore.open(sessions, ID, { now: () => new Date("2020-01-01T00:00:00Z") });
+		const record = store.append({ type: "session.abandoned", data: { reason: "test" } });
+		await store.close();
+		expect(Date.parse(record.at)).toBeGreaterThan(Date.parse("2026-01-01T00:00:00Z"));
+		expect(verifySession(join(sessions, ID)).ok).toBe(true);
+	});
+});
+
+describe("after a crash", () => {
+	it("truncates a torn last line on open and says so", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		appendFileSync(join(dir, "events.jsonl"), '{"seq":4,"at":"2026-11-23T09:1');
+		expect(verifySession(dir)).toMatchObject({ ok: true, events: 4 });
+		expect(verifySession(dir).notes[0]).toMatch(/cut off mid-write/);
+		const store = await SessionStore.open(sessions, ID);
+		expect(store.warnings).toEqual([
+			expect.stringMatching(
+				/last record of .*events\.jsonl was cut off mid-write \(30 bytes\) and was removed/,
+			),
+		]);
+		store.append({ type: "step.finished", data: { stepId: "tests", status: "passed" } });
+		await store.close();
+		expect(logLines(dir)).toHaveLength(5);
+		expect(verifySession(dir).ok).toBe(true);
+	});
+
+	it("removes temp files an interrupted snapshot write left behind", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		writeFileSync(join(dir, "session.json.123456789"), "{ half");
+		const store = await SessionStore.open(sessions, ID);
+		await store.close();
+		expect(store.warnings).toContain("removed session.json.123456789, left by an interrupted write");
+		expect(readdirSync(dir).filter((name) => name.startsWith("session.json."))).toEqual([]);
+	});
+});
+
+describe("tampering", () => {
+	const tamper = async (change: (lines: string[]) => string[]) => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		writeLines(dir, change(logLines(dir)));
+		return { sessions, dir };
+	};
+
+	it("an edited record is named by its line, and the store refuses to continue", async () => {
+		const { sessions, dir } = await tamper((lines) =>
+			lines.map((line, index) => (index === 2 ? line.replace('"passed"', '"failed"') : line)),
+		);
+		expect(verifySession(dir)).toMatchObject({
+			ok: false,
+			problem: expect.stringMatching(/events\.jsonl:3: hash does not match/),
+		});
+		await expect(SessionStore.open(sessions, ID)).rejects.toThrow(
+			/events\.jsonl:3: hash does not match the record \(it was edited\); the session cannot continue/,
+		);
+	});
+
+	it("an edited and re-hashed record breaks the next record's prev", async () => {
+		const { dir } = await tamper((lines) =>
+			lines.map((line, index) => {
+				if (index !== 1) return line;
+				const record = JSON.parse(line);
+				record.data.attempt = 7;
+				record.hash = recordHash(record);
+				return canonicalJson(record);
+			}),
+		);
+		expect(verifySession(dir).problem).toMatch(/events\.jsonl:3: prev does not match the hash of line 2/);
+	});
+
+	it("a deleted record is caught", async () => {
+		const { dir } = await tamper((lines) => lines.filter((_, index) => index !== 1));
+		expect(verifySession(dir).problem).toMatch(/events\.jsonl:2: seq is 2, expected 1/);
+	});
+
+	it("swapped records are caught", async () => {
+		const { dir } = await tamper(([a, b, c, d]) => [a, c, b, d] as string[]);
+		expect(verifySession(dir).problem).toMatch(/events\.jsonl:2: seq is 2, expected 1/);
+	});
+
+	it("a line that is not JSON is caught", async () => {
+		const { dir } = await tamper((lines) => [lines[0] ?? "", "garbage", ...lines.slice(2)]);
+		expect(verifySession(dir).problem).toMatch(/events\.jsonl:2: not valid JSON/);
+	});
+
+	it("records dropped from the end are caught by the snapshot's anchor", async () => {
+		const { dir } = await tamper((lines) => lines.slice(0, 2));
+		expect(verifySession(dir).problem).toMatch(
+			/the log has 2 events but session.json recorded 4: records were lost/,
+		);
+	});
+
+	it("a log rewritten from scratch is caught by the snapshot's head", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		const snapshot = readFileSync(join(dir, "session.json"));
+		const other = tempDir();
+		await makeSession(other, ID, { now: steppingClock(Date.parse("2026-11-24T09:00:00Z")) });
+		writeFileSync(join(dir, "events.jsonl"), readFileSync(join(other, ID, "events.jsonl")));
+		writeFileSync(join(dir, "session.json"), snapshot);
+		expect(verifySession(dir).problem).toMatch(
+			/events\.jsonl:4: the hash differs from the head recorded in session.json/,
+		);
+	});
+});
+
+describe("backups in the manifest", () => {
+	it("are checked against their checksums", async () => {
+		const dir = await makeSession(tempDir());
+		const { mkdirSync } = await import("node:fs");
+		mkdirSync(join(dir, "backups"));
+		writeFileSync(join(dir, "backups", "profiles.yaml"), "flag: false\n");
+		const { sha256 } = await import("../../source/session/canonical.js");
+		const entry = {
+			stepId: "backup",
+			source: "/etc/profiles.yaml",
+			backup: "backups/profiles.yaml",
+			size: 12,
+			mode: 0o644,
+		};
+		const manifest = (hash: string) =>
+			JSON.stringify({
+				entries: [
+					{ ...entry, sha256: hash },
+					{ stepId: "backup", source: "/x", absent: true },
+				],
+			});
+		writeFileSync(join(dir, "backups", "manifest.json"), manifest(sha256("flag: false\n")));
+		expect(verifySession(dir)).toMatchObject({ ok: true, backupsChecked: 1 });
+		writeFileSync(join(dir, "backups", "profiles.yaml"), "flag: true\n");
+		expect(verifySession(dir).problem).toMatch(
+			/profiles\.yaml: checksum differs from the manifest \(backup of \/etc\/profiles\.yaml\)/,
+		);
+	});
+});
+
+describe("the lock", () => {
+	it("refuses a second process, naming the holder", async () => {
+		const sessions = tempDir();
+		await makeSession(sessions);
+		const child = await holdSessionInChild(sessions, ID);
+		try {
+			const refused = SessionStore.open(sessions, ID);
+			await expect(refused).rejects.toBeInstanceOf(SessionLockedError);
+			await expect(SessionStore.open(sessions, ID)).rejects.toThrow(
+				new RegExp(`open in another process: pid ${child.pid} on ${hostname()} since 20\\d\\d-`),
+			);
+		} finally {
+			child.kill("SIGKILL");
+		}
+	});
+
+	it("is taken over once its holder has been killed", async () => {
+		const sessions = tempDir();
+		await makeSession(sessions);
+		const child = await holdSessionInChild(sessions, ID);
+		child.kill("SIGKILL");
+		await new Promise((resolve) => child.once("exit", resolve));
+		const store = await SessionStore.open(sessions, ID, { staleMs: 2000 });
+		store.append({ type: "session.resumed", data: { pid: process.pid, host: hostname(), unclean: true } });
+		await store.close();
+		expect(store.state.resumes).toBe(1);
+		expect(existsSync(join(sessions, ID, "lock.json"))).toBe(false);
+	});
+});
+
+describe("session ids", () => {
+	it("sort by start time and name the checklist", () => {
+		const id = newSessionId("demo", new Date("2026-11-23T09:15:07Z"));
+		expect(id).toMatch(/^20261123-091507-demo-[0-9a-z]{4}$/);
+		expect(newSessionId("demo", new Date("2026-11-23T09:15:08Z")) > id).toBe(true);
+	});
+
+	it.each([
+		["../etc", "contains a path separator"],
+		["a..b", 'contains ".."'],
+		["a/b", "contains a path separator"],
+		["-rf", 'use letters, digits, ".", "_" and "-"'],
+		["", "a session id is needed"],
+	])("refuse %j typed by a user", (id, reason) => {
+		expect(invalidSessionId(id)).toContain(reason);
+	});
+
+	it("accept a unique prefix and explain an ambiguous one", async () => {
+		const sessions = tempDir();
+		await makeSession(sessions, "20261123-091500-demo-ab12");
+		await makeSession(sessions, "20261123-101500-demo-cd34");
+		expect(resolveSessionId(sessions, "20261123-10")).toBe("20261123-101500-demo-cd34");
+		expect(() => resolveSessionId(sessions, "20261123")).toThrow(
+			/"20261123" matches 2 sessions: 20261123-091500-demo-ab12, 20261123-101500-demo-cd34/,
+		);
+		expect(() => resolveSessionId(sessions, "2025")).toThrow(/no session "2025"/);
+	});
+});
