@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The door: parse flags, settle colour and the sessions folder, dispatch.
  * Each command's code is imported only when it runs, so `--help` and the
@@ -129,11 +128,9 @@ async function sessionsDir(flag: string | undefined): Promise<string> {
 	return resolveSessionsDir(flag);
 }
 
-try {
-	await program.parseAsync(process.argv);
-} catch (error) {
+program.parseAsync(process.argv).catch((error: unknown) => {
 	process.exitCode = exitCodeFor(error);
-}
+});
 
 function exitCodeFor(error: unknown): number {
 	if (error instanceof CommanderError) {
