@@ -26,7 +26,9 @@ function once(args) {
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 // Interleave the cases so machine noise spreads over all of them alike.
 const samples = cases.map(() => []);
-for (let run = 0; run < runs; run++) cases.forEach(([, args], index) => samples[index].push(once(args)));
+for (let run = 0; run < runs; run++) {
+	for (const [index, [, args]] of cases.entries()) samples[index].push(once(args));
+}
 
 const baseline = median(samples[0]);
 console.log(`start-up, median of ${runs} runs (target: ≤ 1.5× node -e 0)`);
