@@ -1,0 +1,73 @@
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import type { Step } from "../checklist/schema.js";
+import type { BackupEntry } from "../session/inspect.js";
+import type { StepContext, StepOutcome } from "./context.js";
+import { hashFile } from "./hash.js";
+import { appendManifest } from "./manifest.js";
+
+type BackupStep = Extract<Step, { kind: "backup" }>;
+
+/**
+ * Copies each path (files and folders, recursively, modes kept) into the session's
+ * backups/, with a SHA-256 of every file in the manifest. A copy is never overwritten:
+ * each attempt gets its own folder. Missing optional paths are recorded as absent.
+ */
+export async function runBackup(step: BackupStep, ctx: StepContext): Promise<StepOutcome> {
+	const optional = new Set(step.optional ?? []);
+	const missing: string[] = [];
+	const entries: BackupEntry[] = [];
+	const planned: string[] = [];
+	for (const [index, path] of step.paths.entries()) {
+		const source = resolve(ctx.baseDir, path);
+		if (!existsSync(source)) {
+			if (optional.has(path)) entries.push({ stepId: step.id, source, absent: true });
+			else missing.push(path);
+			continue;
+		}
+		const backup = join("backups", step.id, String(ctx.attempt), `${index}-${basename(source)}`);
+		if (ctx.dryRun) {
+			planned.push(`${source} → ${backup}`);
+			continue;
+		}
+		const target = join(ctx.sessionDir, backup);
+		if (existsSync(target)) {
+			return { status: "failed", reason: `${backup} already exists; a backup is never overwritten` };
+		}
+		ctx.record({ stepId: step.id, action: "backup", detail: { source, backup } }, "intent");
+		mkdirSync(join(target, ".."), { recursive: true });
+		cpSync(source, target, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+		const copied = filesUnder(target).map((file): BackupEntry => {
+			const inside = relative(target, file);
+			const stat = statSync(file);
+			return {
+				stepId: step.id,
+				source: inside ? join(source, inside) : source,
+				backup: relative(ctx.sessionDir, file),
+				size: stat.size,
+				mode: stat.mode & 0o7777,
+				sha256: hashFile(file),
+			};
+		});
+		entries.push(...copied);
+		ctx.record({ stepId: step.id, action: "backup", result: { source, files: copied.length } }, "effect");
+	}
+	if (ctx.dryRun) {
+		return { status: "skipped", reason: `dry run: would back up ${planned.length} path(s)`, evidence: { planned, missing } };
+	}
+	appendManifest(ctx.sessionDir, entries);
+	const files = entries.filter((entry) => !entry.absent);
+	const evidence = { files: entries };
+	const metrics = { files: files.length, bytes: files.reduce((total, entry) => total + (entry.size ?? 0), 0) };
+	if (missing.length > 0) {
+		return { status: "failed", reason: `missing: ${missing.join(", ")}`, metrics, evidence };
+	}
+	return { status: "passed", metrics, evidence };
+}
+
+/** Regular files below a path (the path itself when it is a file); links are kept, not followed. */
+function filesUnder(path: string): string[] {
+	const stat = lstatSync(path);
+	if (!stat.isDirectory()) return stat.isFile() ? [path] : [];
+	return readdirSync(path).flatMap((name) => filesUnder(join(path, name)));
+}

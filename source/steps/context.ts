@@ -1,0 +1,56 @@
+import type { ProcessRunner } from "../runner/run-command.js";
+import type { Masker } from "../runner/mask.js";
+import type { Metrics, SessionEvent } from "../session/events.js";
+import type { SessionState } from "../session/reduce.js";
+
+/** Time, injected so tests need not wait. */
+export interface Clock {
+	now(): Date;
+	/** Resolves after `ms`, or early when the signal aborts. */
+	sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+	now: () => new Date(),
+	sleep: (ms, signal) =>
+		new Promise((resolve) => {
+			if (signal?.aborted) return resolve();
+			const timer = setTimeout(done, ms);
+			function done() {
+				clearTimeout(timer);
+				signal?.removeEventListener("abort", done);
+				resolve();
+			}
+			signal?.addEventListener("abort", done, { once: true });
+		}),
+};
+
+/** Everything a step needs from outside: where it runs, how it runs processes, and how it records. */
+export interface StepContext {
+	readonly stepId: string;
+	readonly attempt: number;
+	/** The session folder: logs/, backups/ and the manifest live here. */
+	readonly sessionDir: string;
+	/** Relative paths in the checklist are relative to this folder (where the session was started). */
+	readonly baseDir: string;
+	readonly dryRun: boolean;
+	readonly runner: ProcessRunner;
+	readonly clock: Clock;
+	readonly mask: Masker;
+	/** Aborted by Ctrl+C, SIGTERM or SIGHUP. */
+	readonly signal: AbortSignal;
+	readonly state: SessionState;
+	/** Appends an intent or effect event to the session. */
+	record(event: Extract<SessionEvent, { type: "step.intent" | "step.effect" }>["data"], kind: "intent" | "effect"): void;
+	/** Live output of a running command, masked. */
+	readonly onOutput?: (block: string) => void;
+}
+
+/** How a step ended. */
+export interface StepOutcome {
+	readonly status: "passed" | "failed" | "skipped" | "interrupted";
+	readonly reason?: string;
+	readonly metrics?: Metrics;
+	/** What a reviewer would want to see: command line, exit code, diff, files. */
+	readonly evidence?: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,27 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomicSync } from "../session/atomic.js";
+import type { BackupEntry } from "../session/inspect.js";
+
+export const MANIFEST = join("backups", "manifest.json");
+
+/** The backups a session holds, oldest first. */
+export function readManifest(sessionDir: string): BackupEntry[] {
+	const path = join(sessionDir, MANIFEST);
+	if (!existsSync(path)) return [];
+	return (JSON.parse(readFileSync(path, "utf8")) as { entries: BackupEntry[] }).entries;
+}
+
+/** Adds entries to the manifest, rewriting it atomically. */
+export function appendManifest(sessionDir: string, entries: readonly BackupEntry[]): void {
+	mkdirSync(join(sessionDir, "backups"), { recursive: true });
+	const all = [...readManifest(sessionDir), ...entries];
+	writeFileAtomicSync(join(sessionDir, MANIFEST), `${JSON.stringify({ entries: all }, null, 2)}\n`);
+}
+
+/** The latest backup of a file in this session, if any. */
+export function latestBackupOf(sessionDir: string, file: string): BackupEntry | undefined {
+	return readManifest(sessionDir)
+		.filter((entry) => entry.source === file && !entry.absent)
+		.at(-1);
+}
