@@ -12,6 +12,8 @@ const common = {
 	minify: true,
 	legalComments: "none",
 	jsx: "automatic",
+	// Prefer ES module builds: some packages' CommonJS builds are UMD wrappers a bundler cannot follow.
+	mainFields: ["module", "main"],
 	logLevel: "warning",
 };
 // The core: every command, one CommonJS file run by the launcher with V8 code cache.

@@ -5,7 +5,6 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { CliError, EXIT, noColor } from "./cli/output.js";
-import { SessionLookupError } from "./session/ids.js";
 
 declare const PACKAGE_VERSION: string;
 
@@ -74,6 +73,54 @@ program
 	});
 
 program
+	.command("run")
+	.description(
+		"run a checklist unattended: prompts and sign-offs come from an answers file; never reads stdin",
+	)
+	.argument("<checklist>", "checklist YAML file")
+	.requiredOption("--answers <file>", "answers for prompt and signoff steps (YAML)")
+	.option("--var <name=value>", "override a checklist variable (repeatable)", collectVar, {})
+	.option(
+		"--operator <name>",
+		"who runs the rollout (default: the answers file, the config, or your user name)",
+	)
+	.option("--dry-run", "change nothing and run no command; record what would happen")
+	.addOption(sessionsDirOption())
+	.addHelpText(
+		"after",
+		"\nExit codes: 0 GO or GO WITH CONDITIONS, 1 NO-GO, 2 invalid input, 130 interrupted.",
+	)
+	.action(async (checklist: string, options: RunOptions) => {
+		const [{ runChecklist }, dir] = await Promise.all([
+			import("./cli/run.js"),
+			sessionsDir(options.sessionsDir),
+		]);
+		process.exitCode = await runChecklist(checklist, dir, options);
+	});
+
+program
+	.command("resume")
+	.description("continue an unfinished session unattended, from its first unfinished step")
+	.argument("<session>", "session id, or a unique prefix of one")
+	.requiredOption("--answers <file>", "answers for prompt and signoff steps (YAML)")
+	.option(
+		"--accept-changed-checklist",
+		"go on even though the checklist file changed since the session started",
+	)
+	.addOption(sessionsDirOption())
+	.addHelpText(
+		"after",
+		"\nExit codes: 0 GO or GO WITH CONDITIONS, 1 NO-GO, 2 invalid input, 130 interrupted.",
+	)
+	.action(async (session: string, options: RunOptions) => {
+		const [{ resumeSession }, dir] = await Promise.all([
+			import("./cli/run.js"),
+			sessionsDir(options.sessionsDir),
+		]);
+		process.exitCode = await resumeSession(session, dir, { ...options, var: {} });
+	});
+
+program
 	.command("schema")
 	.description("print the JSON Schema of the checklist format, for editors")
 	.action(async () => {
@@ -117,6 +164,15 @@ config
 		process.exitCode = (await import("./cli/config.js")).configPath();
 	});
 
+interface RunOptions {
+	answers: string;
+	var: Record<string, string>;
+	operator?: string;
+	dryRun?: boolean;
+	acceptChangedChecklist?: boolean;
+	sessionsDir?: string;
+}
+
 function collectVar(value: string, previous: Record<string, string>): Record<string, string> {
 	const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
 	if (!match?.[1]) throw new CliError(`--var takes name=value, not "${value}"`, EXIT.usage);
@@ -140,6 +196,7 @@ function exitCodeFor(error: unknown): number {
 	const message = error instanceof Error ? error.message : String(error);
 	process.stderr.write(`rollout: ${message}\n`);
 	if (process.env.ROLLOUT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-	if (error instanceof CliError) return error.exitCode;
-	return error instanceof SessionLookupError ? EXIT.usage : EXIT.failed;
+	// Errors meant for the operator carry their exit code (usage errors: 2).
+	const code = (error as { exitCode?: unknown } | undefined)?.exitCode;
+	return typeof code === "number" ? code : EXIT.failed;
 }

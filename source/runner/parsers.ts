@@ -47,8 +47,16 @@ function pytestParser(): OutputParser {
 			else if (/\bno tests ran\b/.test(text)) noTests = true;
 		},
 		finish() {
-			if (!summary) return { error: noTests ? "pytest ran no tests" : "no pytest summary line in the output" };
-			const counts: Record<string, number> = { passed: 0, failed: 0, errors: 0, skipped: 0, xfailed: 0, xpassed: 0 };
+			if (!summary)
+				return { error: noTests ? "pytest ran no tests" : "no pytest summary line in the output" };
+			const counts: Record<string, number> = {
+				passed: 0,
+				failed: 0,
+				errors: 0,
+				skipped: 0,
+				xfailed: 0,
+				xpassed: 0,
+			};
 			for (const [, count, word] of summary.matchAll(PYTEST_COUNT)) {
 				const key = word === "error" ? "errors" : word;
 				if (key && key in counts) counts[key] = Number(count);
@@ -140,7 +148,10 @@ function jsonParser(path: string, metric: string): OutputParser {
 			}
 			const found = readJsonPath(value, compileJsonPath(path) ?? []);
 			const number = toNumber(found);
-			if (number === undefined) return { error: `${path} is ${found === undefined ? "missing" : JSON.stringify(found)}, not a number` };
+			if (number === undefined)
+				return {
+					error: `${path} is ${found === undefined ? "missing" : JSON.stringify(found)}, not a number`,
+				};
 			return { metrics: { [metric]: number } };
 		},
 	};

@@ -27,7 +27,9 @@ function parseLabels(text: string): Record<string, string> | undefined {
 		const at = LABEL.lastIndex;
 		const match = LABEL.exec(text);
 		if (!match?.[1] || LABEL.lastIndex === at) return text.slice(at).trim() === "" ? labels : undefined;
-		labels[match[1]] = (match[2] ?? "").replace(/\\(["\\n])/g, (_, char: string) => (char === "n" ? "\n" : char));
+		labels[match[1]] = (match[2] ?? "").replace(/\\(["\\n])/g, (_, char: string) =>
+			char === "n" ? "\n" : char,
+		);
 	}
 	return labels;
 }
@@ -54,7 +56,10 @@ export function normaliseSelector(selector: string): string | undefined {
 }
 
 /** Samples that match a selector: same name, and every label the selector names has the same value. */
-export function selectSamples(samples: readonly PrometheusSample[], selector: string): PrometheusSample[] | undefined {
+export function selectSamples(
+	samples: readonly PrometheusSample[],
+	selector: string,
+): PrometheusSample[] | undefined {
 	const wanted = parsePrometheusLine(`${selector} 0`);
 	if (!wanted) return undefined;
 	return samples.filter(

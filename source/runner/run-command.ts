@@ -161,7 +161,9 @@ export const processRunner: ProcessRunner = {
 		if (pgid) signalGroup(pgid, "SIGKILL");
 
 		const spawnError =
-			result.exitCode === undefined && !result.signal && result.failed ? result.shortMessage || result.message : undefined;
+			result.exitCode === undefined && !result.signal && result.failed
+				? result.shortMessage || result.message
+				: undefined;
 		return {
 			exitCode: result.exitCode,
 			signal: result.signal,

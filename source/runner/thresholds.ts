@@ -1,6 +1,13 @@
 import type { Operator } from "../checklist/schema.js";
 
-const NEGATION: Record<Operator, Operator> = { ">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "==" };
+const NEGATION: Record<Operator, Operator> = {
+	">": "<=",
+	">=": "<",
+	"<": ">=",
+	"<=": ">",
+	"==": "!=",
+	"!=": "==",
+};
 
 /** Whether `actual op value` holds. */
 export function compare(actual: number, op: Operator, value: number): boolean {

@@ -39,8 +39,24 @@ export type SessionEvent =
 				readonly user: string;
 				readonly dryRun: boolean;
 				readonly steps: readonly StepRef[];
+				/** The folder the session was started in: relative checklist paths resolve against it. */
+				readonly cwd: string;
+				/** The `--var` overrides given at start, re-applied when the checklist is loaded again. */
+				readonly overrides: Readonly<Record<string, string>>;
+				/** The checklist as loaded (interpolated, normalised), so a resume runs what was started. */
+				readonly definition: unknown;
 			};
 	  }
+	| {
+			/** The checklist file changed and the operator accepted the new version on resume. */
+			readonly type: "session.checklist-changed";
+			readonly data: {
+				readonly sha256: string;
+				readonly changedSteps: readonly string[];
+				readonly definition: unknown;
+			};
+	  }
+	| { readonly type: "session.closed"; readonly data: { readonly reason: string } }
 	| {
 			readonly type: "session.resumed";
 			readonly data: {
@@ -83,7 +99,7 @@ export type SessionEvent =
 	  }
 	| {
 			readonly type: "step.skipped";
-			readonly data: { readonly stepId: string; readonly reason: string };
+			readonly data: { readonly stepId: string; readonly reason: string; readonly evidence?: unknown };
 	  }
 	| {
 			readonly type: "step.interrupted";

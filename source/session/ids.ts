@@ -36,7 +36,10 @@ export function sessionIds(sessionsDir: string): string[] {
 		.sort();
 }
 
-export class SessionLookupError extends Error {}
+/** An unknown, ambiguous or unsafe session id: a usage error (exit 2). */
+export class SessionLookupError extends Error {
+	readonly exitCode = 2;
+}
 
 /** The one session whose id is `idOrPrefix` or starts with it; a clear error otherwise. */
 export function resolveSessionId(sessionsDir: string, idOrPrefix: string): string {

@@ -9,6 +9,8 @@ export interface StepResult {
 	readonly reason?: string;
 	readonly metrics?: Metrics;
 	readonly notes?: string;
+	/** What the step left for reviewers: command line, exit code, diff, files, readings. */
+	readonly evidence?: unknown;
 	/** Set when a failed critical step was let through with a written reason. */
 	readonly override?: string;
 	/** Side effects announced but not confirmed done: on resume, look at the real state first. */
@@ -35,6 +37,8 @@ export interface SessionState {
 	readonly host: string;
 	readonly user: string;
 	readonly dryRun: boolean;
+	/** The folder the session was started in. */
+	readonly cwd: string;
 	readonly startedAt: string;
 	readonly lastActivityAt: string;
 	readonly steps: readonly StepRef[];
@@ -78,7 +82,7 @@ const PENDING: StepResult = {
 /** Applies one event to the state. Pure: the same log always gives the same state. */
 export function reduce(state: SessionState | undefined, event: SessionEvent, at: string): SessionState {
 	if (event.type === "session.started") {
-		const { id, checklist, vars, operator, host, user, dryRun, steps } = event.data;
+		const { id, checklist, vars, operator, host, user, dryRun, steps, cwd } = event.data;
 		return {
 			id,
 			checklist,
@@ -87,6 +91,7 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 			host,
 			user,
 			dryRun,
+			cwd,
 			startedAt: at,
 			lastActivityAt: at,
 			steps,
@@ -109,6 +114,10 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 	switch (event.type) {
 		case "session.resumed":
 			return { ...next, resumes: state.resumes + 1 };
+		case "session.checklist-changed":
+			return { ...next, checklist: { ...state.checklist, sha256: event.data.sha256 } };
+		case "session.closed":
+			return next;
 		case "step.started":
 			return step(event.data.stepId, (result) => ({
 				...result,
@@ -130,7 +139,7 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 				pendingEffects: withoutFirst(result.pendingEffects, event.data.action),
 			}));
 		case "step.finished": {
-			const { status, reason, metrics, notes } = event.data;
+			const { status, reason, metrics, notes, evidence } = event.data;
 			return step(event.data.stepId, (result) => ({
 				...result,
 				status,
@@ -138,6 +147,7 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 				reason,
 				metrics,
 				notes,
+				evidence,
 				attempts: Math.max(result.attempts, 1),
 			}));
 		}
@@ -147,6 +157,7 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 				status: "skipped",
 				endedAt: at,
 				reason: event.data.reason,
+				evidence: event.data.evidence,
 			}));
 		case "step.interrupted":
 			return step(event.data.stepId, (result) => ({

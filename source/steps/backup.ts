@@ -53,12 +53,21 @@ export async function runBackup(step: BackupStep, ctx: StepContext): Promise<Ste
 		ctx.record({ stepId: step.id, action: "backup", result: { source, files: copied.length } }, "effect");
 	}
 	if (ctx.dryRun) {
-		return { status: "skipped", reason: `dry run: would back up ${planned.length} path(s)`, evidence: { planned, missing } };
+		if (missing.length > 0)
+			return { status: "failed", reason: `missing: ${missing.join(", ")}`, evidence: { planned } };
+		return {
+			status: "skipped",
+			reason: `dry run: would back up ${planned.length} path(s)`,
+			evidence: { planned },
+		};
 	}
 	appendManifest(ctx.sessionDir, entries);
 	const files = entries.filter((entry) => !entry.absent);
 	const evidence = { files: entries };
-	const metrics = { files: files.length, bytes: files.reduce((total, entry) => total + (entry.size ?? 0), 0) };
+	const metrics = {
+		files: files.length,
+		bytes: files.reduce((total, entry) => total + (entry.size ?? 0), 0),
+	};
 	if (missing.length > 0) {
 		return { status: "failed", reason: `missing: ${missing.join(", ")}`, metrics, evidence };
 	}

@@ -3,8 +3,8 @@ import { join, resolve } from "node:path";
 import { formatDuration } from "../checklist/duration.js";
 import type { Step } from "../checklist/schema.js";
 import { createParser } from "../runner/parsers.js";
-import { compare, describeMiss } from "../runner/thresholds.js";
 import type { RunResult } from "../runner/run-command.js";
+import { compare, describeMiss } from "../runner/thresholds.js";
 import type { Metrics } from "../session/events.js";
 import type { StepContext, StepOutcome } from "./context.js";
 
@@ -17,17 +17,24 @@ export type CommandFields = Pick<
 /** The command line as an operator would type it. */
 export function commandLine(run: string | readonly string[]): string {
 	if (typeof run === "string") return run;
-	return run.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)).join(" ");
+	return run
+		.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`))
+		.join(" ");
 }
 
 /**
  * Runs a command with its retries; passes when the exit code, the output matches and the
  * thresholds all hold, and otherwise says exactly which expectation failed with the actual value.
  */
-export async function runCommand(fields: CommandFields, ctx: StepContext, logName = ctx.stepId): Promise<StepOutcome> {
+export async function runCommand(
+	fields: CommandFields,
+	ctx: StepContext,
+	logName = ctx.stepId,
+): Promise<StepOutcome> {
 	const line = commandLine(fields.run);
 	const cwd = resolve(ctx.baseDir, fields.cwd ?? ".");
-	if (ctx.dryRun) return { status: "skipped", reason: `dry run: would run ${line}`, evidence: { command: line, cwd } };
+	if (ctx.dryRun)
+		return { status: "skipped", reason: `dry run: would run ${line}`, evidence: { command: line, cwd } };
 	mkdirSync(join(ctx.sessionDir, "logs"), { recursive: true });
 	const logFile = join(ctx.sessionDir, "logs", `${logName}.log`);
 	const attempts = (fields.retries ?? 0) + 1;
@@ -36,7 +43,8 @@ export async function runCommand(fields: CommandFields, ctx: StepContext, logNam
 		outcome = await runOnce(fields, ctx, { line, cwd, logFile, attempt, attempts });
 		if (outcome.status !== "failed" || attempt === attempts) break;
 		await ctx.clock.sleep(fields.retryDelay ?? 0, ctx.signal);
-		if (ctx.signal.aborted) return { ...outcome, status: "interrupted", reason: "interrupted while waiting to retry" };
+		if (ctx.signal.aborted)
+			return { ...outcome, status: "interrupted", reason: "interrupted while waiting to retry" };
 	}
 	return outcome;
 }
@@ -61,10 +69,14 @@ async function runOnce(
 				parser?.line(text);
 				matches.line(text);
 			},
-			onSpawn: (pgid) => ctx.record({ stepId: ctx.stepId, action: "run", detail: { command: run.line, pgid } }, "intent"),
+			onSpawn: (pgid) =>
+				ctx.record({ stepId: ctx.stepId, action: "run", detail: { command: run.line, pgid } }, "intent"),
 		},
 	);
-	ctx.record({ stepId: ctx.stepId, action: "run", result: { exitCode: result.exitCode, signal: result.signal } }, "effect");
+	ctx.record(
+		{ stepId: ctx.stepId, action: "run", result: { exitCode: result.exitCode, signal: result.signal } },
+		"effect",
+	);
 	const evidence = {
 		command: run.line,
 		cwd: run.cwd,
@@ -75,7 +87,8 @@ async function runOnce(
 		tail: result.tail.slice(-20),
 		attempt: run.attempt,
 	};
-	if (result.interrupted) return { status: "interrupted", reason: "interrupted: the command's process group was killed", evidence };
+	if (result.interrupted)
+		return { status: "interrupted", reason: "interrupted: the command's process group was killed", evidence };
 	const parsed = parser?.finish(run.cwd);
 	const metrics = parsed && "metrics" in parsed ? parsed.metrics : undefined;
 	const reasons = [
@@ -94,12 +107,15 @@ async function runOnce(
 
 function processReasons(result: RunResult, fields: CommandFields): string[] {
 	if (result.spawnError) return [`could not start: ${result.spawnError}`];
-	if (result.timedOut) return [`timed out after ${formatDuration(fields.timeout ?? 0)} (process group killed)`];
+	if (result.timedOut)
+		return [`timed out after ${formatDuration(fields.timeout ?? 0)} (process group killed)`];
 	const expected = fields.expect?.exitCode ?? 0;
 	if (result.exitCode === undefined) return [`killed by ${result.signal ?? "a signal"}`];
 	if (expected === "any") return [];
 	const allowed = Array.isArray(expected) ? expected : [expected];
-	return allowed.includes(result.exitCode) ? [] : [`exit code ${result.exitCode}, expected ${allowed.join(" or ")}`];
+	return allowed.includes(result.exitCode)
+		? []
+		: [`exit code ${result.exitCode}, expected ${allowed.join(" or ")}`];
 }
 
 function thresholdReasons(
@@ -132,7 +148,8 @@ function lineMatchers(expect: CommandFields["expect"]) {
 		reasons(): string[] {
 			const reasons: string[] = [];
 			if (must && !matched) reasons.push(`no output line matched /${must.source}/`);
-			if (mustNot && forbidden !== undefined) reasons.push(`output matched /${mustNot.source}/: ${forbidden.slice(0, 200)}`);
+			if (mustNot && forbidden !== undefined)
+				reasons.push(`output matched /${mustNot.source}/: ${forbidden.slice(0, 200)}`);
 			return reasons;
 		},
 	};

@@ -1,5 +1,5 @@
-import type { ProcessRunner } from "../runner/run-command.js";
 import type { Masker } from "../runner/mask.js";
+import type { ProcessRunner } from "../runner/run-command.js";
 import type { Metrics, SessionEvent } from "../session/events.js";
 import type { SessionState } from "../session/reduce.js";
 
@@ -41,7 +41,12 @@ export interface StepContext {
 	readonly signal: AbortSignal;
 	readonly state: SessionState;
 	/** Appends an intent or effect event to the session. */
-	record(event: Extract<SessionEvent, { type: "step.intent" | "step.effect" }>["data"], kind: "intent" | "effect"): void;
+	record(
+		event: Extract<SessionEvent, { type: "step.intent" | "step.effect" }>["data"],
+		kind: "intent" | "effect",
+	): void;
+	/** The detail of an intent this step announced in an earlier run that never recorded its effect. */
+	readonly pendingDetail?: (action: string) => unknown;
 	/** Live output of a running command, masked. */
 	readonly onOutput?: (block: string) => void;
 }

@@ -7,7 +7,8 @@ export function hashFile(path: string): string {
 	const buffer = Buffer.allocUnsafe(1024 * 1024);
 	const fd = openSync(path, "r");
 	try {
-		for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) hash.update(buffer.subarray(0, read));
+		for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer))
+			hash.update(buffer.subarray(0, read));
 	} finally {
 		closeSync(fd);
 	}

@@ -27,6 +27,9 @@ export function startedEvent(
 			host: "build-01",
 			user: "dana",
 			dryRun: false,
+			cwd: "/srv/app",
+			overrides: {},
+			definition: {},
 			steps: [
 				{ id: "backup", kind: "backup", title: "Back up", phase: "pre", critical: true },
 				{ id: "tests", kind: "command", title: "Tests", phase: "pre", critical: true },

@@ -54,7 +54,10 @@ describe("processRunner", () => {
 		const dir = tempDir();
 		const log = join(dir, "log");
 		const result = await processRunner.run(
-			{ run: "printf 'token=hunter2-'; sleep 0.1; printf 'secret and ghp_abcdefghijklmnopqrstuvwxyz0123\\n'", cwd: dir },
+			{
+				run: "printf 'token=hunter2-'; sleep 0.1; printf 'secret and ghp_abcdefghijklmnopqrstuvwxyz0123\\n'",
+				cwd: dir,
+			},
 			{ logFile: log, mask },
 		);
 		expect(readFileSync(log, "utf8")).toBe("token=*** and ***\n");
@@ -66,12 +69,18 @@ describe("processRunner", () => {
 		const log = join(dir, "log");
 		const started = Date.now();
 		const result = await processRunner.run(
-			{ run: "sleep 300 & echo child $!; (sleep 300 & echo grandchild $!; wait) & wait", cwd: dir, timeoutMs: 500 },
+			{
+				run: "sleep 300 & echo child $!; (sleep 300 & echo grandchild $!; wait) & wait",
+				cwd: dir,
+				timeoutMs: 500,
+			},
 			{ logFile: log, mask, graceMs: 500 },
 		);
 		expect(result.timedOut).toBe(true);
 		expect(Date.now() - started).toBeLessThan(5000);
-		const pids = [...readFileSync(log, "utf8").matchAll(/(?:child|grandchild) (\d+)/g)].map((match) => Number(match[1]));
+		const pids = [...readFileSync(log, "utf8").matchAll(/(?:child|grandchild) (\d+)/g)].map((match) =>
+			Number(match[1]),
+		);
 		expect(pids).toHaveLength(2);
 		expect(await waitFor(() => pids.every((pid) => !isAlive(pid)))).toBe(true);
 	});
@@ -103,7 +112,10 @@ describe("processRunner", () => {
 
 	it("reports a command that cannot start", async () => {
 		const dir = tempDir();
-		const result = await processRunner.run({ run: ["no-such-command-xyz"], cwd: dir }, { logFile: join(dir, "log"), mask });
+		const result = await processRunner.run(
+			{ run: ["no-such-command-xyz"], cwd: dir },
+			{ logFile: join(dir, "log"), mask },
+		);
 		expect(result.exitCode).toBeUndefined();
 		expect(result.spawnError).toMatch(/no-such-command-xyz/);
 	});

@@ -32,7 +32,10 @@ describe("editYaml", () => {
 		expect(result.previous).toEqual({ present: true, value: false });
 		expect(result.text.startsWith("\uFEFF# Victor profiles\r\n")).toBe(true);
 		expect(changedLines(profiles, result.text)).toEqual([
-			["use_coordinator_orchestrator: false  # flipped by the rollout\r", "use_coordinator_orchestrator: true  # flipped by the rollout\r"],
+			[
+				"use_coordinator_orchestrator: false  # flipped by the rollout\r",
+				"use_coordinator_orchestrator: true  # flipped by the rollout\r",
+			],
 		]);
 	});
 
@@ -43,7 +46,11 @@ describe("editYaml", () => {
 	});
 
 	it("is a no-op when the value is already there", () => {
-		expect(editYaml(profiles, ["default_profile"], "fast", false)).toMatchObject({ ok: true, noop: true, text: profiles });
+		expect(editYaml(profiles, ["default_profile"], "fast", false)).toMatchObject({
+			ok: true,
+			noop: true,
+			text: profiles,
+		});
 	});
 
 	it("refuses a missing key unless asked to create it, then adds one line in the file's style", () => {
@@ -53,24 +60,37 @@ describe("editYaml", () => {
 		});
 		const text = "a: 1\nnested:\n  b: 2\n  c: 3\n";
 		const created = editYaml(text, ["nested", "d"], true, true);
-		expect(created).toMatchObject({ ok: true, text: "a: 1\nnested:\n  b: 2\n  c: 3\n  d: true\n", previous: { present: false } });
+		expect(created).toMatchObject({
+			ok: true,
+			text: "a: 1\nnested:\n  b: 2\n  c: 3\n  d: true\n",
+			previous: { present: false },
+		});
 	});
 
 	it("refuses a key behind an alias, and a value that is not a scalar", () => {
 		const text = "base: &base\n  flag: false\nprod: *base\n";
-		expect(editYaml(text, ["prod", "flag"], true, false)).toMatchObject({ ok: false, reason: expect.stringMatching(/^prod is an alias/) });
-		expect(editYaml(profiles, ["profiles"], true, false)).toMatchObject({ ok: false, reason: "profiles is not a single value" });
+		expect(editYaml(text, ["prod", "flag"], true, false)).toMatchObject({
+			ok: false,
+			reason: expect.stringMatching(/^prod is an alias/),
+		});
+		expect(editYaml(profiles, ["profiles"], true, false)).toMatchObject({
+			ok: false,
+			reason: "profiles is not a single value",
+		});
 	});
 });
 
 describe("editJson", () => {
-	const settings = '\uFEFF{\r\n  "name": "victor",\r\n  "features": {\r\n    "coordinator": false,\r\n    "x": [1, 2]\r\n  }\r\n}\r\n';
+	const settings =
+		'\uFEFF{\r\n  "name": "victor",\r\n  "features": {\r\n    "coordinator": false,\r\n    "x": [1, 2]\r\n  }\r\n}\r\n';
 
 	it("changes exactly one value, keeping BOM, CRLF and layout", () => {
 		const result = editJson(settings, ["features", "coordinator"], true, false);
 		if (!result.ok) throw new Error(result.reason);
 		expect(result.previous).toEqual({ present: true, value: false });
-		expect(changedLines(settings, result.text)).toEqual([['    "coordinator": false,\r', '    "coordinator": true,\r']]);
+		expect(changedLines(settings, result.text)).toEqual([
+			['    "coordinator": false,\r', '    "coordinator": true,\r'],
+		]);
 	});
 
 	it("refuses a missing key without create", () => {
@@ -81,7 +101,7 @@ describe("editJson", () => {
 });
 
 describe("editEnv", () => {
-	const env = "# service\nexport API_URL=http://x\nFEATURE_FLAG=\"false\"  \nDEBUG=0 # off\n";
+	const env = '# service\nexport API_URL=http://x\nFEATURE_FLAG="false"  \nDEBUG=0 # off\n';
 
 	it("keeps quoting and export, changing one line", () => {
 		const result = editEnv(env, ["FEATURE_FLAG"], true, false);

@@ -3,7 +3,12 @@ import { type EditResult, type FlagValue, lineEnding } from "./edit.js";
 const ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.]*)(\s*=\s*)(.*?)([ \t]*)(\r?)$/;
 
 /** Changes one KEY=value line of an env file, keeping its quoting, `export` and line ending. */
-export function editEnv(text: string, path: readonly string[], value: FlagValue, create: boolean): EditResult {
+export function editEnv(
+	text: string,
+	path: readonly string[],
+	value: FlagValue,
+	create: boolean,
+): EditResult {
 	if (path.length !== 1) return { ok: false, reason: "an env file has no nested keys: use a plain KEY" };
 	const key = path[0] ?? "";
 	const wanted = value === null ? "" : String(value);
@@ -14,9 +19,15 @@ export function editEnv(text: string, path: readonly string[], value: FlagValue,
 		if (!create) return { ok: false, reason: `${key} is not in the file (set create: true to add it)` };
 		const eol = lineEnding(text);
 		const separator = text === "" || text.endsWith("\n") ? "" : eol;
-		return { ok: true, text: `${text}${separator}${key}=${quoteIfNeeded(wanted)}${eol}`, previous: { present: false }, noop: false };
+		return {
+			ok: true,
+			text: `${text}${separator}${key}=${quoteIfNeeded(wanted)}${eol}`,
+			previous: { present: false },
+			noop: false,
+		};
 	}
-	const [, lead = "", name = "", equals = "", raw = "", trailing = "", cr = ""] = ASSIGNMENT.exec(lines[found] ?? "") ?? [];
+	const [, lead = "", name = "", equals = "", raw = "", trailing = "", cr = ""] =
+		ASSIGNMENT.exec(lines[found] ?? "") ?? [];
 	const quote = raw.length >= 2 && (raw[0] === '"' || raw[0] === "'") && raw.at(-1) === raw[0] ? raw[0] : "";
 	const current = quote ? raw.slice(1, -1) : raw.replace(/\s+#.*$/, "");
 	if (current === wanted) return { ok: true, text, previous: { present: true, value: current }, noop: true };

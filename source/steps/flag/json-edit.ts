@@ -1,9 +1,21 @@
-import { applyEdits, findNodeAtLocation, getNodeValue, modify, type ParseError, parseTree } from "jsonc-parser";
+import {
+	applyEdits,
+	findNodeAtLocation,
+	getNodeValue,
+	modify,
+	type ParseError,
+	parseTree,
+} from "jsonc-parser";
 import { canonicalJson } from "../../session/canonical.js";
 import { type EditResult, type FlagValue, lineEnding, sameValue } from "./edit.js";
 
 /** Changes one value in a JSON file through a text edit of just that value; everything else keeps its bytes. */
-export function editJson(text: string, path: readonly string[], value: FlagValue, create: boolean): EditResult {
+export function editJson(
+	text: string,
+	path: readonly string[],
+	value: FlagValue,
+	create: boolean,
+): EditResult {
 	const bom = text.startsWith("\uFEFF") ? "\uFEFF" : "";
 	const body = text.slice(bom.length);
 	const errors: ParseError[] = [];
@@ -11,15 +23,22 @@ export function editJson(text: string, path: readonly string[], value: FlagValue
 	if (!tree || errors.length > 0) return { ok: false, reason: "not valid JSON" };
 	const before = getNodeValue(tree);
 	const node = findNodeAtLocation(tree, [...path]);
-	if (!node && !create) return { ok: false, reason: `${path.join(".")} is not in the file (set create: true to add it)` };
+	if (!node && !create)
+		return { ok: false, reason: `${path.join(".")} is not in the file (set create: true to add it)` };
 	if (node && (node.type === "object" || node.type === "array")) {
 		return { ok: false, reason: `${path.join(".")} is not a single value` };
 	}
-	const previous = node ? ({ present: true, value: getNodeValue(node) } as const) : ({ present: false } as const);
+	const previous = node
+		? ({ present: true, value: getNodeValue(node) } as const)
+		: ({ present: false } as const);
 	if (previous.present && sameValue(previous.value, value)) return { ok: true, text, previous, noop: true };
 	const indent = /\n([ \t]+)"/.exec(body)?.[1] ?? "  ";
 	const edits = modify(body, [...path], value, {
-		formattingOptions: { insertSpaces: !indent.startsWith("\t"), tabSize: indent.length, eol: lineEnding(body) },
+		formattingOptions: {
+			insertSpaces: !indent.startsWith("\t"),
+			tabSize: indent.length,
+			eol: lineEnding(body),
+		},
 	});
 	const next = applyEdits(body, edits);
 	const expected = JSON.parse(JSON.stringify(before)) as Record<string, unknown>;
@@ -33,7 +52,10 @@ export function editJson(text: string, path: readonly string[], value: FlagValue
 	cursor[path.at(-1) ?? ""] = value;
 	const reparsed = parseTree(next, []);
 	if (!reparsed || canonicalJson(getNodeValue(reparsed)) !== canonicalJson(expected)) {
-		return { ok: false, reason: `could not change ${path.join(".")} without changing anything else; edit it by hand` };
+		return {
+			ok: false,
+			reason: `could not change ${path.join(".")} without changing anything else; edit it by hand`,
+		};
 	}
 	return { ok: true, text: `${bom}${next}`, previous, noop: false };
 }

@@ -7,26 +7,41 @@ import { type EditResult, type FlagValue, lineEnding, sameValue } from "./edit.j
  * spacing, line endings and a BOM stay exactly as they were. The result is parsed again
  * and must differ from the original in that one value only.
  */
-export function editYaml(text: string, path: readonly string[], value: FlagValue, create: boolean): EditResult {
+export function editYaml(
+	text: string,
+	path: readonly string[],
+	value: FlagValue,
+	create: boolean,
+): EditResult {
 	const doc = parseDocument(text);
-	if (doc.errors.length > 0) return { ok: false, reason: `not valid YAML: ${doc.errors[0]?.message.split("\n")[0]}` };
+	if (doc.errors.length > 0)
+		return { ok: false, reason: `not valid YAML: ${doc.errors[0]?.message.split("\n")[0]}` };
 	const before = doc.toJS();
 	let node: unknown = doc.contents;
 	for (const [index, segment] of path.entries()) {
-		if (isAlias(node)) return { ok: false, reason: `${path.slice(0, index).join(".")} is an alias; edit the anchored value instead` };
-		if (!isMap(node)) return { ok: false, reason: `${path.slice(0, index).join(".") || "the document"} is not a mapping` };
+		if (isAlias(node))
+			return {
+				ok: false,
+				reason: `${path.slice(0, index).join(".")} is an alias; edit the anchored value instead`,
+			};
+		if (!isMap(node))
+			return { ok: false, reason: `${path.slice(0, index).join(".") || "the document"} is not a mapping` };
 		const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
 		if (!pair) {
-			if (!create) return { ok: false, reason: `${path.join(".")} is not in the file (set create: true to add it)` };
-			if (index !== path.length - 1) return { ok: false, reason: `${path.slice(0, index + 1).join(".")} is not in the file` };
+			if (!create)
+				return { ok: false, reason: `${path.join(".")} is not in the file (set create: true to add it)` };
+			if (index !== path.length - 1)
+				return { ok: false, reason: `${path.slice(0, index + 1).join(".")} is not in the file` };
 			return insertKey(text, doc, node, segment, value, before, path);
 		}
 		node = pair.value;
 	}
-	if (isAlias(node)) return { ok: false, reason: `${path.join(".")} is an alias; edit the anchored value instead` };
+	if (isAlias(node))
+		return { ok: false, reason: `${path.join(".")} is an alias; edit the anchored value instead` };
 	if (!isScalar(node) || !node.range) return { ok: false, reason: `${path.join(".")} is not a single value` };
 	const previous = node.toJSON();
-	if (sameValue(previous, value)) return { ok: true, text, previous: { present: true, value: previous }, noop: true };
+	if (sameValue(previous, value))
+		return { ok: true, text, previous: { present: true, value: previous }, noop: true };
 	const [start, end] = node.range;
 	const next = `${text.slice(0, start)}${scalarText(value)}${text.slice(end)}`;
 	return checked(next, before, path, value, { present: true, value: previous });
@@ -47,7 +62,8 @@ function insertKey(
 	const firstKey = map.items[0]?.key as Node | undefined;
 	const eol = lineEnding(text);
 	if (!lastNode?.range || !firstKey?.range) {
-		if (doc.contents !== map || map.items.length > 0) return { ok: false, reason: `cannot add ${path.join(".")} here` };
+		if (doc.contents !== map || map.items.length > 0)
+			return { ok: false, reason: `cannot add ${path.join(".")} here` };
 	}
 	const keyStart = firstKey?.range?.[0] ?? 0;
 	const indent = keyStart - (text.lastIndexOf("\n", keyStart - 1) + 1);
@@ -72,7 +88,10 @@ function checked(
 	for (const segment of path.slice(0, -1)) cursor = cursor[segment] as Record<string, unknown>;
 	cursor[path.at(-1) ?? ""] = value;
 	if (after.errors.length > 0 || !isDeepStrictEqual(after.toJS(), expected)) {
-		return { ok: false, reason: `could not change ${path.join(".")} without changing anything else; edit it by hand` };
+		return {
+			ok: false,
+			reason: `could not change ${path.join(".")} without changing anything else; edit it by hand`,
+		};
 	}
 	return { ok: true, text: next, previous, noop: false };
 }
@@ -87,6 +106,7 @@ function scalarText(value: FlagValue): string {
 	const readsBack = (["1.2", "1.1"] as const).every(
 		(version) => (parseDocument(`v: ${value}`, { version }).toJS() as { v?: unknown } | null)?.v === value,
 	);
-	return readsBack && !value.includes("#") && value.trim() === value && value !== "" ? value : JSON.stringify(value);
+	return readsBack && !value.includes("#") && value.trim() === value && value !== ""
+		? value
+		: JSON.stringify(value);
 }
-

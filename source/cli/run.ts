@@ -1,0 +1,149 @@
+import { userInfo } from "node:os";
+import { formatDuration } from "../checklist/duration.js";
+import { type Answers, AnswersError, loadAnswers } from "../engine/answers.js";
+import { Engine, EngineError } from "../engine/engine.js";
+import { criticalFailure, runUnattended, type StepReport } from "../engine/unattended.js";
+import { formatNumber } from "../runner/thresholds.js";
+import { resolveSessionId } from "../session/ids.js";
+import { CliError, colorsFor, EXIT } from "./output.js";
+
+export interface RunFlags {
+	readonly answers: string;
+	readonly var: Record<string, string>;
+	readonly operator?: string;
+	readonly dryRun?: boolean;
+	readonly acceptChangedChecklist?: boolean;
+}
+
+/** `rollout run <checklist> --answers <file>`: the whole checklist, unattended. */
+export async function runChecklist(
+	checklistPath: string,
+	sessionsDir: string,
+	flags: RunFlags,
+): Promise<number> {
+	const answers = readAnswers(flags.answers);
+	const operator = flags.operator ?? answers.operator ?? (await configuredOperator()) ?? userInfo().username;
+	const engine = await engineOrUsageError(() =>
+		Engine.start({ checklistPath, vars: flags.var, operator, sessionsDir, dryRun: flags.dryRun === true }),
+	);
+	return drive(engine, answers);
+}
+
+/** `rollout resume <session> --answers <file>`: continues an unfinished session from its first unfinished step. */
+export async function resumeSession(
+	idOrPrefix: string,
+	sessionsDir: string,
+	flags: RunFlags,
+): Promise<number> {
+	const answers = readAnswers(flags.answers);
+	const id = resolveSessionId(sessionsDir, idOrPrefix);
+	const engine = await Engine.resume({
+		sessionsDir,
+		id,
+		acceptChangedChecklist: flags.acceptChangedChecklist === true,
+	});
+	const c = colorsFor(process.stderr);
+	for (const notice of engine.notices) process.stderr.write(`${c.yellow("note")} ${notice}\n`);
+	if (engine.state.status !== "in progress") {
+		await engine.close();
+		throw new CliError(`session ${id} has already ended (${engine.state.status})`, EXIT.usage);
+	}
+	return drive(engine, answers);
+}
+
+async function drive(engine: Engine, answers: Answers): Promise<number> {
+	const unknown = answers.stepIds.filter((stepId) => !engine.steps.some(({ step }) => step.id === stepId));
+	if (unknown.length > 0) {
+		await engine.close("answers file names unknown steps");
+		throw new CliError(`${answers.file}: no such step in the checklist: ${unknown.join(", ")}`, EXIT.usage);
+	}
+	const out = colorsFor(process.stdout);
+	const dry = engine.state.dryRun ? " (dry run: nothing is changed, no command runs)" : "";
+	process.stdout.write(`${out.bold(engine.definition.title)} — session ${engine.id}${dry}\n`);
+	const controller = new AbortController();
+	let signals = 0;
+	const onSignal = (signal: NodeJS.Signals) => {
+		signals++;
+		if (signals > 1) process.exit(EXIT.interrupted);
+		process.stderr.write(
+			`\n${signal}: stopping the running command; the session is kept (press again to quit at once)\n`,
+		);
+		controller.abort();
+	};
+	const signalNames: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+	for (const name of signalNames) process.on(name, onSignal);
+	try {
+		const result = await runUnattended(engine, answers, {
+			signal: controller.signal,
+			report: (line) => process.stdout.write(formatReport(line, out)),
+		});
+		const current = engine.current();
+		if (result.interrupted) {
+			if (current) engine.interrupt(current.step.id, "interrupted by a signal");
+			process.stdout.write(
+				`interrupted — resume with: rollout resume ${engine.id} --answers ${answers.file}\n`,
+			);
+			process.stdout.write(`session: ${engine.id}\n`);
+			return EXIT.interrupted;
+		}
+		const decision = result.decision;
+		if (decision) process.stdout.write(`decision: ${paintOutcome(decision, out)}\n`);
+		const failed = criticalFailure(engine);
+		if (failed && decision !== "NO-GO") {
+			process.stdout.write(
+				`${out.red("failed")}: critical step ${failed} failed${decision ? " after the decision" : ""}\n`,
+			);
+		}
+		process.stdout.write(`session: ${engine.id}\n`);
+		return decision === "NO-GO" || failed ? EXIT.failed : EXIT.ok;
+	} finally {
+		for (const name of signalNames) process.off(name, onSignal);
+		await engine.close(controller.signal.aborted ? "interrupted" : "run ended");
+	}
+}
+
+const SYMBOL = { passed: "✓", failed: "✗", skipped: "-", interrupted: "!" } as const;
+
+function formatReport(line: StepReport, c: ReturnType<typeof colorsFor>): string {
+	const { outcome } = line;
+	const paint = { passed: c.green, failed: c.red, skipped: c.dim, interrupted: c.yellow }[outcome.status];
+	const figure = line.kind === "decision" ? (outcome.reason ?? "") : keyFigure(outcome);
+	const head = `${paint(SYMBOL[outcome.status])} ${line.stepId.padEnd(30)} ${paint(outcome.status.padEnd(11))} ${formatDuration(line.durationMs).padStart(7)}${figure ? `  ${figure}` : ""}`;
+	const showReason = outcome.reason && line.kind !== "decision" && outcome.status !== "passed";
+	return `${head}\n${showReason ? `    ${c.dim(outcome.reason ?? "")}\n` : ""}`;
+}
+
+function keyFigure(outcome: StepReport["outcome"]): string {
+	const metrics = outcome.metrics ?? {};
+	if (metrics.pass_rate !== undefined) return `pass_rate ${formatNumber(metrics.pass_rate)}`;
+	if (metrics.files !== undefined) return `${metrics.files} file(s)`;
+	const [name, value] = Object.entries(metrics)[0] ?? [];
+	return name === undefined || value === undefined ? "" : `${name} ${formatNumber(value)}`;
+}
+
+function paintOutcome(outcome: string, c: ReturnType<typeof colorsFor>): string {
+	return outcome === "GO" ? c.green(outcome) : outcome === "NO-GO" ? c.red(outcome) : c.yellow(outcome);
+}
+
+function readAnswers(file: string): Answers {
+	try {
+		return loadAnswers(file);
+	} catch (error) {
+		if (error instanceof AnswersError) throw new CliError(error.message, EXIT.usage);
+		throw error;
+	}
+}
+
+async function engineOrUsageError(start: () => Promise<Engine>): Promise<Engine> {
+	try {
+		return await start();
+	} catch (error) {
+		if (error instanceof EngineError) throw new CliError(error.message, EXIT.usage);
+		throw error;
+	}
+}
+
+async function configuredOperator(): Promise<string | undefined> {
+	const { readConfig } = await import("./config-store.js");
+	return readConfig().operator;
+}

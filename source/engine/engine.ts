@@ -1,0 +1,462 @@
+import { existsSync } from "node:fs";
+import { hostname, userInfo } from "node:os";
+import { resolve } from "node:path";
+import { formatProblem } from "../checklist/errors.js";
+import { isTruthy } from "../checklist/interpolate.js";
+import { type LoadedChecklist, loadChecklistFile } from "../checklist/load.js";
+import type { Checklist, Step } from "../checklist/schema.js";
+import { type PlacedStep, phaseSteps } from "../checklist/steps.js";
+import { createMasker, type Masker, maskDeep } from "../runner/mask.js";
+import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../runner/run-command.js";
+import { canonicalJson } from "../session/canonical.js";
+import type { Outcome, SessionEvent, StepRef } from "../session/events.js";
+import { newSessionId } from "../session/ids.js";
+import { currentStep, type SessionState } from "../session/reduce.js";
+import { type SessionStore, SessionStore as Store, type StoreOptions } from "../session/store.js";
+import type { Clock, StepContext, StepOutcome } from "../steps/context.js";
+import { systemClock } from "../steps/context.js";
+import { allowedOutcomes, DEFAULT_RULES, type Decision, decide } from "../steps/decision.js";
+import { executeStep } from "./execute.js";
+
+/** A problem the operator can fix: printed as one line, exit 2. */
+export class EngineError extends Error {
+	readonly exitCode = 2;
+}
+
+/** Side effects the engine uses; tests pass real ones pointed at temp folders. */
+export interface Effects {
+	readonly runner: ProcessRunner;
+	readonly clock: Clock;
+	readonly mask: Masker;
+}
+
+export const defaultEffects = (): Effects => ({
+	runner: processRunner,
+	clock: systemClock,
+	mask: createMasker(),
+});
+
+export interface StartOptions {
+	readonly checklistPath: string;
+	readonly vars?: Readonly<Record<string, string>>;
+	readonly operator: string;
+	readonly sessionsDir: string;
+	readonly dryRun?: boolean;
+	readonly baseDir?: string;
+	readonly effects?: Effects;
+	readonly store?: StoreOptions;
+}
+
+export interface ResumeOptions {
+	readonly sessionsDir: string;
+	readonly id: string;
+	/** Use the checklist file even though it changed since the session started. */
+	readonly acceptChangedChecklist?: boolean;
+	readonly effects?: Effects;
+	readonly store?: StoreOptions;
+}
+
+export interface Approval {
+	readonly role: string;
+	readonly name: string;
+	readonly decision: "approve" | "reject";
+	readonly comment?: string;
+}
+
+/**
+ * The wizard's engine, free of any UI: it starts or resumes a session, says which step
+ * is next, runs steps and takes answers, and records everything as events in the store.
+ * The Ink wizard and unattended runs are both clients of it.
+ */
+export class Engine {
+	/** What resuming found: an unclean end, a killed command still running, a changed checklist. */
+	readonly notices: string[] = [];
+
+	private constructor(
+		private readonly store: SessionStore,
+		private checklist: Checklist,
+		private readonly effects: Effects,
+	) {}
+
+	static async start(options: StartOptions): Promise<Engine> {
+		const loaded = load(options.checklistPath, options.vars ?? {});
+		const effects = options.effects ?? defaultEffects();
+		const { checklist } = loaded;
+		const id = newSessionId(checklist.id, effects.clock.now());
+		const started: Extract<SessionEvent, { type: "session.started" }> = {
+			type: "session.started",
+			data: {
+				id,
+				checklist: {
+					id: checklist.id,
+					title: checklist.title,
+					version: checklist.version,
+					file: options.checklistPath,
+					sha256: loaded.sha256,
+				},
+				vars: loaded.vars,
+				operator: options.operator,
+				host: hostname(),
+				user: userInfo().username,
+				dryRun: options.dryRun === true,
+				steps: stepRefs(checklist),
+				cwd: options.baseDir ?? process.cwd(),
+				overrides: options.vars ?? {},
+				definition: checklist,
+			},
+		};
+		const store = await Store.create(options.sessionsDir, id, maskDeep(started, effects.mask), {
+			now: () => effects.clock.now(),
+			...options.store,
+		});
+		return new Engine(store, checklist, effects);
+	}
+
+	static async resume(options: ResumeOptions): Promise<Engine> {
+		const effects = options.effects ?? defaultEffects();
+		const store = await Store.open(options.sessionsDir, options.id, {
+			now: () => effects.clock.now(),
+			...options.store,
+		});
+		try {
+			const engine = new Engine(store, definitionOf(store), effects);
+			engine.notices.push(...store.warnings);
+			engine.checkChecklistFile(options.acceptChangedChecklist === true);
+			engine.recoverInterruptedRun();
+			return engine;
+		} catch (error) {
+			await store.close();
+			throw error;
+		}
+	}
+
+	get id(): string {
+		return this.store.id;
+	}
+
+	get dir(): string {
+		return this.store.dir;
+	}
+
+	get state(): SessionState {
+		return this.store.state;
+	}
+
+	get definition(): Checklist {
+		return this.checklist;
+	}
+
+	/** The steps an operator walks, in order, with where each sits. */
+	get steps(): PlacedStep[] {
+		return phaseSteps(this.checklist);
+	}
+
+	/** The next step without a final result, or undefined when the walk is over. */
+	current(): PlacedStep | undefined {
+		const ref = currentStep(this.state);
+		return ref && this.placed(ref.id);
+	}
+
+	placed(stepId: string): PlacedStep {
+		const found = this.steps.find((placed) => placed.step.id === stepId);
+		if (!found) throw new EngineError(`no step "${stepId}" in ${this.checklist.id}`);
+		return found;
+	}
+
+	/** Whether the step's `when` variable lets it run. */
+	applies(step: Step): boolean {
+		return step.when === undefined || isTruthy(this.state.vars[step.when]);
+	}
+
+	/** Runs a step that needs no answer: backup, flag, command, monitor. */
+	async run(
+		stepId: string,
+		options: { signal?: AbortSignal; onOutput?: (block: string) => void } = {},
+	): Promise<StepOutcome> {
+		const { step } = this.placed(stepId);
+		if (!this.applies(step)) return this.skip(stepId, `when: ${step.when} is not set`);
+		if (step.kind === "prompt" || step.kind === "decision" || step.kind === "signoff") {
+			throw new EngineError(`${stepId} is a ${step.kind} step: it is answered, not run`);
+		}
+		const attempt = this.begin(stepId);
+		const signal = options.signal ?? new AbortController().signal;
+		const ctx = this.context(stepId, attempt, signal, options.onOutput);
+		let outcome: StepOutcome;
+		try {
+			outcome = await executeStep(step, ctx);
+		} catch (error) {
+			outcome = { status: "failed", reason: (error as Error).message };
+		}
+		this.finish(stepId, outcome);
+		return outcome;
+	}
+
+	/** Records an operator's answer to a prompt step. */
+	answer(stepId: string, result: "pass" | "fail" | "skip", notes?: string): StepOutcome {
+		const { step } = this.placed(stepId);
+		if (step.kind !== "prompt") throw new EngineError(`${stepId} is not a prompt step`);
+		this.begin(stepId);
+		const outcome: StepOutcome =
+			result === "skip"
+				? { status: "skipped", reason: notes?.trim() || "skipped by the operator" }
+				: { status: result === "pass" ? "passed" : "failed", reason: result === "fail" ? notes : undefined };
+		this.finish(stepId, outcome, notes);
+		return outcome;
+	}
+
+	/** Fails a step without running it, with the reason (a missing answer, say). */
+	fail(stepId: string, reason: string): StepOutcome {
+		this.placed(stepId);
+		this.begin(stepId);
+		const outcome: StepOutcome = { status: "failed", reason };
+		this.finish(stepId, outcome);
+		return outcome;
+	}
+
+	/** Skips a step with a written reason. */
+	skip(stepId: string, reason: string): StepOutcome {
+		if (!reason.trim()) throw new EngineError("a skip needs a reason");
+		this.placed(stepId);
+		this.append({ type: "step.skipped", data: { stepId, reason } });
+		return { status: "skipped", reason };
+	}
+
+	/** Lets a failed critical step through with a written reason; the decision can then be at best GO WITH CONDITIONS. */
+	override(stepId: string, reason: string): void {
+		const { step } = this.placed(stepId);
+		if (this.state.results[stepId]?.status !== "failed") throw new EngineError(`${stepId} has not failed`);
+		if (!("critical" in step) || step.critical !== true)
+			throw new EngineError(`${stepId} is not critical: no override needed`);
+		if (!reason.trim()) throw new EngineError("an override needs a written reason");
+		this.append({ type: "step.overridden", data: { stepId, reason } });
+	}
+
+	/** What the decision step would conclude now. */
+	proposeDecision(stepId: string): Decision {
+		const { step } = this.placed(stepId);
+		if (step.kind !== "decision") throw new EngineError(`${stepId} is not a decision step`);
+		const rules = { ...DEFAULT_RULES, ...this.checklist.decision, ...step.rules };
+		const before = this.state.steps.slice(
+			0,
+			this.state.steps.findIndex((ref) => ref.id === stepId),
+		);
+		return decide(this.state, before, rules);
+	}
+
+	/**
+	 * Records the decision: the computed one, or the operator's choice — any downgrade, or
+	 * GO WITH CONDITIONS with written conditions.
+	 */
+	decide(
+		stepId: string,
+		choice?: { outcome: Outcome; conditions?: readonly string[]; reason?: string },
+	): Decision {
+		const proposed = this.proposeDecision(stepId);
+		let decision = proposed;
+		if (choice && choice.outcome !== proposed.outcome) {
+			if (!allowedOutcomes(proposed.outcome).includes(choice.outcome)) {
+				throw new EngineError(`${choice.outcome} is not allowed when the rules say ${proposed.outcome}`);
+			}
+			const written = (choice.conditions ?? []).filter((condition) => condition.trim());
+			if (choice.outcome === "GO WITH CONDITIONS" && proposed.outcome === "NO-GO" && written.length === 0) {
+				throw new EngineError("going ahead against a NO-GO needs written conditions");
+			}
+			decision = {
+				outcome: choice.outcome,
+				reasons: [
+					...proposed.reasons,
+					`${this.state.operator} chose ${choice.outcome}${choice.reason ? `: ${choice.reason}` : ""}`,
+				],
+				conditions: [...proposed.conditions, ...written],
+			};
+		}
+		this.begin(stepId);
+		this.append({ type: "decision.made", data: { stepId, ...decision } });
+		return decision;
+	}
+
+	/** Records every required role's approval or rejection; any rejection means NO-GO. */
+	signoff(stepId: string, approvals: readonly Approval[]): StepOutcome {
+		const { step } = this.placed(stepId);
+		if (step.kind !== "signoff") throw new EngineError(`${stepId} is not a signoff step`);
+		const missing = step.roles.filter(
+			(role) => !approvals.some((approval) => approval.role === role && approval.name.trim()),
+		);
+		if (missing.length > 0)
+			throw new EngineError(`${stepId} needs a name and a decision from: ${missing.join(", ")}`);
+		this.begin(stepId);
+		for (const role of step.roles) {
+			const approval = approvals.find((entry) => entry.role === role) as Approval;
+			this.append({ type: "signoff.recorded", data: { stepId, ...approval } });
+		}
+		const rejected = step.roles.filter(
+			(role) => approvals.find((entry) => entry.role === role)?.decision === "reject",
+		);
+		const outcome: StepOutcome =
+			rejected.length > 0
+				? { status: "failed", reason: `rejected by ${rejected.join(", ")}` }
+				: { status: "passed" };
+		this.finish(stepId, outcome);
+		return outcome;
+	}
+
+	/** Records that a running step was cut off (Ctrl+C, SIGTERM, SIGHUP), so resume runs it again. */
+	interrupt(stepId: string, reason: string): void {
+		if (this.state.results[stepId]?.status === "running")
+			this.append({ type: "step.interrupted", data: { stepId, reason } });
+	}
+
+	abandon(reason: string): void {
+		this.append({ type: "session.abandoned", data: { reason } });
+	}
+
+	/** Ends this process's hold on the session; an unfinished session says it was closed cleanly. */
+	async close(reason = "closed"): Promise<void> {
+		if (this.state.status === "in progress") this.append({ type: "session.closed", data: { reason } });
+		await this.store.close();
+	}
+
+	private begin(stepId: string): number {
+		const attempt = (this.state.results[stepId]?.attempts ?? 0) + 1;
+		this.append({ type: "step.started", data: { stepId, attempt } });
+		return attempt;
+	}
+
+	private finish(stepId: string, outcome: StepOutcome, notes?: string): void {
+		const { status, reason, metrics, evidence } = outcome;
+		if (status === "skipped")
+			this.append({ type: "step.skipped", data: { stepId, reason: reason ?? "skipped", evidence } });
+		else if (status === "interrupted")
+			this.append({ type: "step.interrupted", data: { stepId, reason: reason ?? "interrupted" } });
+		else this.append({ type: "step.finished", data: { stepId, status, reason, metrics, notes, evidence } });
+	}
+
+	private append(event: SessionEvent): void {
+		this.store.append(maskDeep(event, this.effects.mask));
+	}
+
+	private context(
+		stepId: string,
+		attempt: number,
+		signal: AbortSignal,
+		onOutput?: (block: string) => void,
+	): StepContext {
+		return {
+			stepId,
+			attempt,
+			sessionDir: this.store.dir,
+			baseDir: this.state.cwd,
+			dryRun: this.state.dryRun,
+			runner: this.effects.runner,
+			clock: this.effects.clock,
+			mask: this.effects.mask,
+			signal,
+			state: this.state,
+			onOutput,
+			record: (data, kind) =>
+				this.append(
+					kind === "intent" ? { type: "step.intent", data } : ({ type: "step.effect", data } as SessionEvent),
+				),
+			pendingDetail: (action) => this.pendingIntent(stepId, action)?.detail,
+		};
+	}
+
+	/** The last intent of this action for the step that has no effect after it. */
+	private pendingIntent(stepId: string, action: string) {
+		let pending: { detail?: unknown } | undefined;
+		for (const record of this.store.records) {
+			if (record.type === "step.intent" && record.data.stepId === stepId && record.data.action === action)
+				pending = record.data;
+			if (record.type === "step.effect" && record.data.stepId === stepId && record.data.action === action)
+				pending = undefined;
+		}
+		return pending;
+	}
+
+	/** Refuses to go on with a checklist file that changed since the start, unless told to, naming what differs. */
+	private checkChecklistFile(accept: boolean): void {
+		const { file, sha256 } = this.state.checklist;
+		const path = resolve(this.state.cwd, file);
+		if (!existsSync(path)) {
+			this.notices.push(`${file} is gone; going on with the checklist as it was when the session started`);
+			return;
+		}
+		const started = this.store.records[0];
+		const overrides = started?.type === "session.started" ? started.data.overrides : {};
+		const loaded = load(path, overrides);
+		if (loaded.sha256 === sha256) return;
+		const changed = changedSteps(this.checklist, loaded.checklist);
+		if (!accept) {
+			throw new EngineError(
+				`${file} changed since the session started (${changed.length > 0 ? `steps that differ: ${changed.join(", ")}` : "no step differs"}); resume with --accept-changed-checklist to use the new version`,
+			);
+		}
+		this.append({
+			type: "session.checklist-changed",
+			data: { sha256: loaded.sha256, changedSteps: changed, definition: loaded.checklist },
+		});
+		this.checklist = loaded.checklist;
+		this.notices.push(`using the changed checklist; steps that differ: ${changed.join(", ") || "none"}`);
+	}
+
+	/** After an unclean end: a step left running is recorded as interrupted, and a command group it left behind is stopped. */
+	private recoverInterruptedRun(): void {
+		const last = this.store.records.at(-1);
+		const unclean = last?.type !== "session.closed";
+		for (const [stepId, result] of Object.entries(this.state.results)) {
+			if (result.status !== "running") continue;
+			const pgid = (this.pendingIntent(stepId, "run")?.detail as { pgid?: number } | undefined)?.pgid;
+			if (pgid && groupAlive(pgid)) {
+				signalGroup(pgid, "SIGTERM");
+				signalGroup(pgid, "SIGKILL");
+				this.notices.push(`stopped process group ${pgid}, left running by the interrupted ${stepId}`);
+			}
+			this.append({
+				type: "step.interrupted",
+				data: { stepId, reason: "rollout stopped while this step was running" },
+			});
+			this.append({ type: "step.effect", data: { stepId, action: "run", result: { abandoned: true } } });
+		}
+		if (unclean)
+			this.notices.push(
+				"the last run of this session did not end cleanly; every step recorded before it is intact",
+			);
+		this.append({ type: "session.resumed", data: { pid: process.pid, host: hostname(), unclean } });
+	}
+}
+
+function load(path: string, vars: Readonly<Record<string, string>>): LoadedChecklist {
+	const result = loadChecklistFile(path, { vars });
+	if (!result.ok) throw new EngineError(result.problems.map(formatProblem).join("\n"));
+	return result.loaded;
+}
+
+function stepRefs(checklist: Checklist): StepRef[] {
+	return phaseSteps(checklist).map(({ step, section }) => ({
+		id: step.id,
+		kind: step.kind,
+		title: step.title,
+		phase: section.type === "phase" ? section.id : section.type,
+		critical: step.kind !== "monitor" && step.critical === true,
+	}));
+}
+
+function definitionOf(store: SessionStore): Checklist {
+	let definition: unknown;
+	for (const record of store.records) {
+		if (record.type === "session.started") definition = record.data.definition;
+		if (record.type === "session.checklist-changed") definition = record.data.definition;
+	}
+	if (!definition || typeof definition !== "object" || !("phases" in definition)) {
+		throw new EngineError(`session ${store.id} does not hold its checklist; it cannot be resumed`);
+	}
+	return definition as Checklist;
+}
+
+/** Step ids whose definition differs between two versions of a checklist (added, removed or changed). */
+function changedSteps(before: Checklist, after: Checklist): string[] {
+	const index = (checklist: Checklist) =>
+		new Map(phaseSteps(checklist).map(({ step }) => [step.id, canonicalJson(step)] as const));
+	const [a, b] = [index(before), index(after)];
+	return [...new Set([...a.keys(), ...b.keys()])].filter((id) => a.get(id) !== b.get(id));
+}

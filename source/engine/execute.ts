@@ -1,0 +1,23 @@
+import type { Step } from "../checklist/schema.js";
+import { runBackup } from "../steps/backup.js";
+import { runCommand } from "../steps/command.js";
+import type { StepContext, StepOutcome } from "../steps/context.js";
+import { runFlag } from "../steps/flag/flag.js";
+
+/** Runs a step that needs no answer from the operator. */
+export async function executeStep(step: Step, ctx: StepContext): Promise<StepOutcome> {
+	switch (step.kind) {
+		case "backup":
+			return runBackup(step, ctx);
+		case "flag":
+			return runFlag(step, ctx);
+		case "command":
+			return runCommand(step, ctx);
+		case "monitor":
+			if (ctx.dryRun)
+				return { status: "skipped", reason: `dry run: would take ${step.samples ?? 1} reading(s)` };
+			return { status: "failed", reason: "monitor steps are not supported by this version of rollout" };
+		default:
+			return { status: "failed", reason: `${step.kind} steps are answered, not run` };
+	}
+}
