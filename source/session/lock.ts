@@ -20,7 +20,8 @@ export interface LockOptions {
 	readonly onCompromised?: (error: Error) => void;
 }
 
-const DEFAULT_STALE_MS = 10_000;
+/** ROLLOUT_LOCK_STALE_MS shortens or lengthens it (at least 2 s), e.g. for sessions on a slow network disk. */
+const DEFAULT_STALE_MS = Math.max(Number(process.env.ROLLOUT_LOCK_STALE_MS) || 10_000, 2000);
 
 /**
  * Takes the session's lock. A live holder makes this fail with a message naming it;

@@ -160,7 +160,9 @@ describe("an unattended walk through every step kind", () => {
 		const { lines } = await walk(engine);
 		await engine.close();
 		expect(readFileSync(join(app, "config.yaml"), "utf8")).toBe(CONFIG);
-		expect(lines[1]).toBe(`unit-tests skipped dry run: would run sleep 0; cat ${app}/pytest-output.txt`);
+		expect(lines[1]).toBe(
+			`unit-tests skipped dry run: would run sleep $(cat ${app}/delay 2>/dev/null || echo 0); cat ${app}/pytest-output.txt`,
+		);
 		expect(lines[3]).toMatch(/^enable-flag skipped dry run: would change features.coordinator in /);
 		expect((engine.state.results["enable-flag"]?.evidence as { diff: string }).diff).toContain(
 			"+  coordinator: true",
