@@ -1,22 +1,33 @@
-/** Replaces secrets in one line of text with ***. Applied per line, so a secret split across output chunks is still caught. */
+/**
+ * Replaces secrets in text with ***. Applied to whole lines (one or many), so a secret split
+ * across output chunks is still caught.
+ */
 export type Masker = (line: string) => string;
 
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH/i;
 
-const TOKEN_SHAPES: readonly RegExp[] = [
-	/\bAKIA[0-9A-Z]{16}\b/g,
-	/\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
-	/\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
-	/\bglpat-[A-Za-z0-9_-]{20,}\b/g,
-	/\bxox[baprs]-[A-Za-z0-9-]{10,}\b/g,
-	/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g,
-	/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-];
-/** Keep the label, hide the value. */
-const LABELLED: readonly [RegExp, string][] = [
-	[/(\bAuthorization:\s*)(\S+(\s+\S+)?)/gi, "$1***"],
-	[/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, "$1***$3"],
-];
+/** Each pattern with a literal that must be present for it to match: a cheap test that skips most text. */
+const PATTERNS: readonly { readonly hint: string; readonly pattern: RegExp; readonly replacement: string }[] =
+	[
+		{ hint: "AKIA", pattern: /\bAKIA[0-9A-Z]{16}\b/g, replacement: "***" },
+		{ hint: "_", pattern: /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, replacement: "***" },
+		{ hint: "github_pat_", pattern: /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g, replacement: "***" },
+		{ hint: "glpat-", pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g, replacement: "***" },
+		{ hint: "xox", pattern: /\bxox[baprs]-[A-Za-z0-9-]{10,}\b/g, replacement: "***" },
+		{
+			hint: "eyJ",
+			pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g,
+			replacement: "***",
+		},
+		{
+			hint: "PRIVATE KEY",
+			pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+			replacement: "***",
+		},
+		// Keep the label, hide the value.
+		{ hint: "uthorization", pattern: /(\bAuthorization:\s*)(\S+(\s+\S+)?)/gi, replacement: "$1***" },
+		{ hint: "://", pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, replacement: "$1***$3" },
+	];
 
 /**
  * A masker for the values of secret-looking environment variables (names containing
@@ -30,8 +41,9 @@ export function createMasker(env: Readonly<Record<string, string | undefined>> =
 	return (line) => {
 		let out = line;
 		for (const value of values) if (out.includes(value)) out = out.split(value).join("***");
-		for (const shape of TOKEN_SHAPES) out = out.replace(shape, "***");
-		for (const [pattern, replacement] of LABELLED) out = out.replace(pattern, replacement);
+		for (const { hint, pattern, replacement } of PATTERNS) {
+			if (out.includes(hint)) out = out.replace(pattern, replacement);
+		}
 		return out;
 	};
 }

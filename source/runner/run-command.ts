@@ -201,9 +201,12 @@ class Tail {
 
 	constructor(private readonly size: number) {}
 
-	/** A block of complete lines, ending with a newline. */
+	/** A block of complete lines, ending with a newline; only its last lines are split out. */
 	add(block: string): void {
-		this.kept = this.kept.concat(block.slice(0, -1).split("\n")).slice(-this.size);
+		let start = block.length - 1;
+		for (let count = 0; count < this.size && start > 0; count++) start = block.lastIndexOf("\n", start - 1);
+		const lines = block.slice(start + 1, -1).split("\n");
+		this.kept = (lines.length >= this.size ? lines : this.kept.concat(lines)).slice(-this.size);
 	}
 
 	lines(): string[] {

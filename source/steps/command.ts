@@ -65,10 +65,14 @@ async function runOnce(
 			mask: ctx.mask,
 			signal: ctx.signal,
 			onOutput: ctx.onOutput,
-			onStdoutLine: (text) => {
-				parser?.line(text);
-				matches.line(text);
-			},
+			// Splitting output into lines costs: only when something reads them.
+			onStdoutLine:
+				parser || matches.active
+					? (text) => {
+							parser?.line(text);
+							matches.line(text);
+						}
+					: undefined,
 			onSpawn: (pgid) =>
 				ctx.record({ stepId: ctx.stepId, action: "run", detail: { command: run.line, pgid } }, "intent"),
 		},
@@ -141,6 +145,7 @@ function lineMatchers(expect: CommandFields["expect"]) {
 	let matched = false;
 	let forbidden: string | undefined;
 	return {
+		active: must !== undefined || mustNot !== undefined,
 		line(text: string) {
 			if (must && !matched && must.test(text)) matched = true;
 			if (mustNot && forbidden === undefined && mustNot.test(text)) forbidden = text;
