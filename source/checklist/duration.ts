@@ -7,10 +7,12 @@ const UNIT_MS = {
 } as const;
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 
-/** Parses "500ms", "30s", "15m", "2h", "1d" or "1h30m" into milliseconds; undefined when malformed. */
+/** Parses "500ms", "30s", "15m", "2h", "1d", "1h30m" or "5000" (ms) into milliseconds; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
 	const value = text.trim();
 	if (value === "") return undefined;
+	// Plain digits are milliseconds, as a number would be (a --var value is always text).
+	if (/^\d+$/.test(value)) return Number(value);
 	PART.lastIndex = 0;
 	let total = 0;
 	let end = 0;

@@ -200,14 +200,20 @@ function zodProblems(
 
 function zodMessage(issue: z.core.$ZodIssue): string {
 	// A message the schema wrote itself says more than a generic one rebuilt here.
-	if (!issue.message.startsWith("Invalid") && !issue.message.startsWith("Too small")) return issue.message;
+	if (!/^(Invalid|Too small|Too big)/.test(issue.message)) return issue.message;
 	switch (issue.code) {
 		case "invalid_type":
 			return `expected ${issue.expected}, found ${describe(issue.input)}`;
 		case "invalid_value":
 			return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}, found ${describe(issue.input)}`;
 		case "too_small":
-			return issue.origin === "array" ? `needs at least ${issue.minimum} item(s)` : issue.message;
+			return issue.origin === "array"
+				? `needs at least ${issue.minimum} item(s)`
+				: `must be at least ${issue.minimum}`;
+		case "too_big":
+			return `must be at most ${issue.maximum}`;
+		case "invalid_key":
+			return issue.issues[0]?.message ?? issue.message;
 		default:
 			return issue.message;
 	}

@@ -34,14 +34,21 @@ const id = z
 const text = z.string().min(1, { error: "must not be empty" });
 
 /** Milliseconds as a number, or a string such as 30s, 15m, 2h, 1d, 1h30m. */
+const durationError = (input: unknown) =>
+	`bad duration ${JSON.stringify(input)}: use milliseconds or a value such as 500ms, 30s, 15m, 2h, 1d`;
 const duration = z
-	.union([
-		z.number().int().nonnegative(),
-		z.string().refine((value) => parseDuration(value) !== undefined, {
-			error: (issue) =>
-				`bad duration ${JSON.stringify(issue.input)}: use milliseconds or a value such as 500ms, 30s, 15m, 2h, 1d`,
-		}),
-	])
+	.union(
+		[
+			z
+				.number()
+				.int({ error: (issue) => durationError(issue.input) })
+				.nonnegative({ error: (issue) => durationError(issue.input) }),
+			z.string().refine((value) => parseDuration(value) !== undefined, {
+				error: (issue) => durationError(issue.input),
+			}),
+		],
+		{ error: (issue) => durationError(issue.input) },
+	)
 	.transform((value) => (typeof value === "number" ? value : (parseDuration(value) ?? 0)))
 	.meta({
 		description: "Milliseconds, or a duration such as 500ms, 30s, 15m, 2h, 1d, 1h30m.",
@@ -96,12 +103,16 @@ const threshold = z
 		description: "A figure the parser produced, compared against a value.",
 	});
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const scalar = z.union([z.string(), z.number(), z.boolean()], {
+	error: "expected a string, a number or true/false",
+});
 
 const expect = z
 	.strictObject({
 		exitCode: z
-			.union([z.number().int(), z.literal("any"), z.array(z.number().int()).min(1)])
+			.union([z.number().int(), z.literal("any"), z.array(z.number().int()).min(1)], {
+				error: "exitCode is a whole number, a list of them, or any",
+			})
 			.optional()
 			.meta({
 				description: "Expected exit code(s); `any` accepts every code. Default 0.",
@@ -201,7 +212,7 @@ const flagStep = z.strictObject({
 		description: "Default: from the file's extension (.yaml/.yml, .json, .env).",
 	}),
 	key: text.meta({ description: "Dotted path for nested keys: a.b.c" }),
-	value: z.union([scalar, z.null()]),
+	value: z.union([scalar, z.null()], { error: "value is a string, a number, true/false or null" }),
 	create: z.boolean().optional().meta({
 		description: "Create the key when it is missing instead of refusing.",
 	}),

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { formatDuration } from "../checklist/duration.js";
 import type { Step } from "../checklist/schema.js";
 import { createParser } from "../runner/parsers.js";
+import { normaliseSelector } from "../runner/prometheus.js";
 import type { RunResult } from "../runner/run-command.js";
 import { compare, describeMiss } from "../runner/thresholds.js";
 import type { Metrics } from "../session/events.js";
@@ -128,7 +129,8 @@ function thresholdReasons(
 ): string[] {
 	if (!metrics) return [];
 	return thresholds.flatMap((threshold) => {
-		const actual = metrics[threshold.metric];
+		// A Prometheus series may be written with labels in any order or spacing.
+		const actual = metrics[threshold.metric] ?? metrics[normaliseSelector(threshold.metric) ?? ""];
 		if (actual === undefined) {
 			return [`${threshold.metric} was not produced (figures: ${Object.keys(metrics).join(", ") || "none"})`];
 		}
