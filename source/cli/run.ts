@@ -108,6 +108,10 @@ function formatReport(line: StepReport, c: ReturnType<typeof colorsFor>): string
 	const { outcome } = line;
 	const paint = { passed: c.green, failed: c.red, skipped: c.dim, interrupted: c.yellow }[outcome.status];
 	const figure = line.kind === "decision" ? (outcome.reason ?? "") : keyFigure(outcome);
+	if (outcome.summary) {
+		const why = outcome.status === "failed" && outcome.reason ? `\n    ${c.dim(outcome.reason)}` : "";
+		return `${paint(SYMBOL[outcome.status])} ${outcome.summary}${why}\n`;
+	}
 	const head = `${paint(SYMBOL[outcome.status])} ${line.stepId.padEnd(30)} ${paint(outcome.status.padEnd(11))} ${formatDuration(line.durationMs).padStart(7)}${figure ? `  ${figure}` : ""}`;
 	const showReason = outcome.reason && line.kind !== "decision" && outcome.status !== "passed";
 	return `${head}\n${showReason ? `    ${c.dim(outcome.reason ?? "")}\n` : ""}`;

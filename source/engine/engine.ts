@@ -6,6 +6,7 @@ import { isTruthy } from "../checklist/interpolate.js";
 import { type LoadedChecklist, loadChecklistFile } from "../checklist/load.js";
 import type { Checklist, Step } from "../checklist/schema.js";
 import { type PlacedStep, phaseSteps } from "../checklist/steps.js";
+import { type HttpGet, httpGet } from "../runner/http.js";
 import { createMasker, type Masker, maskDeep } from "../runner/mask.js";
 import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../runner/run-command.js";
 import { canonicalJson } from "../session/canonical.js";
@@ -26,12 +27,14 @@ export class EngineError extends Error {
 /** Side effects the engine uses; tests pass real ones pointed at temp folders. */
 export interface Effects {
 	readonly runner: ProcessRunner;
+	readonly http: HttpGet;
 	readonly clock: Clock;
 	readonly mask: Masker;
 }
 
 export const defaultEffects = (): Effects => ({
 	runner: processRunner,
+	http: httpGet,
 	clock: systemClock,
 	mask: createMasker(),
 });
@@ -353,10 +356,11 @@ export class Engine {
 			signal,
 			state: this.state,
 			onOutput,
-			record: (data, kind) =>
-				this.append(
-					kind === "intent" ? { type: "step.intent", data } : ({ type: "step.effect", data } as SessionEvent),
-				),
+			http: this.effects.http,
+			record: (data, kind) => {
+				const type = { intent: "step.intent", effect: "step.effect", reading: "monitor.reading" }[kind];
+				this.append({ type, data } as SessionEvent);
+			},
 			pendingDetail: (action) => this.pendingIntent(stepId, action)?.detail,
 		};
 	}
@@ -437,7 +441,11 @@ function stepRefs(checklist: Checklist): StepRef[] {
 		kind: step.kind,
 		title: step.title,
 		phase: section.type === "phase" ? section.id : section.type,
-		critical: step.kind !== "monitor" && step.critical === true,
+		// A monitor's `critical` is its level: the step blocks when a breach stops or rolls back the rollout.
+		critical:
+			step.kind === "monitor"
+				? step.critical !== undefined && step.onCritical !== "continue"
+				: step.critical === true,
 	}));
 }
 

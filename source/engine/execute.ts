@@ -3,6 +3,7 @@ import { runBackup } from "../steps/backup.js";
 import { runCommand } from "../steps/command.js";
 import type { StepContext, StepOutcome } from "../steps/context.js";
 import { runFlag } from "../steps/flag/flag.js";
+import { runMonitor } from "../steps/monitor/monitor.js";
 
 /** Runs a step that needs no answer from the operator. */
 export async function executeStep(step: Step, ctx: StepContext): Promise<StepOutcome> {

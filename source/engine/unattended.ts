@@ -54,7 +54,7 @@ export async function runUnattended(
 		options.report({ stepId: step.id, kind: step.kind, outcome, durationMs: performance.now() - started });
 		if (outcome.status === "interrupted" || options.signal.aborted) return { interrupted: true };
 		// A dry run changes nothing, so it walks on to show every step; a real run stops changing things.
-		if (!blockedBy && !engine.state.dryRun && outcome.status === "failed" && isCritical(step))
+		if (!blockedBy && !engine.state.dryRun && outcome.status === "failed" && isCritical(engine, step.id))
 			blockedBy = step.id;
 	}
 	return { decision: engine.state.decision && outcomeOf(engine), interrupted: false };
@@ -88,8 +88,8 @@ export function criticalFailure(engine: Engine): string | undefined {
 	)?.id;
 }
 
-function isCritical(step: { kind: string; critical?: unknown }): boolean {
-	return step.kind !== "monitor" && step.critical === true;
+function isCritical(engine: Engine, stepId: string): boolean {
+	return engine.state.steps.some((ref) => ref.id === stepId && ref.critical);
 }
 
 function outcomeOf(engine: Engine): Outcome {

@@ -106,6 +106,16 @@ export type SessionEvent =
 			readonly data: { readonly stepId: string; readonly reason: string };
 	  }
 	| {
+			/** One reading of a monitor step: a value, or why there is none. */
+			readonly type: "monitor.reading";
+			readonly data: {
+				readonly stepId: string;
+				readonly sample: number;
+				readonly value?: number;
+				readonly error?: string;
+			};
+	  }
+	| {
 			readonly type: "step.overridden";
 			readonly data: { readonly stepId: string; readonly reason: string };
 	  }

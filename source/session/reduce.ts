@@ -15,6 +15,15 @@ export interface StepResult {
 	readonly override?: string;
 	/** Side effects announced but not confirmed done: on resume, look at the real state first. */
 	readonly pendingEffects: readonly string[];
+	/** A monitor step's readings in the latest attempt, in order. */
+	readonly readings?: readonly Reading[];
+}
+
+/** One monitor reading as recorded. */
+export interface Reading {
+	readonly at: string;
+	readonly value?: number;
+	readonly error?: string;
 }
 
 export interface Approval {
@@ -127,7 +136,15 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 				endedAt: undefined,
 				reason: undefined,
 				override: undefined,
+				readings: undefined,
 			}));
+		case "monitor.reading": {
+			const { value, error } = event.data;
+			return step(event.data.stepId, (result) => ({
+				...result,
+				readings: [...(result.readings ?? []), { at, value, error }],
+			}));
+		}
 		case "step.intent":
 			return step(event.data.stepId, (result) => ({
 				...result,

@@ -1,3 +1,4 @@
+import type { HttpGet } from "../runner/http.js";
 import type { Masker } from "../runner/mask.js";
 import type { ProcessRunner } from "../runner/run-command.js";
 import type { Metrics, SessionEvent } from "../session/events.js";
@@ -25,6 +26,13 @@ export const systemClock: Clock = {
 		}),
 };
 
+/** The events a step writes itself, by the name it records them under. */
+export interface Recordable {
+	readonly intent: Extract<SessionEvent, { type: "step.intent" }>["data"];
+	readonly effect: Extract<SessionEvent, { type: "step.effect" }>["data"];
+	readonly reading: Extract<SessionEvent, { type: "monitor.reading" }>["data"];
+}
+
 /** Everything a step needs from outside: where it runs, how it runs processes, and how it records. */
 export interface StepContext {
 	readonly stepId: string;
@@ -35,16 +43,14 @@ export interface StepContext {
 	readonly baseDir: string;
 	readonly dryRun: boolean;
 	readonly runner: ProcessRunner;
+	readonly http: HttpGet;
 	readonly clock: Clock;
 	readonly mask: Masker;
 	/** Aborted by Ctrl+C, SIGTERM or SIGHUP. */
 	readonly signal: AbortSignal;
 	readonly state: SessionState;
-	/** Appends an intent or effect event to the session. */
-	record(
-		event: Extract<SessionEvent, { type: "step.intent" | "step.effect" }>["data"],
-		kind: "intent" | "effect",
-	): void;
+	/** Appends an intent, effect or monitor reading event to the session. */
+	record<Kind extends keyof Recordable>(event: Recordable[Kind], kind: Kind): void;
 	/** The detail of an intent this step announced in an earlier run that never recorded its effect. */
 	readonly pendingDetail?: (action: string) => unknown;
 	/** Live output of a running command, masked. */
@@ -58,4 +64,6 @@ export interface StepOutcome {
 	readonly metrics?: Metrics;
 	/** What a reviewer would want to see: command line, exit code, diff, files. */
 	readonly evidence?: Readonly<Record<string, unknown>>;
+	/** One line for reports, such as "error-rate: ok — 0.30 (warn > 0.5, critical > 1), 2 samples". */
+	readonly summary?: string;
 }

@@ -47,7 +47,7 @@ export function decide(state: SessionState, steps: readonly StepRef[], rules: De
 			continue;
 		}
 		const monitor = (result?.evidence as { monitor?: MonitorVerdict } | undefined)?.monitor;
-		if (monitor) weighMonitor(step, monitor, blocking, conditions);
+		if (monitor) weighMonitor(step, monitor, conditions);
 		if (status === "skipped") {
 			if (step.critical && !result?.reason?.startsWith("when:"))
 				conditions.push(`critical step ${step.id} was skipped${why}`);
@@ -84,18 +84,13 @@ export function decide(state: SessionState, steps: readonly StepRef[], rules: De
 	return { outcome, reasons: [...blocking, ...facts], conditions };
 }
 
-function weighMonitor(
-	step: StepRef,
-	monitor: MonitorVerdict,
-	blocking: string[],
-	conditions: string[],
-): void {
+/** Breaches that stop or roll back fail a critical step and count there; the rest become conditions. */
+function weighMonitor(step: StepRef, monitor: MonitorVerdict, conditions: string[]): void {
 	const summary = monitor.summary ? `: ${monitor.summary}` : "";
 	if (monitor.outcome === "warned") conditions.push(`monitor ${step.id} is in its warn band${summary}`);
-	if (monitor.outcome !== "critical") return;
-	if (monitor.onCritical === "continue")
+	if (monitor.outcome === "critical" && monitor.onCritical === "continue") {
 		conditions.push(`monitor ${step.id} breached its critical level${summary}`);
-	else blocking.push(`monitor ${step.id} breached its critical level${summary}`);
+	}
 }
 
 /** The outcomes an operator may choose in place of the computed one: any downgrade, and GO WITH CONDITIONS with written conditions. */
