@@ -15,9 +15,7 @@ export async function executeStep(step: Step, ctx: StepContext): Promise<StepOut
 		case "command":
 			return runCommand(step, ctx);
 		case "monitor":
-			if (ctx.dryRun)
-				return { status: "skipped", reason: `dry run: would take ${step.samples ?? 1} reading(s)` };
-			return { status: "failed", reason: "monitor steps are not supported by this version of rollout" };
+			return runMonitor(step, ctx);
 		default:
 			return { status: "failed", reason: `${step.kind} steps are answered, not run` };
 	}
