@@ -175,3 +175,55 @@ describe("rollout run", () => {
 		}
 	}, 120_000);
 });
+
+describe("rollout run with monitors", () => {
+	it("prints each monitor's outcome line and records its readings", () => {
+		const dir = tempDir();
+		const checklist = join(dir, "watch.yaml");
+		writeFileSync(
+			checklist,
+			`id: watch
+title: Watch
+phases:
+  - id: watch
+    title: Watch
+    steps:
+      - id: error-rate
+        kind: monitor
+        title: Error rate (%)
+        source: { command: "echo 0.30" }
+        samples: 2
+        interval: 10ms
+        warn: "> 0.5"
+        critical: "> 1"
+      - id: latency
+        kind: monitor
+        title: Latency
+        source: { command: "echo 250" }
+        critical: "> 200"
+        onCritical: rollback
+`,
+		);
+		const answers = join(dir, "answers.yaml");
+		writeFileSync(answers, "answers: {}\n");
+		const sessions = join(dir, "sessions");
+		const result = runCli(["run", checklist, "--answers", answers, "--sessions-dir", sessions], { env });
+		expect(result.stdout).toContain("✓ error-rate: ok — 0.3 (warn > 0.5, critical > 1), 2 samples\n");
+		expect(result.stdout).toContain(
+			"✗ latency: critical — 250 (critical > 200), 1 sample\n    250 breached the critical level > 200: roll back\n",
+		);
+		expect(result.stdout).toContain("failed: critical step latency failed\n");
+		expect(result.code).toBe(1);
+		const id = sessionId(result.stdout);
+		const readings = readFileSync(join(sessions, id, "events.jsonl"), "utf8")
+			.trim()
+			.split("\n")
+			.map((line) => JSON.parse(line))
+			.filter((record) => record.type === "monitor.reading");
+		expect(readings.map((record) => [record.data.stepId, record.data.value])).toEqual([
+			["error-rate", 0.3],
+			["error-rate", 0.3],
+			["latency", 250],
+		]);
+	});
+});
