@@ -85,6 +85,7 @@ program
 		"who runs the rollout (default: the answers file, the config, or your user name)",
 	)
 	.option("--dry-run", "change nothing and run no command; record what would happen")
+	.option("--no-auto-rollback", "after a monitor breach with onCritical: rollback, only report it")
 	.addOption(sessionsDirOption())
 	.addHelpText(
 		"after",
@@ -118,6 +119,24 @@ program
 			sessionsDir(options.sessionsDir),
 		]);
 		process.exitCode = await resumeSession(session, dir, { ...options, var: {} });
+	});
+
+program
+	.command("rollback")
+	.description(
+		"carry out a session's rollback plan: revert flags, restore backups, run the rollback steps and checks",
+	)
+	.argument("<session>", "session id, or a unique prefix of one")
+	.option("-y, --yes", "do not ask before each action")
+	.option("--dry-run", "show what would be done; change and record nothing")
+	.addOption(sessionsDirOption())
+	.addHelpText("after", "\nExit codes: 0 rolled back, 1 rollback failed, 2 invalid input, 130 interrupted.")
+	.action(async (session: string, options: { yes?: boolean; dryRun?: boolean; sessionsDir?: string }) => {
+		const [{ rollback }, dir] = await Promise.all([
+			import("./cli/rollback.js"),
+			sessionsDir(options.sessionsDir),
+		]);
+		process.exitCode = await rollback(dir, session, options);
 	});
 
 program
@@ -170,6 +189,7 @@ interface RunOptions {
 	operator?: string;
 	dryRun?: boolean;
 	acceptChangedChecklist?: boolean;
+	autoRollback?: boolean;
 	sessionsDir?: string;
 }
 

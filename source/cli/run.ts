@@ -3,6 +3,7 @@ import { formatDuration } from "../checklist/duration.js";
 import { type Answers, AnswersError, loadAnswers } from "../engine/answers.js";
 import { Engine, EngineError } from "../engine/engine.js";
 import { criticalFailure, runUnattended, type StepReport } from "../engine/unattended.js";
+import { describeAction } from "../report/rollback-plan.js";
 import { formatNumber } from "../runner/thresholds.js";
 import { resolveSessionId } from "../session/ids.js";
 import { CliError, colorsFor, EXIT } from "./output.js";
@@ -13,6 +14,8 @@ export interface RunFlags {
 	readonly operator?: string;
 	readonly dryRun?: boolean;
 	readonly acceptChangedChecklist?: boolean;
+	/** false with --no-auto-rollback: a monitor breach with onCritical: rollback then only reports. */
+	readonly autoRollback?: boolean;
 }
 
 /** `rollout run <checklist> --answers <file>`: the whole checklist, unattended. */
@@ -26,7 +29,7 @@ export async function runChecklist(
 	const engine = await engineOrUsageError(() =>
 		Engine.start({ checklistPath, vars: flags.var, operator, sessionsDir, dryRun: flags.dryRun === true }),
 	);
-	return drive(engine, answers);
+	return drive(engine, answers, flags.autoRollback !== false);
 }
 
 /** `rollout resume <session> --answers <file>`: continues an unfinished session from its first unfinished step. */
@@ -48,10 +51,10 @@ export async function resumeSession(
 		await engine.close();
 		throw new CliError(`session ${id} has already ended (${engine.state.status})`, EXIT.usage);
 	}
-	return drive(engine, answers);
+	return drive(engine, answers, flags.autoRollback !== false);
 }
 
-async function drive(engine: Engine, answers: Answers): Promise<number> {
+async function drive(engine: Engine, answers: Answers, autoRollback: boolean): Promise<number> {
 	const unknown = answers.stepIds.filter((stepId) => !engine.steps.some(({ step }) => step.id === stepId));
 	if (unknown.length > 0) {
 		await engine.close("answers file names unknown steps");
@@ -88,6 +91,24 @@ async function drive(engine: Engine, answers: Answers): Promise<number> {
 		}
 		const decision = result.decision;
 		if (decision) process.stdout.write(`decision: ${paintOutcome(decision, out)}\n`);
+		const fired = engine.state.dryRun ? undefined : engine.rollbackPlan().fired;
+		if (fired && autoRollback) {
+			process.stdout.write(`${out.red("rolling back")}: ${fired}\n`);
+			const rolledBack = await engine.rollback({
+				signal: controller.signal,
+				report: (action, outcome) =>
+					process.stdout.write(
+						`  ${outcome.status === "failed" ? "✗" : "✓"} ${describeAction(action)} — ${outcome.status}${outcome.detail ? `: ${outcome.detail}` : ""}\n`,
+					),
+			});
+			process.stdout.write(
+				rolledBack.ok
+					? `${out.green("rolled back")}\n`
+					: `${out.red("rollback failed")}: ${rolledBack.failedAction}\n`,
+			);
+		} else if (fired) {
+			process.stdout.write(`rollback needed (${fired}): rollout rollback ${engine.id}\n`);
+		}
 		const failed = criticalFailure(engine);
 		if (failed && decision !== "NO-GO") {
 			process.stdout.write(

@@ -6,6 +6,13 @@ import { isTruthy } from "../checklist/interpolate.js";
 import { type LoadedChecklist, loadChecklistFile } from "../checklist/load.js";
 import type { Checklist, Step } from "../checklist/schema.js";
 import { type PlacedStep, phaseSteps } from "../checklist/steps.js";
+import {
+	deriveRollbackPlan,
+	describeAction,
+	type RollbackAction,
+	type RollbackPlan,
+} from "../report/rollback-plan.js";
+import { sessionData } from "../report/session-data.js";
 import { type HttpGet, httpGet } from "../runner/http.js";
 import { createMasker, type Masker, maskDeep } from "../runner/mask.js";
 import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../runner/run-command.js";
@@ -18,6 +25,7 @@ import type { Clock, StepContext, StepOutcome } from "../steps/context.js";
 import { systemClock } from "../steps/context.js";
 import { allowedOutcomes, DEFAULT_RULES, type Decision, decide } from "../steps/decision.js";
 import { executeStep } from "./execute.js";
+import { type ActionResult, type Confirm, carryOut } from "./rollback.js";
 
 /** A problem the operator can fix: printed as one line, exit 2. */
 export class EngineError extends Error {
@@ -55,6 +63,8 @@ export interface ResumeOptions {
 	readonly id: string;
 	/** Use the checklist file even though it changed since the session started. */
 	readonly acceptChangedChecklist?: boolean;
+	/** Compare the checklist file with the one the session started from (not for a rollback, which runs what was recorded). */
+	readonly checkChecklist?: boolean;
 	readonly effects?: Effects;
 	readonly store?: StoreOptions;
 }
@@ -124,7 +134,8 @@ export class Engine {
 		try {
 			const engine = new Engine(store, definitionOf(store), effects);
 			engine.notices.push(...store.warnings);
-			engine.checkChecklistFile(options.acceptChangedChecklist === true);
+			if (options.checkChecklist !== false)
+				engine.checkChecklistFile(options.acceptChangedChecklist === true);
 			engine.recoverInterruptedRun();
 			return engine;
 		} catch (error) {
@@ -309,6 +320,62 @@ export class Engine {
 			this.append({ type: "step.interrupted", data: { stepId, reason } });
 	}
 
+	/** The way back from what this session really did. */
+	rollbackPlan(): RollbackPlan {
+		return deriveRollbackPlan(sessionData(this.dir, this.store.records));
+	}
+
+	/**
+	 * Carries out the rollback plan, asking before each action when `confirm` is given, and
+	 * records every action; stops at the first that fails. A dry run changes and records nothing.
+	 */
+	async rollback(
+		options: {
+			confirm?: Confirm;
+			dryRun?: boolean;
+			signal?: AbortSignal;
+			report?: (action: RollbackAction, result: ActionResult) => void;
+		} = {},
+	): Promise<{ ok: boolean; failedAction?: string }> {
+		const plan = this.rollbackPlan();
+		const dryRun = options.dryRun === true;
+		const record = (event: SessionEvent) => {
+			if (!dryRun) this.append(event);
+		};
+		record({ type: "rollback.started", data: { trigger: plan.fired } });
+		let failedAction: string | undefined;
+		for (const [index, action] of plan.actions.entries()) {
+			const description = describeAction(action);
+			let result: ActionResult;
+			if (options.confirm && !(await options.confirm(description))) {
+				result = { status: "failed", detail: "declined by the operator" };
+			} else {
+				record({ type: "rollback.action", data: { index, action: description, status: "started" } });
+				const stepId = action.kind === "step" ? action.step.id : `rollback-${index + 1}`;
+				const ctx = {
+					...this.context(stepId, 1, options.signal ?? new AbortController().signal),
+					dryRun: dryRun || this.state.dryRun,
+				};
+				try {
+					result = await carryOut(action, ctx);
+				} catch (error) {
+					result = { status: "failed", detail: (error as Error).message };
+				}
+			}
+			record({
+				type: "rollback.action",
+				data: { index, action: description, status: result.status, detail: result.detail },
+			});
+			options.report?.(action, result);
+			if (result.status === "failed") {
+				failedAction = description;
+				break;
+			}
+		}
+		record({ type: "rollback.finished", data: { ok: failedAction === undefined, failedAction } });
+		return { ok: failedAction === undefined, failedAction };
+	}
+
 	abandon(reason: string): void {
 		this.append({ type: "session.abandoned", data: { reason } });
 	}
@@ -450,15 +517,11 @@ function stepRefs(checklist: Checklist): StepRef[] {
 }
 
 function definitionOf(store: SessionStore): Checklist {
-	let definition: unknown;
-	for (const record of store.records) {
-		if (record.type === "session.started") definition = record.data.definition;
-		if (record.type === "session.checklist-changed") definition = record.data.definition;
-	}
+	const { definition } = sessionData(store.dir, store.records);
 	if (!definition || typeof definition !== "object" || !("phases" in definition)) {
 		throw new EngineError(`session ${store.id} does not hold its checklist; it cannot be resumed`);
 	}
-	return definition as Checklist;
+	return definition;
 }
 
 /** Step ids whose definition differs between two versions of a checklist (added, removed or changed). */

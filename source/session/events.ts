@@ -147,6 +147,16 @@ export type SessionEvent =
 			readonly data: { readonly trigger?: string };
 	  }
 	| {
+			/** One action of a rollback: logged as started before it runs, then with how it ended. */
+			readonly type: "rollback.action";
+			readonly data: {
+				readonly index: number;
+				readonly action: string;
+				readonly status: "started" | "done" | "already" | "skipped" | "failed";
+				readonly detail?: string;
+			};
+	  }
+	| {
 			readonly type: "rollback.finished";
 			readonly data: { readonly ok: boolean; readonly failedAction?: string };
 	  };

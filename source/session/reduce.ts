@@ -62,6 +62,17 @@ export interface SessionState {
 	readonly status: SessionStatus;
 	/** How many times the session was resumed after its first process ended. */
 	readonly resumes: number;
+	/** Every rollback carried out in this session, oldest first. */
+	readonly rollbacks: readonly RollbackRun[];
+}
+
+/** One run of `rollout rollback`. */
+export interface RollbackRun {
+	readonly startedAt: string;
+	readonly trigger?: string;
+	readonly actions: readonly { readonly action: string; readonly status: string; readonly detail?: string }[];
+	readonly ok?: boolean;
+	readonly failedAction?: string;
 }
 
 /** A step counts as done once it has a final result (an interrupted step has to run again). */
@@ -108,6 +119,7 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 			approvals: [],
 			status: "in progress",
 			resumes: 0,
+			rollbacks: [],
 		};
 	}
 	if (!state) throw new Error(`a session log must begin with session.started, not ${event.type}`);
@@ -213,13 +225,34 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 		case "session.abandoned":
 			return { ...next, status: "abandoned" };
 		case "rollback.started":
-			return next;
-		case "rollback.finished":
 			return {
 				...next,
+				rollbacks: [...state.rollbacks, { startedAt: at, trigger: event.data.trigger, actions: [] }],
+			};
+		case "rollback.action": {
+			const { action, status, detail } = event.data;
+			if (status === "started") return next;
+			return withLastRollback(next, (run) => ({
+				...run,
+				actions: [...run.actions, { action, status, detail }],
+			}));
+		}
+		case "rollback.finished":
+			return {
+				...withLastRollback(next, (run) => ({
+					...run,
+					ok: event.data.ok,
+					failedAction: event.data.failedAction,
+				})),
 				status: event.data.ok ? "rolled back" : "rollback failed",
 			};
 	}
+}
+
+function withLastRollback(state: SessionState, change: (run: RollbackRun) => RollbackRun): SessionState {
+	const last = state.rollbacks.at(-1);
+	if (!last) return state;
+	return { ...state, rollbacks: [...state.rollbacks.slice(0, -1), change(last)] };
 }
 
 function isFinal(status: SessionStatus): boolean {

@@ -40,3 +40,19 @@ export function editEnv(
 function quoteIfNeeded(value: string): string {
 	return /^[\w@%+=:,./-]*$/.test(value) ? value : JSON.stringify(value);
 }
+
+/** Removes a KEY=value line; the inverse of creating it. */
+export function removeEnv(text: string, path: readonly string[]): EditResult {
+	const key = path[0] ?? "";
+	const lines = text.split("\n");
+	const index = lines.findLastIndex((line) => ASSIGNMENT.exec(line)?.[2] === key);
+	if (index < 0) return { ok: true, text, previous: { present: false }, noop: true };
+	const raw = ASSIGNMENT.exec(lines[index] ?? "")?.[4] ?? "";
+	lines.splice(index, 1);
+	return {
+		ok: true,
+		text: lines.join("\n"),
+		previous: { present: true, value: raw.replace(/^(["'])(.*)\1$/, "$2") },
+		noop: false,
+	};
+}

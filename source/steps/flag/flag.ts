@@ -9,13 +9,18 @@ import { runCommand } from "../command.js";
 import type { StepContext, StepOutcome } from "../context.js";
 import { latestBackupOf } from "../manifest.js";
 import type { EditResult, FlagValue, Previous } from "./edit.js";
-import { editEnv } from "./env-edit.js";
-import { editJson } from "./json-edit.js";
-import { editYaml } from "./yaml-edit.js";
+import { editEnv, removeEnv } from "./env-edit.js";
+import { editJson, removeJson } from "./json-edit.js";
+import { editYaml, removeYaml } from "./yaml-edit.js";
 
 type FlagStep = Extract<Step, { kind: "flag" }>;
 
-const EDITORS = { yaml: editYaml, json: editJson, env: editEnv } as const;
+/** The exact-bytes editors by file format: set one value, or remove one key. */
+export const EDITORS = {
+	yaml: { edit: editYaml, remove: removeYaml },
+	json: { edit: editJson, remove: removeJson },
+	env: { edit: editEnv, remove: removeEnv },
+} as const;
 
 /** What a flag change did; the rollback plan reverts from this. */
 export type FlagEvidence = {
@@ -38,7 +43,7 @@ export function planFlag(
 	// Write through a symlink to its target, so the link stays a link.
 	const file = realpathSync(given);
 	const before = readFileSync(file, "utf8");
-	const edit = EDITORS[flagFormat(step.file, step.format)](
+	const edit = EDITORS[flagFormat(step.file, step.format)].edit(
 		before,
 		step.key.split("."),
 		step.value,

@@ -59,3 +59,19 @@ export function editJson(
 	}
 	return { ok: true, text: `${bom}${next}`, previous, noop: false };
 }
+
+/** Removes one property from a JSON file; the inverse of creating it. */
+export function removeJson(text: string, path: readonly string[]): EditResult {
+	const bom = text.startsWith("\uFEFF") ? "\uFEFF" : "";
+	const body = text.slice(bom.length);
+	const tree = parseTree(body, []);
+	const node = tree && findNodeAtLocation(tree, [...path]);
+	if (!node) return { ok: true, text, previous: { present: false }, noop: true };
+	const edits = modify(body, [...path], undefined, { formattingOptions: { eol: lineEnding(body) } });
+	return {
+		ok: true,
+		text: `${bom}${applyEdits(body, edits)}`,
+		previous: { present: true, value: getNodeValue(node) },
+		noop: false,
+	};
+}

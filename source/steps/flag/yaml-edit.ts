@@ -110,3 +110,33 @@ function scalarText(value: FlagValue): string {
 		? value
 		: JSON.stringify(value);
 }
+
+/** Removes one key (and its value's lines) from a block mapping; the inverse of creating it. */
+export function removeYaml(text: string, path: readonly string[]): EditResult {
+	const doc = parseDocument(text);
+	if (doc.errors.length > 0) return { ok: false, reason: "not valid YAML" };
+	const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+	if (!isMap(parent)) return { ok: true, text, previous: { present: false }, noop: true };
+	const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === path.at(-1));
+	if (!pair) return { ok: true, text, previous: { present: false }, noop: true };
+	if (parent.flow)
+		return { ok: false, reason: `cannot remove ${path.join(".")} from a flow mapping ({ … })` };
+	const keyNode = pair.key as Node;
+	const valueNode = (pair.value ?? pair.key) as Node;
+	const start = text.lastIndexOf("\n", (keyNode.range?.[0] ?? 0) - 1) + 1;
+	const lineEnd = text.indexOf("\n", Math.max((valueNode.range?.[1] ?? 0) - 1, start));
+	const end = lineEnd < 0 ? text.length : lineEnd + 1;
+	const next = `${text.slice(0, start)}${text.slice(end)}`;
+	const expected = structuredClone(doc.toJS()) as Record<string, unknown>;
+	let cursor = expected;
+	for (const segment of path.slice(0, -1)) cursor = cursor[segment] as Record<string, unknown>;
+	const previous = cursor[path.at(-1) ?? ""];
+	delete cursor[path.at(-1) ?? ""];
+	if (!isDeepStrictEqual(parseDocument(next).toJS(), expected)) {
+		return {
+			ok: false,
+			reason: `could not remove ${path.join(".")} without changing anything else; edit it by hand`,
+		};
+	}
+	return { ok: true, text: next, previous: { present: true, value: previous }, noop: false };
+}

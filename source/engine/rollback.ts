@@ -1,0 +1,88 @@
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { join } from "node:path";
+import type { RollbackAction } from "../report/rollback-plan.js";
+import { writeFileAtomicSync } from "../session/atomic.js";
+import type { StepContext, StepOutcome } from "../steps/context.js";
+import { sameValue } from "../steps/flag/edit.js";
+import { EDITORS } from "../steps/flag/flag.js";
+import { hashFile } from "../steps/hash.js";
+import { executeStep } from "./execute.js";
+
+/** How one rollback action ended. */
+export interface ActionResult {
+	readonly status: "done" | "already" | "skipped" | "failed";
+	readonly detail?: string;
+}
+
+/** Asks the operator before an action; `--yes` answers yes to all. */
+export type Confirm = (description: string) => Promise<boolean>;
+
+/**
+ * Carries out one action of the plan. Every action can run twice: a restored file is
+ * recognised by its checksum, a reverted flag by its value, so a second rollback is safe.
+ */
+export async function carryOut(action: RollbackAction, ctx: StepContext): Promise<ActionResult> {
+	switch (action.kind) {
+		case "restore":
+			return restore(action, ctx);
+		case "revert-flag":
+			return revertFlag(action, ctx);
+		case "step":
+			return runStep(action.step, ctx);
+	}
+}
+
+function restore(action: Extract<RollbackAction, { kind: "restore" }>, ctx: StepContext): ActionResult {
+	const copy = join(ctx.sessionDir, action.backup);
+	if (!existsSync(copy)) return { status: "failed", detail: `the backup ${copy} is missing` };
+	if (hashFile(copy) !== action.sha256) {
+		return {
+			status: "failed",
+			detail: `the backup ${copy} does not match its checksum: refusing to restore from it`,
+		};
+	}
+	if (existsSync(action.source) && hashFile(action.source) === action.sha256) {
+		return { status: "already", detail: "the file already matches its backup" };
+	}
+	if (ctx.dryRun) return { status: "skipped", detail: "dry run" };
+	const target = existsSync(action.source) ? realpathSync(action.source) : action.source;
+	writeFileAtomicSync(target, readFileSync(copy), action.mode);
+	return { status: "done" };
+}
+
+function revertFlag(
+	action: Extract<RollbackAction, { kind: "revert-flag" }>,
+	ctx: StepContext,
+): ActionResult {
+	if (!existsSync(action.file)) return { status: "failed", detail: `${action.file} does not exist` };
+	const text = readFileSync(action.file, "utf8");
+	const path = action.key.split(".");
+	const editor = EDITORS[action.format];
+	const result = action.previous.present
+		? editor.edit(text, path, action.previous.value as never, false)
+		: editor.remove(text, path);
+	if (!result.ok) return { status: "failed", detail: result.reason };
+	if (result.noop) return { status: "already", detail: "the value is already the one before the rollout" };
+	const found = result.previous.present ? result.previous.value : undefined;
+	if (!sameValue(found, action.current) && String(found) !== String(action.current)) {
+		return {
+			status: "failed",
+			detail: `${action.key} is now ${JSON.stringify(found)}, not the ${JSON.stringify(action.current)} the rollout wrote: left as it is`,
+		};
+	}
+	if (ctx.dryRun) return { status: "skipped", detail: "dry run" };
+	writeFileAtomicSync(action.file, result.text);
+	return { status: "done" };
+}
+
+async function runStep(
+	step: Extract<RollbackAction, { kind: "step" }>["step"],
+	ctx: StepContext,
+): Promise<ActionResult> {
+	if (step.kind === "prompt")
+		return { status: "skipped", detail: `a person checks this: ${step.question ?? step.title}` };
+	const outcome: StepOutcome = await executeStep(step, ctx);
+	if (outcome.status === "passed") return { status: "done" };
+	if (outcome.status === "skipped") return { status: "skipped", detail: outcome.reason };
+	return { status: "failed", detail: outcome.reason ?? outcome.status };
+}

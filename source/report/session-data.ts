@@ -1,0 +1,39 @@
+import { join } from "node:path";
+import type { Checklist } from "../checklist/schema.js";
+import type { SessionRecord } from "../session/events.js";
+import type { BackupEntry } from "../session/inspect.js";
+import { readLog } from "../session/log.js";
+import { reduce, type SessionState } from "../session/reduce.js";
+import { LOG_FILE } from "../session/store.js";
+import { readManifest } from "../steps/manifest.js";
+
+/** Everything reports are derived from: the log, the state it gives, the checklist it ran, the backups. */
+export interface SessionData {
+	readonly dir: string;
+	readonly records: readonly SessionRecord[];
+	readonly state: SessionState;
+	readonly definition: Checklist;
+	readonly backups: readonly BackupEntry[];
+}
+
+/** Reads a session without locking it, for reports; a broken log is refused with its first bad line. */
+export function readSessionData(dir: string): SessionData {
+	const log = join(dir, LOG_FILE);
+	const { records, problem } = readLog(log);
+	if (problem) throw new Error(`${log}:${problem.line}: ${problem.reason} (see rollout verify)`);
+	return sessionData(dir, records);
+}
+
+export function sessionData(dir: string, records: readonly SessionRecord[]): SessionData {
+	const state = records.reduce<SessionState | undefined>(
+		(current, record) => reduce(current, record, record.at),
+		undefined,
+	);
+	if (!state) throw new Error(`${join(dir, LOG_FILE)} has no events`);
+	let definition: unknown;
+	for (const record of records) {
+		if (record.type === "session.started" || record.type === "session.checklist-changed")
+			definition = record.data.definition;
+	}
+	return { dir, records, state, definition: definition as Checklist, backups: readManifest(dir) };
+}
