@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, truncateSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { fsyncDirectory, removeStaleTemps, writeFileAtomicSync } from "./atomic.js";
 import { recordHash } from "./canonical.js";
@@ -58,18 +58,28 @@ export class SessionStore {
 	): Promise<SessionStore> {
 		mkdirSync(sessionsDir, { recursive: true });
 		const dir = join(sessionsDir, id);
+		if (existsSync(dir)) throw new SessionStoreError(`session ${id} already exists`);
+		// The session appears under its id only once its first event is on disk: a crash
+		// before that leaves a hidden folder that no listing shows, never a half-made session.
+		const temp = join(sessionsDir, `.creating-${id}`);
+		mkdirSync(temp);
+		const at = (options.now ?? (() => new Date()))().toISOString();
+		const unsigned = { ...started, seq: 0, at, prev: GENESIS_HASH };
+		const writer = new LogWriter(join(temp, LOG_FILE));
+		writer.append({ ...unsigned, hash: recordHash(unsigned) } as SessionRecord);
+		writer.close();
+		fsyncDirectory(temp);
 		try {
-			mkdirSync(dir);
+			renameSync(temp, dir);
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === "EEXIST")
+			rmSync(temp, { recursive: true, force: true });
+			if (["EEXIST", "ENOTEMPTY"].includes((error as NodeJS.ErrnoException).code ?? "")) {
 				throw new SessionStoreError(`session ${id} already exists`);
+			}
 			throw error;
 		}
 		fsyncDirectory(sessionsDir);
-		const store = await SessionStore.attach(dir, id, options, () => []);
-		store.append(started);
-		fsyncDirectory(dir);
-		return store;
+		return SessionStore.open(sessionsDir, id, options);
 	}
 
 	/** Opens an existing session for writing; refuses a broken log, repairs a torn last line. */

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { groupAlive } from "../../source/runner/run-command.js";
@@ -62,6 +62,8 @@ function spawnRun(args: string[], extraEnv: Record<string, string | undefined>) 
 function recordedPgid(sessions: string): number | undefined {
 	for (const id of readdirSync(sessions)) {
 		const log = join(sessions, id, "events.jsonl");
+		// The folder exists a moment before its log does.
+		if (!existsSync(log)) continue;
 		const match = /"action":"run","detail":\{"command":"[^"]*","pgid":(\d+)\}/.exec(
 			readFileSync(log, "utf8"),
 		);
