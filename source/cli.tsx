@@ -140,6 +140,24 @@ program
 	});
 
 program
+	.command("export")
+	.description("write a session's record as Markdown, HTML, JSON or JUnit XML (unfinished sessions too)")
+	.argument("<session>", "session id, or a unique prefix of one")
+	.requiredOption("-f, --format <format>", "md, html, json or junit")
+	.option(
+		"-o, --out <file>",
+		"where to write it; - for standard output (default: report.<ext> in the session folder)",
+	)
+	.addOption(sessionsDirOption())
+	.action(async (session: string, options: { format: string; out?: string; sessionsDir?: string }) => {
+		const [{ exportSession }, dir] = await Promise.all([
+			import("./cli/export.js"),
+			sessionsDir(options.sessionsDir),
+		]);
+		process.exitCode = exportSession(dir, session, options);
+	});
+
+program
 	.command("schema")
 	.description("print the JSON Schema of the checklist format, for editors")
 	.action(async () => {

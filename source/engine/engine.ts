@@ -13,6 +13,7 @@ import {
 	type RollbackPlan,
 } from "../report/rollback-plan.js";
 import { sessionData } from "../report/session-data.js";
+import { writeRecordFiles } from "../report/write.js";
 import { type HttpGet, httpGet } from "../runner/http.js";
 import { createMasker, type Masker, maskDeep } from "../runner/mask.js";
 import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../runner/run-command.js";
@@ -286,6 +287,7 @@ export class Engine {
 		}
 		this.begin(stepId);
 		this.append({ type: "decision.made", data: { stepId, ...decision } });
+		this.writeRecord();
 		return decision;
 	}
 
@@ -311,7 +313,13 @@ export class Engine {
 				? { status: "failed", reason: `rejected by ${rejected.join(", ")}` }
 				: { status: "passed" };
 		this.finish(stepId, outcome);
+		this.writeRecord();
 		return outcome;
+	}
+
+	/** Writes signoff.md/json and rollback-plan.md/sh from the log as it stands. */
+	writeRecord(): void {
+		writeRecordFiles(this.dir, this.store.records);
 	}
 
 	/** Records that a running step was cut off (Ctrl+C, SIGTERM, SIGHUP), so resume runs it again. */
@@ -373,6 +381,7 @@ export class Engine {
 			}
 		}
 		record({ type: "rollback.finished", data: { ok: failedAction === undefined, failedAction } });
+		if (!dryRun) this.writeRecord();
 		return { ok: failedAction === undefined, failedAction };
 	}
 

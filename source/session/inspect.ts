@@ -70,6 +70,17 @@ export function listSessions(sessionsDir: string): SessionSummary[] {
 	return rows.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
 }
 
+function readAudit(dir: string): { events: number; head: string } | undefined {
+	try {
+		const { audit } = JSON.parse(readFileSync(join(dir, "signoff.json"), "utf8")) as {
+			audit?: { events: number; head: string };
+		};
+		return audit && typeof audit.events === "number" ? audit : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** One entry of `backups/manifest.json`: a file copied before the rollout touched it, or a path that was absent. */
 export interface BackupEntry {
 	readonly stepId: string;
@@ -115,20 +126,27 @@ export function verifySession(dir: string): VerifyReport {
 			`${logPath}: the last ${tornTail.bytes} bytes are a record cut off mid-write; it is dropped when the session is next opened`,
 		);
 	}
-	const snapshot = readSnapshot(dir);
-	if (snapshot && snapshot.anchor.events > records.length) {
-		return {
-			...base,
-			ok: false,
-			problem: `${logPath}: the log has ${records.length} events but session.json recorded ${snapshot.anchor.events}: records were lost from the end`,
-		};
-	}
-	if (snapshot && records[snapshot.anchor.events - 1]?.hash !== snapshot.anchor.head) {
-		return {
-			...base,
-			ok: false,
-			problem: `${logPath}:${snapshot.anchor.events}: the hash differs from the head recorded in session.json: the log was rewritten`,
-		};
+	// session.json and the sign-off record each hold the log's count and head hash when written:
+	// a log that ends earlier lost records, one whose hash there differs was rewritten.
+	for (const [name, anchor] of [
+		["session.json", readSnapshot(dir)?.anchor],
+		["signoff.json", readAudit(dir)],
+	] as const) {
+		if (!anchor) continue;
+		if (anchor.events > records.length) {
+			return {
+				...base,
+				ok: false,
+				problem: `${logPath}: the log has ${records.length} events but ${name} recorded ${anchor.events}: records were lost from the end`,
+			};
+		}
+		if (records[anchor.events - 1]?.hash !== anchor.head) {
+			return {
+				...base,
+				ok: false,
+				problem: `${logPath}:${anchor.events}: the hash differs from the head recorded in ${name}: the log was rewritten`,
+			};
+		}
 	}
 	const manifestPath = join(dir, "backups", "manifest.json");
 	if (!existsSync(manifestPath)) return { ...base, ok: true };

@@ -71,6 +71,7 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 	const evidence = {
 		monitor: verdict,
 		source,
+		levels: { warn: step.warn?.value, critical: step.critical?.value },
 		interval: step.interval === undefined ? undefined : formatDuration(step.interval),
 		notes: [...notes],
 		...(lastError ? { lastError } : {}),

@@ -1,0 +1,59 @@
+import type { Report, ReportStep } from "./model.js";
+
+const xml = (text: unknown) =>
+	String(text ?? "")
+		.replaceAll("&", "&amp;")
+		.replaceAll("<", "&lt;")
+		.replaceAll(">", "&gt;")
+		.replaceAll('"', "&quot;")
+		// Characters XML 1.0 cannot carry at all.
+		.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "");
+
+const seconds = (step: ReportStep) => ((step.durationMs ?? 0) / 1000).toFixed(3);
+
+/** JUnit XML: one testsuite per phase, one testcase per step, so CI dashboards show a rollout like a test run. */
+export function renderJunit(report: Report): string {
+	const phases = [...new Set(report.steps.map((step) => step.phase))];
+	const count = (steps: readonly ReportStep[], status: (step: ReportStep) => boolean) =>
+		steps.filter(status).length;
+	const failed = (step: ReportStep) => step.status === "failed";
+	const skipped = (step: ReportStep) => step.status === "skipped" || step.status === "pending";
+	const errored = (step: ReportStep) => step.status === "interrupted" || step.status === "running";
+	const total = (steps: readonly ReportStep[]) =>
+		steps.reduce((sum, step) => sum + (step.durationMs ?? 0), 0) / 1000;
+	const out = [
+		'<?xml version="1.0" encoding="UTF-8"?>',
+		`<testsuites name="${xml(report.session.checklist.title)}" tests="${report.steps.length}" failures="${count(report.steps, failed)}" errors="${count(report.steps, errored)}" skipped="${count(report.steps, skipped)}" time="${total(report.steps).toFixed(3)}">`,
+	];
+	for (const phase of phases) {
+		const steps = report.steps.filter((step) => step.phase === phase);
+		out.push(
+			`  <testsuite name="${xml(phase)}" tests="${steps.length}" failures="${count(steps, failed)}" errors="${count(steps, errored)}" skipped="${count(steps, skipped)}" time="${total(steps).toFixed(3)}"${steps[0]?.startedAt ? ` timestamp="${steps[0].startedAt}"` : ""}>`,
+		);
+		for (const step of steps) {
+			const open = `    <testcase classname="${xml(`${report.session.checklist.id}.${phase}`)}" name="${xml(`${step.id}: ${step.title}`)}" time="${seconds(step)}"`;
+			if (step.status === "passed") {
+				out.push(`${open}/>`);
+			} else if (failed(step)) {
+				out.push(
+					`${open}>`,
+					`      <failure message="${xml(step.reason ?? "failed")}">${xml(step.override ? `overridden: ${step.override}` : (step.reason ?? ""))}</failure>`,
+					"    </testcase>",
+				);
+			} else if (errored(step)) {
+				out.push(
+					`${open}>`,
+					`      <error message="${xml(step.reason ?? "interrupted")}"/>`,
+					"    </testcase>",
+				);
+			} else {
+				const why =
+					step.status === "pending" ? "not run: the session is unfinished" : (step.reason ?? "skipped");
+				out.push(`${open}>`, `      <skipped message="${xml(why)}"/>`, "    </testcase>");
+			}
+		}
+		out.push("  </testsuite>");
+	}
+	out.push("</testsuites>", "");
+	return out.join("\n");
+}

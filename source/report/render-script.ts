@@ -1,0 +1,93 @@
+import { resolve } from "node:path";
+import { commandLine } from "../steps/command.js";
+import { describeAction, type RollbackPlan } from "./rollback-plan.js";
+
+/** Quotes a value for a POSIX shell. */
+export function shellQuote(value: string): string {
+	return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The rollback plan as a plain POSIX script, for an operator without rollout at hand:
+ * flags are reverted with `patch -R`, files restored only from a backup whose checksum
+ * matches, then the rollback commands and their checks run. It stops at the first failure.
+ */
+export function renderRollbackScript(
+	plan: RollbackPlan,
+	sessionDir: string,
+	sessionId: string,
+	baseDir: string,
+): string {
+	const lines = [
+		"#!/bin/sh",
+		`# Rollback plan for session ${sessionId}, written by rollout.`,
+		"# Each action checks before it changes anything; running the script twice is safe.",
+		"set -eu",
+		`SESSION_DIR=${shellQuote(resolve(sessionDir))}`,
+		"",
+		"sha256_of() {",
+		"  if command -v sha256sum >/dev/null 2>&1; then sha256sum \"$1\" | cut -d ' ' -f 1; else shasum -a 256 \"$1\" | cut -d ' ' -f 1; fi",
+		"}",
+		"",
+		"restore() { # target, backup (in the session), sha256, mode",
+		'  if [ "$(sha256_of "$SESSION_DIR/$2")" != "$3" ]; then echo "refusing: $SESSION_DIR/$2 does not match its checksum" >&2; exit 1; fi',
+		'  if [ -f "$1" ] && [ "$(sha256_of "$1")" = "$3" ]; then echo "already restored: $1"; return 0; fi',
+		'  cp "$SESSION_DIR/$2" "$1.rollback.$$" && chmod "$4" "$1.rollback.$$" && mv "$1.rollback.$$" "$1"',
+		'  echo "restored: $1"',
+		"}",
+		"",
+		"revert() { # file; the diff the rollout applied comes on standard input",
+		'  diff_file="$(mktemp)"; cat > "$diff_file"',
+		'  if patch -R --dry-run -s -f "$1" < "$diff_file" >/dev/null 2>&1; then',
+		'    patch -R -s -f "$1" < "$diff_file"; echo "reverted: $1"',
+		'  elif patch --dry-run -s -f "$1" < "$diff_file" >/dev/null 2>&1; then',
+		'    echo "already reverted: $1"',
+		'  else rm -f "$diff_file"; echo "cannot revert $1: it changed since the rollout" >&2; exit 1; fi',
+		'  rm -f "$diff_file"',
+		"}",
+		"",
+	];
+	const restored = new Set(
+		plan.actions.flatMap((action) => (action.kind === "restore" ? [action.source] : [])),
+	);
+	plan.actions.forEach((action, index) => {
+		lines.push(`echo ${shellQuote(`${index + 1}. ${describeAction(action)}`)}`);
+		switch (action.kind) {
+			case "restore":
+				lines.push(
+					`restore ${shellQuote(action.source)} ${shellQuote(action.backup)} ${action.sha256} ${(action.mode ?? 0o644).toString(8)}`,
+				);
+				break;
+			case "revert-flag":
+				// A byte-exact copy beats a patch (which a BOM or a later edit can defeat).
+				if (restored.has(action.file))
+					lines.push("echo '   the restore from its backup below puts this file back'");
+				else if (action.diff)
+					lines.push(
+						`revert ${shellQuote(action.file)} <<'ROLLOUT_DIFF'`,
+						action.diff.trimEnd(),
+						"ROLLOUT_DIFF",
+					);
+				else lines.push(`echo 'no diff recorded: restore the file from its backup' >&2; exit 1`);
+				break;
+			case "step": {
+				const step = action.step;
+				if (step.kind !== "command") {
+					lines.push(`echo ${shellQuote(`by hand: ${step.title}`)}`);
+					break;
+				}
+				const env = Object.entries(step.env ?? {})
+					.map(([key, value]) => `${key}=${shellQuote(String(value))} `)
+					.join("");
+				const cwd = shellQuote(resolve(baseDir, step.cwd ?? "."));
+				lines.push(
+					`(cd ${cwd} && ${env}${typeof step.run === "string" ? `sh -c ${shellQuote(step.run)}` : commandLine(step.run)})`,
+				);
+				break;
+			}
+		}
+		lines.push("");
+	});
+	lines.push(`echo ${shellQuote(`rolled back: ${sessionId}`)}`, "");
+	return lines.join("\n");
+}

@@ -1,0 +1,54 @@
+import { chmodSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomicSync } from "../session/atomic.js";
+import type { SessionRecord } from "../session/events.js";
+import { buildReport, type Report } from "./model.js";
+import { renderHtml } from "./render-html.js";
+import { renderJunit } from "./render-junit.js";
+import { renderMarkdown, renderRollbackPlanMarkdown } from "./render-markdown.js";
+import { renderRollbackScript } from "./render-script.js";
+import { deriveRollbackPlan } from "./rollback-plan.js";
+import { sessionData } from "./session-data.js";
+
+export const FORMATS = ["md", "html", "json", "junit"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** The file name an export gets in the session folder. */
+export const EXPORT_NAMES: Record<Format, string> = {
+	md: "report.md",
+	html: "report.html",
+	json: "report.json",
+	junit: "report.junit.xml",
+};
+
+export function render(report: Report, format: Format): string {
+	switch (format) {
+		case "md":
+			return renderMarkdown(report);
+		case "html":
+			return renderHtml(report);
+		case "json":
+			return `${JSON.stringify(report, null, 2)}\n`;
+		case "junit":
+			return renderJunit(report);
+	}
+}
+
+/**
+ * Writes the sign-off record (signoff.md, signoff.json) and the rollback plan
+ * (rollback-plan.md, rollback-plan.sh) into the session folder, each atomically.
+ */
+export function writeRecordFiles(dir: string, records: readonly SessionRecord[]): Report {
+	const data = sessionData(dir, records);
+	const report = buildReport(data);
+	writeFileAtomicSync(join(dir, "signoff.md"), renderMarkdown(report));
+	writeFileAtomicSync(join(dir, "signoff.json"), render(report, "json"));
+	writeFileAtomicSync(join(dir, "rollback-plan.md"), renderRollbackPlanMarkdown(report));
+	const script = join(dir, "rollback-plan.sh");
+	writeFileAtomicSync(
+		script,
+		renderRollbackScript(deriveRollbackPlan(data), dir, report.session.id, data.state.cwd),
+	);
+	chmodSync(script, 0o755);
+	return report;
+}
