@@ -6,7 +6,7 @@ const xml = (text: unknown) =>
 		.replaceAll("<", "&lt;")
 		.replaceAll(">", "&gt;")
 		.replaceAll('"', "&quot;")
-		// Characters XML 1.0 cannot carry at all.
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML 1.0 cannot carry at all.
 		.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "");
 
 const seconds = (step: ReportStep) => ((step.durationMs ?? 0) / 1000).toFixed(3);
