@@ -140,6 +140,41 @@ program
 	});
 
 program
+	.command("followup")
+	.description("run one of a signed-off session's follow-ups into the same record, unattended")
+	.argument("<session>", "session id, or a unique prefix of one")
+	.argument("<followup>", "follow-up id from the checklist, such as day-1")
+	.requiredOption("--answers <file>", "answers for prompt and signoff steps (YAML)")
+	.option(
+		"--accept-changed-checklist",
+		"go on even though the checklist file changed since the session started",
+	)
+	.option("--no-auto-rollback", "after a monitor breach with onCritical: rollback, only report it")
+	.addOption(sessionsDirOption())
+	.addHelpText(
+		"after",
+		"\nExit codes: 0 passed, 1 a critical step failed or NO-GO, 2 invalid input, 130 interrupted.",
+	)
+	.action(async (session: string, followup: string, options: RunOptions) => {
+		const [{ runFollowup }, dir] = await Promise.all([
+			import("./cli/run.js"),
+			sessionsDir(options.sessionsDir),
+		]);
+		process.exitCode = await runFollowup(session, followup, dir, { ...options, var: {} });
+	});
+
+program
+	.command("due")
+	.description("list follow-ups due or overdue across sessions (each is due its `after` past the sign-off)")
+	.option("--all", "also list upcoming and done follow-ups")
+	.option("--json", "print JSON")
+	.addOption(sessionsDirOption())
+	.action(async (options: { all?: boolean; json?: boolean; sessionsDir?: string }) => {
+		const [{ due }, dir] = await Promise.all([import("./cli/due.js"), sessionsDir(options.sessionsDir)]);
+		process.exitCode = due(dir, options);
+	});
+
+program
 	.command("export")
 	.description("write a session's record as Markdown, HTML, JSON or JUnit XML (unfinished sessions too)")
 	.argument("<session>", "session id, or a unique prefix of one")

@@ -1,5 +1,6 @@
 import { userInfo } from "node:os";
 import { formatDuration } from "../checklist/duration.js";
+import { placedSteps } from "../checklist/steps.js";
 import { type Answers, AnswersError, loadAnswers } from "../engine/answers.js";
 import { Engine, EngineError } from "../engine/engine.js";
 import { criticalFailure, runUnattended, type StepReport } from "../engine/unattended.js";
@@ -54,8 +55,32 @@ export async function resumeSession(
 	return drive(engine, answers, flags.autoRollback !== false);
 }
 
+/** `rollout followup <session> <followup-id> --answers <file>`: runs a follow-up into the session's record, unattended. */
+export async function runFollowup(
+	idOrPrefix: string,
+	followupId: string,
+	sessionsDir: string,
+	flags: RunFlags,
+): Promise<number> {
+	const answers = readAnswers(flags.answers);
+	const id = resolveSessionId(sessionsDir, idOrPrefix);
+	const engine = await Engine.resume({
+		sessionsDir,
+		id,
+		acceptChangedChecklist: flags.acceptChangedChecklist === true,
+	});
+	try {
+		engine.startFollowup(followupId);
+	} catch (error) {
+		await engine.close();
+		throw error;
+	}
+	return drive(engine, answers, flags.autoRollback !== false);
+}
+
 async function drive(engine: Engine, answers: Answers, autoRollback: boolean): Promise<number> {
-	const unknown = answers.stepIds.filter((stepId) => !engine.steps.some(({ step }) => step.id === stepId));
+	const known = new Set(placedSteps(engine.definition).map(({ step }) => step.id));
+	const unknown = answers.stepIds.filter((stepId) => !known.has(stepId));
 	if (unknown.length > 0) {
 		await engine.close("answers file names unknown steps");
 		throw new CliError(`${answers.file}: no such step in the checklist: ${unknown.join(", ")}`, EXIT.usage);

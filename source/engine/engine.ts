@@ -5,7 +5,7 @@ import { formatProblem } from "../checklist/errors.js";
 import { isTruthy } from "../checklist/interpolate.js";
 import { type LoadedChecklist, loadChecklistFile } from "../checklist/load.js";
 import type { Checklist, Step } from "../checklist/schema.js";
-import { type PlacedStep, phaseSteps } from "../checklist/steps.js";
+import { type PlacedStep, phaseSteps, placedSteps } from "../checklist/steps.js";
 import {
 	deriveRollbackPlan,
 	describeAction,
@@ -161,9 +161,33 @@ export class Engine {
 		return this.checklist;
 	}
 
-	/** The steps an operator walks, in order, with where each sits. */
+	/** The steps an operator walks, in order, with where each sits: the phases', then started follow-ups'. */
 	get steps(): PlacedStep[] {
-		return phaseSteps(this.checklist);
+		const started = new Set(this.state.followups.map((followup) => followup.id));
+		return placedSteps(this.checklist).filter(
+			({ section }) => section.type === "phase" || (section.type === "followup" && started.has(section.id)),
+		);
+	}
+
+	/** Adds a follow-up's steps to the walk; it needs a signed-off session that was not a NO-GO. */
+	startFollowup(followupId: string): void {
+		const followup = this.checklist.followups?.find((item) => item.id === followupId);
+		if (!followup) {
+			const known = (this.checklist.followups ?? []).map((item) => item.id).join(", ") || "none";
+			throw new EngineError(`no follow-up "${followupId}" in ${this.checklist.id} (it has: ${known})`);
+		}
+		if (!this.state.decision || this.state.decision.outcome === "NO-GO") {
+			throw new EngineError("follow-ups come after a GO or GO WITH CONDITIONS decision");
+		}
+		if (this.state.followups.some((item) => item.id === followupId)) return;
+		const steps = followup.steps.map((step) => ({
+			id: step.id,
+			kind: step.kind,
+			title: step.title,
+			phase: followupId,
+			critical: isCriticalStep(step),
+		}));
+		this.append({ type: "followup.started", data: { followupId, steps } });
 	}
 
 	/** The next step without a final result, or undefined when the walk is over. */
@@ -517,12 +541,15 @@ function stepRefs(checklist: Checklist): StepRef[] {
 		kind: step.kind,
 		title: step.title,
 		phase: section.type === "phase" ? section.id : section.type,
-		// A monitor's `critical` is its level: the step blocks when a breach stops or rolls back the rollout.
-		critical:
-			step.kind === "monitor"
-				? step.critical !== undefined && step.onCritical !== "continue"
-				: step.critical === true,
+		critical: isCriticalStep(step),
 	}));
+}
+
+/** A monitor's `critical` is its level: the step blocks when a breach stops or rolls back the rollout. */
+function isCriticalStep(step: Step): boolean {
+	return step.kind === "monitor"
+		? step.critical !== undefined && step.onCritical !== "continue"
+		: step.critical === true;
 }
 
 function definitionOf(store: SessionStore): Checklist {

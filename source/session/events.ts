@@ -58,6 +58,11 @@ export type SessionEvent =
 	  }
 	| { readonly type: "session.closed"; readonly data: { readonly reason: string } }
 	| {
+			/** A follow-up's steps join the session's walk, after its sign-off. */
+			readonly type: "followup.started";
+			readonly data: { readonly followupId: string; readonly steps: readonly StepRef[] };
+	  }
+	| {
 			readonly type: "session.resumed";
 			readonly data: {
 				readonly pid: number;

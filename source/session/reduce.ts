@@ -64,6 +64,8 @@ export interface SessionState {
 	readonly resumes: number;
 	/** Every rollback carried out in this session, oldest first. */
 	readonly rollbacks: readonly RollbackRun[];
+	/** Follow-ups started in this session. */
+	readonly followups: readonly { readonly id: string; readonly startedAt: string }[];
 }
 
 /** One run of `rollout rollback`. */
@@ -120,6 +122,7 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 			status: "in progress",
 			resumes: 0,
 			rollbacks: [],
+			followups: [],
 		};
 	}
 	if (!state) throw new Error(`a session log must begin with session.started, not ${event.type}`);
@@ -139,6 +142,16 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 			return { ...next, checklist: { ...state.checklist, sha256: event.data.sha256 } };
 		case "session.closed":
 			return next;
+		case "followup.started": {
+			const added = event.data.steps.filter((ref) => !state.steps.some((known) => known.id === ref.id));
+			return {
+				...next,
+				steps: [...state.steps, ...added],
+				results: { ...state.results, ...Object.fromEntries(added.map((ref) => [ref.id, PENDING])) },
+				// The follow-up is walked like the rollout was; its own decision, if any, sets the state again.
+				followups: [...state.followups, { id: event.data.followupId, startedAt: at }],
+			};
+		}
 		case "step.started":
 			return step(event.data.stepId, (result) => ({
 				...result,

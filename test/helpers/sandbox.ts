@@ -52,6 +52,7 @@ export function makeSandbox(options: { passed?: number; failed?: number } = {}):
 export const ANSWERS = `operator: Dana Ops
 answers:
   smoke: { result: pass, notes: "answered in 40 ms" }
+  day-1-errors: pass
   approvals:
     - { role: Tech Lead, name: Alice Lead, decision: approve, comment: ship it }
     - { role: QA Lead, name: Quinn QA, decision: approve }

@@ -160,3 +160,54 @@ describe("rollout rollback", () => {
 		expect(runCli(["verify", id, "--sessions-dir", sessions], { env }).code).toBe(0);
 	});
 });
+
+describe("follow-ups", () => {
+	it("fall due their `after` past the sign-off, run into the same record, and are then done", () => {
+		const { sessions, id, dir } = rolledOut();
+		const cli = (...args: string[]) => runCli([...args, "--sessions-dir", sessions], { env });
+		expect(cli("due").stdout).toBe("Nothing due. 1 follow-up(s) upcoming (--all lists them).\n");
+		const [upcoming] = JSON.parse(cli("due", "--all", "--json").stdout);
+		const approvedAt = JSON.parse(readFileSync(join(dir, "signoff.json"), "utf8")).approvals[1].at;
+		expect(upcoming).toEqual({
+			sessionId: id,
+			followupId: "day-1",
+			title: "Day 1 checks",
+			dueAt: new Date(Date.parse(approvedAt) + 86_400_000).toISOString(),
+			status: "upcoming",
+		});
+		const answers = join(tempDir(), "answers.yaml");
+		writeFileSync(answers, ANSWERS);
+		const result = cli("followup", id, "day-1", "--answers", answers);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toMatch(/✓ day-1-errors +passed/);
+		expect(result.stdout).toMatch(/✓ day-1-tests +passed .* pass_rate 100/);
+		expect(JSON.parse(cli("due", "--all", "--json").stdout)[0].status).toBe("done");
+		expect(cli("followup", id, "day-9", "--answers", answers)).toMatchObject({
+			code: 2,
+			stderr: 'rollout: no follow-up "day-9" in sandbox-rollout (it has: day-1)\n',
+		});
+		expect(cli("verify", id).code).toBe(0);
+	});
+
+	it("are due on the day and overdue after it", async () => {
+		const { followupsOf } = await import("../../source/report/followups.js");
+		const { readSessionData } = await import("../../source/report/session-data.js");
+		const { dir } = rolledOut();
+		const data = readSessionData(dir);
+		const signed = Date.now();
+		expect(followupsOf(data, new Date(signed + 86_400_000 + 60_000))[0]?.status).toBe("due");
+		expect(followupsOf(data, new Date(signed + 3 * 86_400_000))[0]?.status).toBe("overdue");
+	});
+
+	it("need a session that was not a NO-GO", () => {
+		const { sessions, id } = rolledOut({ passed: 10, failed: 10 });
+		const answers = join(tempDir(), "answers.yaml");
+		writeFileSync(answers, ANSWERS);
+		expect(
+			runCli(["followup", id, "day-1", "--answers", answers, "--sessions-dir", sessions], { env }),
+		).toMatchObject({
+			code: 2,
+			stderr: "rollout: follow-ups come after a GO or GO WITH CONDITIONS decision\n",
+		});
+	});
+});
