@@ -194,10 +194,13 @@ program
 
 program
 	.command("schema")
-	.description("print the JSON Schema of the checklist format, for editors")
-	.action(async () => {
-		const { checklistJsonSchema } = await import("./checklist/schema.js");
-		process.stdout.write(`${JSON.stringify(checklistJsonSchema(), null, 2)}\n`);
+	.description("print the JSON Schema of the checklist format, for editors (--report: of an exported record)")
+	.option("--report", "the schema of `rollout export --format json` instead")
+	.action(async (options: { report?: boolean }) => {
+		const schema = options.report
+			? (await import("./report/schema.js")).reportJsonSchema()
+			: (await import("./checklist/schema.js")).checklistJsonSchema();
+		process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
 	});
 
 const config = program

@@ -114,7 +114,8 @@ function processReasons(result: RunResult, fields: CommandFields): string[] {
 	if (result.spawnError) return [`could not start: ${result.spawnError}`];
 	if (result.timedOut)
 		return [`timed out after ${formatDuration(fields.timeout ?? 0)} (process group killed)`];
-	const expected = fields.expect?.exitCode ?? 0;
+	// pytest exits 1 when some tests fail: with its figures parsed, the thresholds judge that.
+	const expected = fields.expect?.exitCode ?? (fields.expect?.parse === "pytest" ? [0, 1] : 0);
 	if (result.exitCode === undefined) return [`killed by ${result.signal ?? "a signal"}`];
 	if (expected === "any") return [];
 	const allowed = Array.isArray(expected) ? expected : [expected];

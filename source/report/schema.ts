@@ -1,0 +1,101 @@
+import * as z from "zod";
+import { REPORT_SCHEMA_VERSION } from "./model.js";
+
+const outcome = z.enum(["GO", "NO-GO", "GO WITH CONDITIONS"]);
+const time = z.iso.datetime();
+
+/**
+ * The shape of `rollout export --format json` (and signoff.json), as a schema: the
+ * documented contract for tools that read rollout's records.
+ */
+export const reportSchema = z
+	.object({
+		schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+		session: z.object({
+			id: z.string(),
+			checklist: z.object({
+				id: z.string(),
+				title: z.string(),
+				version: z.string().optional(),
+				sha256: z.string().regex(/^[0-9a-f]{64}$/),
+				file: z.string(),
+			}),
+			operator: z.string(),
+			host: z.string(),
+			user: z.string(),
+			startedAt: time,
+			endedAt: time.optional().describe("Absent while the session is unfinished."),
+			status: z.enum([
+				"in progress",
+				"GO",
+				"NO-GO",
+				"GO WITH CONDITIONS",
+				"rolled back",
+				"rollback failed",
+				"abandoned",
+			]),
+			finished: z.boolean(),
+			dryRun: z.boolean(),
+		}),
+		decision: z.object({ outcome, reasons: z.array(z.string()), conditions: z.array(z.string()) }).optional(),
+		steps: z.array(
+			z.object({
+				id: z.string(),
+				phase: z.string().describe("The phase id, or the follow-up id for follow-up steps."),
+				kind: z.enum(["backup", "flag", "command", "prompt", "monitor", "decision", "signoff"]),
+				title: z.string(),
+				critical: z.boolean(),
+				status: z.enum(["pending", "running", "passed", "failed", "skipped", "interrupted"]),
+				reason: z.string().optional(),
+				metrics: z.record(z.string(), z.number()).optional(),
+				notes: z.string().optional(),
+				override: z.string().optional(),
+				attempts: z.number().int().nonnegative(),
+				startedAt: time.optional(),
+				endedAt: time.optional(),
+				durationMs: z.number().nonnegative().optional(),
+				evidence: z
+					.unknown()
+					.optional()
+					.describe("What the step left: command line, exit code, log, diff, files."),
+				readings: z
+					.array(z.object({ at: time, value: z.number().optional(), error: z.string().optional() }))
+					.optional(),
+			}),
+		),
+		approvals: z.array(
+			z.object({
+				role: z.string(),
+				name: z.string(),
+				decision: z.enum(["approve", "reject"]),
+				comment: z.string().optional(),
+				at: time,
+			}),
+		),
+		notes: z.array(z.string()),
+		rollbackPlan: z.object({
+			triggers: z.array(z.string()),
+			fired: z.string().optional(),
+			actions: z.array(
+				z.object({ kind: z.enum(["revert-flag", "restore", "step"]), description: z.string() }),
+			),
+		}),
+		rollbacks: z.array(
+			z.object({
+				startedAt: time,
+				trigger: z.string().optional(),
+				actions: z.array(z.object({ action: z.string(), status: z.string(), detail: z.string().optional() })),
+				ok: z.boolean().optional(),
+				failedAction: z.string().optional(),
+			}),
+		),
+		audit: z.object({ events: z.number().int().positive(), head: z.string().regex(/^[0-9a-f]{64}$/) }),
+	})
+	.meta({
+		title: "rollout session record",
+		description: "A rollout session's record, as exported by rollout.",
+	});
+
+export function reportJsonSchema(): Record<string, unknown> {
+	return z.toJSONSchema(reportSchema, { unrepresentable: "any" });
+}
