@@ -229,3 +229,31 @@ phases:
 		]);
 	});
 });
+
+describe("the demo", () => {
+	it("runs to GO with Node alone, and rolls back to the service's original config", () => {
+		const cwd = tempDir();
+		const demoEnv = { ...env, ROLLOUT_CONFIG_DIR: tempDir() };
+		const demoHome = join(ROOT, "checklists", "demo");
+		const run = runCli(
+			[
+				"run",
+				join(ROOT, "checklists/demo.yaml"),
+				"--answers",
+				join(ROOT, "checklists/answers/demo.yaml"),
+				"--var",
+				`demo_home=${demoHome}`,
+			],
+			{ cwd, env: demoEnv },
+		);
+		expect(run.stdout).toContain("decision: GO\n");
+		expect(run.code).toBe(0);
+		const config = join(cwd, ".rollout-demo", "config.yaml");
+		expect(readFileSync(config, "utf8")).toContain("new_checkout: true   # the rollout turns this on");
+		const id = sessionId(run.stdout);
+		const rollback = runCli(["rollback", id, "--yes"], { cwd, env: demoEnv });
+		expect(rollback.code).toBe(0);
+		expect(readFileSync(config, "utf8")).toContain("new_checkout: false   # the rollout turns this on");
+		expect(runCli(["verify", id], { cwd, env: demoEnv }).code).toBe(0);
+	});
+});
