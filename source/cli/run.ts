@@ -39,18 +39,10 @@ export async function resumeSession(
 	sessionsDir: string,
 	flags: RunFlags,
 ): Promise<number> {
-	const answers = readAnswers(flags.answers);
-	const id = resolveSessionId(sessionsDir, idOrPrefix);
-	const engine = await Engine.resume({
-		sessionsDir,
-		id,
-		acceptChangedChecklist: flags.acceptChangedChecklist === true,
-	});
-	const c = colorsFor(process.stderr);
-	for (const notice of engine.notices) process.stderr.write(`${c.yellow("note")} ${notice}\n`);
+	const { engine, answers } = await reopen(idOrPrefix, sessionsDir, flags);
 	if (engine.state.status !== "in progress") {
 		await engine.close();
-		throw new CliError(`session ${id} has already ended (${engine.state.status})`, EXIT.usage);
+		throw new CliError(`session ${engine.id} has already ended (${engine.state.status})`, EXIT.usage);
 	}
 	return drive(engine, answers, flags.autoRollback !== false);
 }
@@ -62,13 +54,7 @@ export async function runFollowup(
 	sessionsDir: string,
 	flags: RunFlags,
 ): Promise<number> {
-	const answers = readAnswers(flags.answers);
-	const id = resolveSessionId(sessionsDir, idOrPrefix);
-	const engine = await Engine.resume({
-		sessionsDir,
-		id,
-		acceptChangedChecklist: flags.acceptChangedChecklist === true,
-	});
+	const { engine, answers } = await reopen(idOrPrefix, sessionsDir, flags);
 	try {
 		engine.startFollowup(followupId);
 	} catch (error) {
@@ -76,6 +62,24 @@ export async function runFollowup(
 		throw error;
 	}
 	return drive(engine, answers, flags.autoRollback !== false);
+}
+
+/** Opens an existing session with its answers, saying what resuming found. */
+async function reopen(
+	idOrPrefix: string,
+	sessionsDir: string,
+	flags: RunFlags,
+): Promise<{ engine: Engine; answers: Answers }> {
+	const answers = readAnswers(flags.answers);
+	const id = resolveSessionId(sessionsDir, idOrPrefix);
+	const engine = await Engine.resume({
+		sessionsDir,
+		id,
+		acceptChangedChecklist: flags.acceptChangedChecklist === true,
+	});
+	const c = colorsFor(process.stderr);
+	for (const notice of engine.notices) process.stderr.write(`${c.yellow("note")} ${notice}\n`);
+	return { engine, answers };
 }
 
 async function drive(engine: Engine, answers: Answers, autoRollback: boolean): Promise<number> {

@@ -413,10 +413,14 @@ export class Engine {
 		this.append({ type: "session.abandoned", data: { reason } });
 	}
 
-	/** Ends this process's hold on the session; an unfinished session says it was closed cleanly. */
+	/** Ends this process's hold on the session, recording that it ended cleanly. */
 	async close(reason = "closed"): Promise<void> {
-		if (this.state.status === "in progress") this.append({ type: "session.closed", data: { reason } });
-		await this.store.close();
+		try {
+			// Marks a clean end: the next open that finds no such mark says the last run was cut off.
+			this.append({ type: "session.closed", data: { reason } });
+		} finally {
+			await this.store.close();
+		}
 	}
 
 	private begin(stepId: string): number {

@@ -165,7 +165,8 @@ describe("rollout run", () => {
 			const verified = runCli(["verify", id, "--sessions-dir", sessions], { env });
 			expect(verified.code, verified.stderr).toBe(0);
 			rmSync(join(app, "delay"));
-			if (!run.output().stdout.includes("decision:")) {
+			const [listed] = JSON.parse(runCli(["list", "--json", "--sessions-dir", sessions], { env }).stdout);
+			if (listed.status === "in progress") {
 				const resumed = runCli(["resume", id, "--answers", answers, "--sessions-dir", sessions], { env });
 				expect(resumed.code, resumed.stderr).toBe(0);
 				expect(resumed.stdout).toContain("decision: GO");
