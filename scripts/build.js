@@ -1,5 +1,4 @@
 // Bundles the CLI so start-up loads a few files instead of resolving hundreds of modules.
-// The interactive UI will be its own ES module bundle, loaded only by the commands that draw it.
 import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 

@@ -26,18 +26,15 @@ if (cacheFile) {
 	}
 }
 
-const script = new Script(
-	`(function (exports, require, module, __filename, __dirname, launcher) {${source}\n})`,
-	{ filename: core, cachedData },
-);
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+	filename: core,
+	cachedData,
+});
 if (cacheFile && (!cachedData || script.cachedDataRejected)) {
 	process.once("exit", () => saveCache(cacheFile, () => script.createCachedData()));
 }
 const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(core), module, core, dirname(core), {
-	/** Loads the interactive UI, which stays an ES module (Ink needs top-level await). */
-	importUi: () => import(new URL("./ui.js", import.meta.url).href),
-});
+script.runInThisContext()(module.exports, createRequire(core), module, core, dirname(core));
 
 function cachePath(): string {
 	const { size, mtimeMs } = statSync(core);
