@@ -72,54 +72,43 @@ program
 		process.exitCode = verify(dir, session);
 	});
 
-program
-	.command("run")
-	.description(
-		"run a checklist unattended: prompts and sign-offs come from an answers file; never reads stdin",
-	)
-	.argument("<checklist>", "checklist YAML file")
-	.requiredOption("--answers <file>", "answers for prompt and signoff steps (YAML)")
-	.option("--var <name=value>", "override a checklist variable (repeatable)", collectVar, {})
-	.option(
-		"--operator <name>",
-		"who runs the rollout (default: the answers file, the config, or your user name)",
-	)
-	.option("--dry-run", "change nothing and run no command; record what would happen")
-	.option("--no-auto-rollback", "after a monitor breach with onCritical: rollback, only report it")
-	.addOption(sessionsDirOption())
-	.addHelpText(
-		"after",
-		"\nExit codes: 0 GO or GO WITH CONDITIONS, 1 NO-GO, 2 invalid input, 130 interrupted.",
-	)
-	.action(async (checklist: string, options: RunOptions) => {
-		const [{ runChecklist }, dir] = await Promise.all([
-			import("./cli/run.js"),
-			sessionsDir(options.sessionsDir),
-		]);
-		process.exitCode = await runChecklist(checklist, dir, options);
-	});
+unattended(
+	program
+		.command("run")
+		.description(
+			"run a checklist unattended: prompts and sign-offs come from an answers file; never reads stdin",
+		)
+		.argument("<checklist>", "checklist YAML file")
+		.option("--var <name=value>", "override a checklist variable (repeatable)", collectVar, {})
+		.option(
+			"--operator <name>",
+			"who runs the rollout (default: the answers file, the config, or your user name)",
+		)
+		.option("--dry-run", "change nothing and run no command; record what would happen"),
+).action(async (checklist: string, options: RunOptions) => {
+	const [{ runChecklist }, dir] = await Promise.all([
+		import("./cli/run.js"),
+		sessionsDir(options.sessionsDir),
+	]);
+	process.exitCode = await runChecklist(checklist, dir, options);
+});
 
-program
-	.command("resume")
-	.description("continue an unfinished session unattended, from its first unfinished step")
-	.argument("<session>", "session id, or a unique prefix of one")
-	.requiredOption("--answers <file>", "answers for prompt and signoff steps (YAML)")
-	.option(
-		"--accept-changed-checklist",
-		"go on even though the checklist file changed since the session started",
-	)
-	.addOption(sessionsDirOption())
-	.addHelpText(
-		"after",
-		"\nExit codes: 0 GO or GO WITH CONDITIONS, 1 NO-GO, 2 invalid input, 130 interrupted.",
-	)
-	.action(async (session: string, options: RunOptions) => {
-		const [{ resumeSession }, dir] = await Promise.all([
-			import("./cli/run.js"),
-			sessionsDir(options.sessionsDir),
-		]);
-		process.exitCode = await resumeSession(session, dir, { ...options, var: {} });
-	});
+unattended(
+	program
+		.command("resume")
+		.description("continue an unfinished session unattended, from its first unfinished step")
+		.argument("<session>", "session id, or a unique prefix of one")
+		.option(
+			"--accept-changed-checklist",
+			"go on even though the checklist file changed since the session started",
+		),
+).action(async (session: string, options: RunOptions) => {
+	const [{ resumeSession }, dir] = await Promise.all([
+		import("./cli/run.js"),
+		sessionsDir(options.sessionsDir),
+	]);
+	process.exitCode = await resumeSession(session, dir, { ...options, var: {} });
+});
 
 program
 	.command("rollback")
@@ -139,29 +128,23 @@ program
 		process.exitCode = await rollback(dir, session, options);
 	});
 
-program
-	.command("followup")
-	.description("run one of a signed-off session's follow-ups into the same record, unattended")
-	.argument("<session>", "session id, or a unique prefix of one")
-	.argument("<followup>", "follow-up id from the checklist, such as day-1")
-	.requiredOption("--answers <file>", "answers for prompt and signoff steps (YAML)")
-	.option(
-		"--accept-changed-checklist",
-		"go on even though the checklist file changed since the session started",
-	)
-	.option("--no-auto-rollback", "after a monitor breach with onCritical: rollback, only report it")
-	.addOption(sessionsDirOption())
-	.addHelpText(
-		"after",
-		"\nExit codes: 0 passed, 1 a critical step failed or NO-GO, 2 invalid input, 130 interrupted.",
-	)
-	.action(async (session: string, followup: string, options: RunOptions) => {
-		const [{ runFollowup }, dir] = await Promise.all([
-			import("./cli/run.js"),
-			sessionsDir(options.sessionsDir),
-		]);
-		process.exitCode = await runFollowup(session, followup, dir, { ...options, var: {} });
-	});
+unattended(
+	program
+		.command("followup")
+		.description("run one of a signed-off session's follow-ups into the same record, unattended")
+		.argument("<session>", "session id, or a unique prefix of one")
+		.argument("<followup>", "follow-up id from the checklist, such as day-1")
+		.option(
+			"--accept-changed-checklist",
+			"go on even though the checklist file changed since the session started",
+		),
+).action(async (session: string, followup: string, options: RunOptions) => {
+	const [{ runFollowup }, dir] = await Promise.all([
+		import("./cli/run.js"),
+		sessionsDir(options.sessionsDir),
+	]);
+	process.exitCode = await runFollowup(session, followup, dir, { ...options, var: {} });
+});
 
 program
 	.command("due")
@@ -238,6 +221,18 @@ config
 	.action(async () => {
 		process.exitCode = (await import("./cli/config.js")).configPath();
 	});
+
+/** What every answers-driven command takes: the answers file, auto-rollback, the sessions folder. */
+function unattended(command: Command): Command {
+	return command
+		.requiredOption("--answers <file>", "answers for prompt and signoff steps (YAML)")
+		.option("--no-auto-rollback", "after a monitor breach with onCritical: rollback, only report it")
+		.addOption(sessionsDirOption())
+		.addHelpText(
+			"after",
+			"\nExit codes: 0 GO or GO WITH CONDITIONS, 1 NO-GO or a failed critical step, 2 invalid input, 130 interrupted.",
+		);
+}
 
 interface RunOptions {
 	answers: string;

@@ -85,7 +85,7 @@ function stepRules(step: Raw, path: (string | number)[]): RuleProblem[] {
 	}
 	if (step.kind === "flag" && step.format === undefined && typeof step.file === "string") {
 		const extension = /\.[^./]*$/.exec(step.file)?.[0]?.toLowerCase() ?? "";
-		if (!FLAG_FORMATS[extension] && !step.file.endsWith("/.env")) {
+		if (!FLAG_FORMATS[extension]) {
 			problems.push({
 				path: [...path, "file"],
 				message: "cannot tell the file's format from its name: add format: yaml, json or env",

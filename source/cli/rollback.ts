@@ -61,7 +61,12 @@ export async function rollback(
 
 const MARK = { done: "✓", already: "=", skipped: "-", failed: "✗" } as const;
 
-function formatResult(action: RollbackAction, result: ActionResult, c: ReturnType<typeof colorsFor>): string {
+/** One line per rollback action: mark, what it did, how it ended. */
+export function formatResult(
+	action: RollbackAction,
+	result: ActionResult,
+	c: ReturnType<typeof colorsFor>,
+): string {
 	const paint = { done: c.green, already: c.dim, skipped: c.dim, failed: c.red }[result.status];
 	const word = { done: "done", already: "already done", skipped: "skipped", failed: "failed" }[result.status];
 	return `${paint(MARK[result.status])} ${describeAction(action)} — ${paint(word)}${result.detail ? `: ${result.detail}` : ""}\n`;

@@ -4,10 +4,10 @@ import { placedSteps } from "../checklist/steps.js";
 import { type Answers, AnswersError, loadAnswers } from "../engine/answers.js";
 import { Engine, EngineError } from "../engine/engine.js";
 import { criticalFailure, runUnattended, type StepReport } from "../engine/unattended.js";
-import { describeAction } from "../report/rollback-plan.js";
 import { formatNumber } from "../runner/thresholds.js";
 import { resolveSessionId } from "../session/ids.js";
 import { CliError, colorsFor, EXIT } from "./output.js";
+import { formatResult } from "./rollback.js";
 
 export interface RunFlags {
 	readonly answers: string;
@@ -125,10 +125,7 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 			process.stdout.write(`${out.red("rolling back")}: ${fired}\n`);
 			const rolledBack = await engine.rollback({
 				signal: controller.signal,
-				report: (action, outcome) =>
-					process.stdout.write(
-						`  ${outcome.status === "failed" ? "✗" : "✓"} ${describeAction(action)} — ${outcome.status}${outcome.detail ? `: ${outcome.detail}` : ""}\n`,
-					),
+				report: (action, outcome) => process.stdout.write(`  ${formatResult(action, outcome, out)}`),
 			});
 			process.stdout.write(
 				rolledBack.ok

@@ -2,10 +2,10 @@ import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import type { RollbackAction } from "../report/rollback-plan.js";
 import { writeFileAtomicSync } from "../session/atomic.js";
+import { hashFile } from "../session/hash.js";
 import type { StepContext, StepOutcome } from "../steps/context.js";
 import { sameValue } from "../steps/flag/edit.js";
 import { EDITORS } from "../steps/flag/flag.js";
-import { hashFile } from "../steps/hash.js";
 import { executeStep } from "./execute.js";
 
 /** How one rollback action ended. */

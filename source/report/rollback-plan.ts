@@ -1,8 +1,8 @@
 import { flagFormat } from "../checklist/rules.js";
 import type { Step } from "../checklist/schema.js";
 import { placedSteps } from "../checklist/steps.js";
-import type { MonitorVerdict } from "../steps/decision.js";
 import type { Previous } from "../steps/flag/edit.js";
+import type { MonitorVerdict } from "../steps/monitor/monitor.js";
 import type { SessionData } from "./session-data.js";
 
 /** One thing the rollback does, in order. */

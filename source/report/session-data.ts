@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import type { Checklist } from "../checklist/schema.js";
 import type { SessionRecord } from "../session/events.js";
-import type { BackupEntry } from "../session/inspect.js";
 import { readLog } from "../session/log.js";
+import type { BackupEntry } from "../session/manifest.js";
+import { readManifest } from "../session/manifest.js";
 import { reduce, type SessionState } from "../session/reduce.js";
 import { LOG_FILE } from "../session/store.js";
-import { readManifest } from "../steps/manifest.js";
 
 /** Everything reports are derived from: the log, the state it gives, the checklist it ran, the backups. */
 export interface SessionData {

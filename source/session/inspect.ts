@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { sha256 } from "./canonical.js";
+import { hashFile } from "./hash.js";
 import { sessionIds } from "./ids.js";
 import { readLog } from "./log.js";
+import { type BackupEntry, MANIFEST, readManifest } from "./manifest.js";
 import { progress, reduce, type SessionState, type SessionStatus } from "./reduce.js";
 import { LOG_FILE, readSnapshot } from "./store.js";
 
@@ -81,18 +82,6 @@ function readAudit(dir: string): { events: number; head: string } | undefined {
 	}
 }
 
-/** One entry of `backups/manifest.json`: a file copied before the rollout touched it, or a path that was absent. */
-export interface BackupEntry {
-	readonly stepId: string;
-	readonly source: string;
-	/** Path of the copy, relative to the session folder. */
-	readonly backup?: string;
-	readonly size?: number;
-	readonly mode?: number;
-	readonly sha256?: string;
-	readonly absent?: boolean;
-}
-
 export interface VerifyReport {
 	readonly ok: boolean;
 	readonly events: number;
@@ -148,34 +137,25 @@ export function verifySession(dir: string): VerifyReport {
 			};
 		}
 	}
-	const manifestPath = join(dir, "backups", "manifest.json");
-	if (!existsSync(manifestPath)) return { ...base, ok: true };
 	let entries: BackupEntry[];
 	try {
-		entries = (
-			JSON.parse(readFileSync(manifestPath, "utf8")) as {
-				entries: BackupEntry[];
-			}
-		).entries;
+		entries = readManifest(dir);
 	} catch {
-		return {
-			...base,
-			ok: false,
-			problem: `${manifestPath}: not a readable manifest`,
-		};
+		return { ...base, ok: false, problem: `${join(dir, MANIFEST)}: not a readable manifest` };
 	}
 	let checked = 0;
 	for (const entry of entries) {
 		if (entry.absent || !entry.backup) continue;
 		const copy = join(dir, entry.backup);
-		if (!existsSync(copy))
+		if (!existsSync(copy)) {
 			return {
 				...base,
 				backupsChecked: checked,
 				ok: false,
 				problem: `${copy}: backup of ${entry.source} is missing`,
 			};
-		if (sha256(readFileSync(copy)) !== entry.sha256) {
+		}
+		if (hashFile(copy) !== entry.sha256) {
 			return {
 				...base,
 				backupsChecked: checked,

@@ -1,6 +1,7 @@
 import { formatNumber } from "../runner/thresholds.js";
 import type { Outcome, StepRef } from "../session/events.js";
 import type { SessionState } from "../session/reduce.js";
+import type { MonitorVerdict } from "./monitor/monitor.js";
 
 /** The checklist's go/no-go rules, with their defaults filled in. */
 export interface DecisionRules {
@@ -14,13 +15,6 @@ export interface Decision {
 	readonly reasons: readonly string[];
 	/** What a GO WITH CONDITIONS asks the team to watch. */
 	readonly conditions: readonly string[];
-}
-
-/** What a monitor step leaves in its evidence for the decision to weigh. */
-export interface MonitorVerdict {
-	readonly outcome: "ok" | "warned" | "critical" | "failed";
-	readonly onCritical?: "rollback" | "stop" | "continue";
-	readonly summary?: string;
 }
 
 export const DEFAULT_RULES: DecisionRules = { criticalMustPass: true, minPassRate: 95 };

@@ -5,7 +5,7 @@ import { loadAnswers } from "../../source/engine/answers.js";
 import { Engine, EngineError } from "../../source/engine/engine.js";
 import { runUnattended } from "../../source/engine/unattended.js";
 import { verifySession } from "../../source/session/inspect.js";
-import { readManifest } from "../../source/steps/manifest.js";
+import { readManifest } from "../../source/session/manifest.js";
 import { ANSWERS, CONFIG, makeSandbox, SANDBOX_CHECKLIST } from "../helpers/sandbox.js";
 import { tempDir } from "../helpers/temp.js";
 

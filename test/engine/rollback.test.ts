@@ -6,7 +6,7 @@ import { Engine } from "../../source/engine/engine.js";
 import { runUnattended } from "../../source/engine/unattended.js";
 import { describeAction } from "../../source/report/rollback-plan.js";
 import { verifySession } from "../../source/session/inspect.js";
-import { readManifest } from "../../source/steps/manifest.js";
+import { readManifest } from "../../source/session/manifest.js";
 import { ANSWERS, CONFIG, makeSandbox, SANDBOX_CHECKLIST } from "../helpers/sandbox.js";
 import { tempDir } from "../helpers/temp.js";
 

@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
-import { esmBanner } from "../../scripts/esm-banner.js";
 import type { SessionEvent } from "../../source/session/events.js";
 import { SessionStore, type StoreOptions } from "../../source/session/store.js";
 import { tempDir } from "./temp.js";
@@ -65,6 +64,14 @@ export async function makeSession(
 	return join(sessionsDir, id);
 }
 
+/** Bundled CommonJS dependencies still use require and __filename: give the ES module bundle its own. */
+const ESM_BANNER = [
+	'import { createRequire as __createRequire } from "node:module";',
+	'import { fileURLToPath as __fileURLToPath } from "node:url";',
+	"const require = __createRequire(import.meta.url);",
+	"const __filename = __fileURLToPath(import.meta.url);",
+].join(" ");
+
 /**
  * Opens a session in another real process, which holds its lock until killed.
  * Resolves once the child says it holds the lock.
@@ -84,7 +91,7 @@ setInterval(() => {}, 1000);`,
 		platform: "node",
 		format: "esm",
 		outfile: holderScript,
-		banner: { js: esmBanner },
+		banner: { js: ESM_BANNER },
 		logLevel: "error",
 	});
 	const child = spawn(process.execPath, [holderScript, sessionsDir, id], {

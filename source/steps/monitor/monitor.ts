@@ -4,8 +4,14 @@ import { formatDuration } from "../../checklist/duration.js";
 import type { Operator, Step } from "../../checklist/schema.js";
 import { compare, formatNumber } from "../../runner/thresholds.js";
 import type { StepContext, StepOutcome } from "../context.js";
-import type { MonitorVerdict } from "../decision.js";
 import { describeSource, readSource } from "./sources.js";
+
+/** What a monitor step leaves in its evidence for the decision to weigh. */
+export interface MonitorVerdict {
+	readonly outcome: "ok" | "warned" | "critical" | "failed";
+	readonly onCritical?: "rollback" | "stop" | "continue";
+	readonly summary?: string;
+}
 
 type MonitorStep = Extract<Step, { kind: "monitor" }>;
 type Condition = { readonly op: Operator; readonly value: number };

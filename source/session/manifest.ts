@@ -1,7 +1,18 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomicSync } from "../session/atomic.js";
-import type { BackupEntry } from "../session/inspect.js";
+import { writeFileAtomicSync } from "./atomic.js";
+
+/** One entry of `backups/manifest.json`: a file copied before the rollout touched it, or a path that was absent. */
+export interface BackupEntry {
+	readonly stepId: string;
+	readonly source: string;
+	/** Path of the copy, relative to the session folder. */
+	readonly backup?: string;
+	readonly size?: number;
+	readonly mode?: number;
+	readonly sha256?: string;
+	readonly absent?: boolean;
+}
 
 export const MANIFEST = join("backups", "manifest.json");
 
