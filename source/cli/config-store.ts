@@ -1,4 +1,6 @@
-import Conf from "conf";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import envPaths from "env-paths";
 import { CliError, EXIT } from "./output.js";
 
 /** What `rollout config` keeps. */
@@ -11,22 +13,33 @@ export interface Settings {
 export const SETTING_KEYS = ["operator", "sessionsDir", "color"] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
-/** The config file, kept by conf; ROLLOUT_CONFIG_DIR moves it (tests, shared machines). */
-export function openConfig(): Conf<Settings> {
-	return new Conf<Settings>({
-		projectName: "rollout",
-		projectSuffix: "",
-		...(process.env.ROLLOUT_CONFIG_DIR ? { cwd: process.env.ROLLOUT_CONFIG_DIR } : {}),
-		schema: {
-			operator: { type: "string", minLength: 1 },
-			sessionsDir: { type: "string", minLength: 1 },
-			color: { type: "boolean" },
-		},
-	});
+/** The folder of the config file (conf's, for project "rollout"); ROLLOUT_CONFIG_DIR moves it. */
+export function configDir(): string {
+	return process.env.ROLLOUT_CONFIG_DIR || envPaths("rollout", { suffix: "" }).config;
 }
 
+/**
+ * Reads the settings without loading conf: conf's atomic writer hooks SIGINT and re-raises
+ * it, which would cut short the engine's own handling of Ctrl+C in every command that runs
+ * steps. Writing goes through conf (`rollout config set`), which runs no steps.
+ */
 export function readConfig(): Settings {
-	return openConfig().store;
+	let data: Record<string, unknown>;
+	try {
+		data = JSON.parse(readFileSync(join(configDir(), "config.json"), "utf8"));
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+		throw new CliError(
+			`${join(configDir(), "config.json")} is not readable JSON: fix or remove it`,
+			EXIT.failed,
+		);
+	}
+	const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+	return {
+		operator: text(data.operator),
+		sessionsDir: text(data.sessionsDir),
+		color: typeof data.color === "boolean" ? data.color : undefined,
+	};
 }
 
 /** Parses a value typed on the command line for a key. */

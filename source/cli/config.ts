@@ -1,5 +1,20 @@
-import { openConfig, parseSetting, SETTING_KEYS, type SettingKey } from "./config-store.js";
+import Conf from "conf";
+import { configDir, parseSetting, SETTING_KEYS, type SettingKey, type Settings } from "./config-store.js";
 import { CliError, EXIT } from "./output.js";
+
+/** The config file, kept by conf (validated, written atomically); only `rollout config` loads it. */
+function openConfig(): Conf<Settings> {
+	return new Conf<Settings>({
+		projectName: "rollout",
+		projectSuffix: "",
+		cwd: configDir(),
+		schema: {
+			operator: { type: "string", minLength: 1 },
+			sessionsDir: { type: "string", minLength: 1 },
+			color: { type: "boolean" },
+		},
+	});
+}
 
 /** `rollout config get [key]`: one `key=value` line per setting, or the bare value of one. */
 export function configGet(key: string | undefined): number {

@@ -152,6 +152,21 @@ describe("rollout run", () => {
 		expect(state.results["unit-tests"].attempts).toBe(2);
 	});
 
+	it("still records the interruption when the operator comes from the config (reading settings hooks no signal)", async () => {
+		const { args, env, app, sessions, answers } = setup();
+		writeFileSync(answers, ANSWERS.replace("operator: Dana Ops\n", ""));
+		expect(runCli(["config", "set", "operator", "Conf Igured"], { env }).code).toBe(0);
+		writeFileSync(join(app, "delay"), "30");
+		const run = spawnRun(args(), env);
+		await until(() => recordedPgid(sessions) !== undefined);
+		run.child.kill("SIGINT");
+		expect(await run.exit).toBe(130);
+		expect(run.output().stdout).toContain("! unit-tests");
+		expect(run.output().stdout).toMatch(/^interrupted — resume with: rollout resume /m);
+		const [listed] = JSON.parse(runCli(["list", "--json", "--sessions-dir", sessions], { env }).stdout);
+		expect(listed.operator).toBe("Conf Igured");
+	});
+
 	it("after kill -9 at random points, every session verifies and resumes to a decision", async () => {
 		for (let round = 0; round < 4; round++) {
 			const { args, env, app, sessions, answers } = setup();
