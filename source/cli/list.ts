@@ -22,17 +22,29 @@ export function list(sessionsDir: string, json: boolean): number {
 	};
 	for (const session of sessions) {
 		const dry = session.dryRun ? c.dim(" (dry run)") : "";
+		const started = shortTime(session.startedAt);
+		const last = shortTime(session.lastActivityAt);
+		// The last activity's date only when it differs from the start's, so the line fits 80 columns.
+		const times = session.startedAt
+			? ` · ${started} → ${last.slice(0, 10) === started.slice(0, 10) ? last.slice(11) : last}`
+			: "";
+		const who = session.operator ? ` · ${session.operator}` : "";
+		const room = 80 - 2 - who.length - times.length;
+		const title = fit(session.title || "(unreadable session)", Math.max(room, 12));
 		process.stdout.write(
-			`${c.bold(session.id)}  ${paint(session)}  ${session.done}/${session.total}${dry}\n` +
-				`  ${session.title || "(unreadable session)"}${session.operator ? ` · ${session.operator}` : ""}` +
-				`${session.startedAt ? ` · started ${shortTime(session.startedAt)} · last ${shortTime(session.lastActivityAt)}` : ""}\n`,
+			`${c.bold(session.id)}  ${paint(session)}  ${session.done}/${session.total}${dry}\n  ${title}${who}${times}\n`,
 		);
 	}
 	return EXIT.ok;
 }
 
+function fit(text: string, width: number): string {
+	return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
 /** 2026-11-23 09:15 in local time. */
 function shortTime(iso: string): string {
+	if (!iso) return "";
 	const date = new Date(iso);
 	const pad = (value: number) => String(value).padStart(2, "0");
 	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;

@@ -111,7 +111,7 @@ describe("rollout list", () => {
 		});
 		const text = runCli(["list", "--sessions-dir", sessions]).stdout.split("\n");
 		expect(text[0]).toBe("20261124-091500-demo-cd34  in progress  1/3");
-		expect(text[1]).toMatch(/^ {2}Demo rollout · Dana Ops · started \d{4}-\d\d-\d\d \d\d:\d\d · last \d{4}-/);
+		expect(text[1]).toMatch(/^ {2}Demo rollout · Dana Ops · \d{4}-\d\d-\d\d \d\d:\d\d → \d\d:\d\d$/);
 		for (const line of text) expect(line.length).toBeLessThanOrEqual(80);
 	});
 
