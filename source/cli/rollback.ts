@@ -41,7 +41,16 @@ export async function rollback(
 			signal: controller.signal,
 			confirm:
 				prompt &&
-				(async (description) => /^y(es)?$/i.test((await prompt.question(`${description}? [y/N] `)).trim())),
+				(async (description) => {
+					try {
+						return /^y(es)?$/i.test((await prompt.question(`${description}? [y/N] `)).trim());
+					} catch {
+						// Ctrl+C at the question: nothing more is done, and the record says where it stopped.
+						process.stdout.write("\n");
+						controller.abort();
+						return false;
+					}
+				}),
 			report: (action, outcome) => process.stdout.write(formatResult(action, outcome, c)),
 		});
 		if (flags.dryRun) return EXIT.ok;
