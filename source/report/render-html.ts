@@ -161,5 +161,5 @@ function chart(step: ReportStep): string {
 		(value, index) =>
 			`<circle cx="${x(index).toFixed(1)}" cy="${y(value).toFixed(1)}" r="2.5" fill="#0969da"><title>${formatNumber(value)}</title></circle>`,
 	);
-	return `<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${caption}"><text x="0" y="12" font-size="10">${formatNumber(high)}</text><text x="0" y="${height - 4}" font-size="10">${formatNumber(low)}</text>${level(levels.warn, "#bf8700", "warn")}${level(levels.critical, "#cf222e", "critical")}<polyline points="${line}" fill="none" stroke="#0969da" stroke-width="1.5"/>${dots.join("")}</svg><figcaption>${caption}</figcaption></figure>`;
+	return `<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" width="${width + 40}" height="${height}" viewBox="0 0 ${width + 40} ${height}" role="img" aria-label="${caption}"><text x="0" y="12" font-size="10">${formatNumber(high)}</text><text x="0" y="${height - 4}" font-size="10">${formatNumber(low)}</text>${level(levels.warn, "#bf8700", "warn")}${level(levels.critical, "#cf222e", "critical")}<polyline points="${line}" fill="none" stroke="#0969da" stroke-width="1.5"/>${dots.join("")}</svg><figcaption>${caption}</figcaption></figure>`;
 }
