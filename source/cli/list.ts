@@ -30,7 +30,7 @@ export function list(sessionsDir: string, json: boolean): number {
 			: "";
 		const who = session.operator ? ` · ${session.operator}` : "";
 		const room = 80 - 2 - who.length - times.length;
-		const title = fit(session.title || "(unreadable session)", Math.max(room, 12));
+		const title = truncate(session.title || "(unreadable session)", Math.max(room, 12));
 		process.stdout.write(
 			`${c.bold(session.id)}  ${paint(session)}  ${session.done}/${session.total}${dry}\n  ${title}${who}${times}\n`,
 		);
@@ -38,7 +38,7 @@ export function list(sessionsDir: string, json: boolean): number {
 	return EXIT.ok;
 }
 
-function fit(text: string, width: number): string {
+function truncate(text: string, width: number): string {
 	return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
