@@ -23,5 +23,36 @@ await build({
 	format: "cjs",
 	define: { PACKAGE_VERSION: JSON.stringify(packageJson.version) },
 });
+// The wizard: Ink and React, an ES module of its own (Ink awaits at the top level), loaded
+// only by the commands that draw screens. CommonJS dependencies inside it need `require`.
+await build({
+	...common,
+	entryPoints: ["source/ui/main.tsx"],
+	outfile: "dist/ui.js",
+	format: "esm",
+	define: { PACKAGE_VERSION: JSON.stringify(packageJson.version) },
+	// Ink connects to React DevTools only when DEV=true; the package is not shipped.
+	plugins: [stub("react-devtools-core")],
+	banner: {
+		js: [
+			'import { createRequire as __createRequire } from "node:module";',
+			'import { fileURLToPath as __fileURLToPath } from "node:url";',
+			"const require = __createRequire(import.meta.url);",
+			"const __filename = __fileURLToPath(import.meta.url);",
+			'const __dirname = __fileURLToPath(new URL(".", import.meta.url));',
+		].join("\n"),
+	},
+});
 // The bin: a few lines that load the core through the code cache.
 await build({ ...common, entryPoints: ["source/launcher.ts"], outfile: "dist/cli.js", format: "esm" });
+
+/** Resolves a package to an empty module, for optional imports that are never taken. */
+function stub(name) {
+	return {
+		name: `stub-${name}`,
+		setup(builder) {
+			builder.onResolve({ filter: new RegExp(`^${name}$`) }, () => ({ path: name, namespace: "stub" }));
+			builder.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "export default {};" }));
+		},
+	};
+}

@@ -3,10 +3,14 @@
  * Each command's code is imported only when it runs, so `--help` and the
  * commands that draw no UI never load Ink or React.
  */
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { CliError, EXIT, noColor } from "./cli/output.js";
 
 declare const PACKAGE_VERSION: string;
+/** Given by the launcher: code run through vm.Script cannot import() an ES module itself on Node 20. */
+declare const __importModule: (url: string) => Promise<unknown>;
 
 const program = new Command("rollout")
 	.description(
@@ -23,7 +27,7 @@ const program = new Command("rollout")
 	.configureHelp({ helpWidth: Math.min(process.stdout.columns || 80, 100) })
 	.exitOverride();
 
-const sessionsDirOption = () =>
+const sessionsDirOption = (): Option =>
 	new Option(
 		"--sessions-dir <dir>",
 		"where sessions live (default: $ROLLOUT_SESSIONS_DIR, the config, or ./sessions)",
@@ -93,22 +97,99 @@ unattended(
 	process.exitCode = await runChecklist(checklist, dir, options);
 });
 
-unattended(
-	program
-		.command("resume")
-		.description("continue an unfinished session unattended, from its first unfinished step")
-		.argument("<session>", "session id, or a unique prefix of one")
-		.option(
-			"--accept-changed-checklist",
-			"go on even though the checklist file changed since the session started",
-		),
-).action(async (session: string, options: RunOptions) => {
-	const [{ resumeSession }, dir] = await Promise.all([
-		import("./cli/run.js"),
-		sessionsDir(options.sessionsDir),
-	]);
-	process.exitCode = await resumeSession(session, dir, { ...options, var: {} });
-});
+program
+	.command("start")
+	.description("walk a checklist step by step in the terminal; every step is saved as it happens")
+	.argument("[checklist]", "checklist YAML file (with --followup: the follow-up's id)")
+	.option("--var <name=value>", "override a checklist variable (repeatable)", collectVar, {})
+	.option("--operator <name>", "who runs the rollout (default: the config, or asked once and remembered)")
+	.option("--dry-run", "change nothing and run no command; record what would happen")
+	.option(
+		"--followup <session>",
+		"walk one of this signed-off session's follow-ups instead: start --followup <session> <id>",
+	)
+	.option("--accept-changed-checklist", "with --followup: go on though the checklist file changed")
+	.addOption(sessionsDirOption())
+	.addHelpText(
+		"after",
+		"\nNeeds a terminal; for scripts and CI use `rollout run <checklist> --answers <file>`.\nExit codes: 0 finished or quit, 1 NO-GO, 2 invalid input, 130 interrupted.",
+	)
+	.action(async (checklist: string | undefined, options: StartFlags) => {
+		const dir = await sessionsDir(options.sessionsDir);
+		const ui = await loadScreens();
+		if (options.followup) {
+			if (!checklist)
+				throw new CliError(
+					"--followup <session> needs the follow-up's id: start --followup <session> <id>",
+					EXIT.usage,
+				);
+			process.exitCode = await ui.followupWizard({
+				session: options.followup,
+				followup: checklist,
+				sessionsDir: dir,
+				acceptChangedChecklist: options.acceptChangedChecklist,
+			});
+			return;
+		}
+		if (!checklist) throw new CliError("start needs a checklist file: rollout start <checklist>", EXIT.usage);
+		process.exitCode = await ui.startWizard({
+			checklistPath: checklist,
+			vars: options.var,
+			operator: options.operator,
+			sessionsDir: dir,
+			dryRun: options.dryRun,
+		});
+	});
+
+program
+	.command("demo")
+	.description(
+		"walk the demo checklist against a throwaway service made in the temp folder (about three minutes)",
+	)
+	.option("--operator <name>", "who runs it (default: the config, or asked once and remembered)")
+	.addOption(sessionsDirOption())
+	.action(async (options: { operator?: string; sessionsDir?: string }) => {
+		const dir = await sessionsDir(options.sessionsDir);
+		process.exitCode = await (await loadScreens()).demoWizard({
+			root: packageRoot(),
+			sessionsDir: dir,
+			operator: options.operator,
+		});
+	});
+
+program
+	.command("resume")
+	.description(
+		"continue an unfinished session from its first unfinished step: in the terminal, or unattended with --answers",
+	)
+	.argument("[session]", "session id, or a unique prefix of one (default: the newest unfinished session)")
+	.option("--answers <file>", "run unattended: answers for prompt and signoff steps (YAML)")
+	.option(
+		"--no-auto-rollback",
+		"unattended: after a monitor breach with onCritical: rollback, only report it",
+	)
+	.option(
+		"--accept-changed-checklist",
+		"go on even though the checklist file changed since the session started",
+	)
+	.addOption(sessionsDirOption())
+	.addHelpText(
+		"after",
+		"\nExit codes: 0 GO, GO WITH CONDITIONS or quit, 1 NO-GO or a failed critical step, 2 invalid input, 130 interrupted.",
+	)
+	.action(async (session: string | undefined, options: Partial<RunOptions>) => {
+		const dir = await sessionsDir(options.sessionsDir);
+		if (options.answers) {
+			const { resumeSession } = await import("./cli/run.js");
+			process.exitCode = await resumeSession(session, dir, { ...options, answers: options.answers, var: {} });
+			return;
+		}
+		process.exitCode = await (await loadScreens()).resumeWizard({
+			id: session,
+			sessionsDir: dir,
+			acceptChangedChecklist: options.acceptChangedChecklist,
+		});
+	});
 
 program
 	.command("rollback")
@@ -253,6 +334,39 @@ function collectVar(value: string, previous: Record<string, string>): Record<str
 async function sessionsDir(flag: string | undefined): Promise<string> {
 	const { resolveSessionsDir } = await import("./cli/sessions-dir.js");
 	return resolveSessionsDir(flag);
+}
+
+// `rollout` alone: the home screen at a terminal, the help anywhere else.
+program.action(async () => {
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		program.outputHelp();
+		return;
+	}
+	const dir = await sessionsDir(undefined);
+	process.exitCode = await (await loadScreens()).homeScreen({ sessionsDir: dir, root: packageRoot() });
+});
+
+interface StartFlags {
+	var: Record<string, string>;
+	operator?: string;
+	dryRun?: boolean;
+	followup?: string;
+	acceptChangedChecklist?: boolean;
+	sessionsDir?: string;
+}
+
+/** The screens: Ink and React, a separate ES module (dist/ui.js) that only these commands load. */
+async function loadScreens(): Promise<typeof import("./ui/main.js")> {
+	// Ink's colours do not read NO_COLOR; FORCE_COLOR=0 turns them off before it loads.
+	if (noColor()) process.env.FORCE_COLOR = "0";
+	return __importModule(pathToFileURL(join(__dirname, "ui.js")).href) as Promise<
+		typeof import("./ui/main.js")
+	>;
+}
+
+/** The installed package's folder (the bundle runs from its dist/). */
+function packageRoot(): string {
+	return dirname(__dirname);
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {

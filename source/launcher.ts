@@ -26,15 +26,21 @@ if (cacheFile) {
 	}
 }
 
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-	filename: core,
-	cachedData,
-});
+// Code run by vm.Script cannot import() on Node 20 without a flag, so the core gets an importer
+// for the screens, an ES module it loads when a command draws them.
+const script = new Script(
+	`(function (exports, require, module, __filename, __dirname, __importModule) {${source}\n})`,
+	{
+		filename: core,
+		cachedData,
+	},
+);
 if (cacheFile && (!cachedData || script.cachedDataRejected)) {
 	process.once("exit", () => saveCache(cacheFile, () => script.createCachedData()));
 }
 const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(core), module, core, dirname(core));
+const importModule = (url: string) => import(url);
+script.runInThisContext()(module.exports, createRequire(core), module, core, dirname(core), importModule);
 
 function cachePath(): string {
 	const { size, mtimeMs } = statSync(core);

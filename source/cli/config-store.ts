@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import envPaths from "env-paths";
+import { writeFileAtomicSync } from "../session/atomic.js";
 import { CliError, EXIT } from "./output.js";
 
 /** What `rollout config` keeps. */
@@ -21,7 +22,7 @@ export function configDir(): string {
 /**
  * Reads the settings without loading conf: conf's atomic writer hooks SIGINT and re-raises
  * it, which would cut short the engine's own handling of Ctrl+C in every command that runs
- * steps. Writing goes through conf (`rollout config set`), which runs no steps.
+ * steps. `rollout config set` writes through conf; it runs no steps.
  */
 export function readConfig(): Settings {
 	let data: Record<string, unknown>;
@@ -40,6 +41,22 @@ export function readConfig(): Settings {
 		sessionsDir: text(data.sessionsDir),
 		color: typeof data.color === "boolean" ? data.color : undefined,
 	};
+}
+
+/**
+ * Saves one setting into the same file, for the wizard remembering the operator's name:
+ * written atomically here rather than through conf, for the same reason reading is.
+ */
+export function saveSetting(key: SettingKey, value: string | boolean): void {
+	const file = join(configDir(), "config.json");
+	let data: Record<string, unknown> = {};
+	try {
+		data = JSON.parse(readFileSync(file, "utf8"));
+	} catch {
+		data = {};
+	}
+	mkdirSync(configDir(), { recursive: true });
+	writeFileAtomicSync(file, `${JSON.stringify({ ...data, [key]: value }, undefined, "\t")}\n`);
 }
 
 /** Parses a value typed on the command line for a key. */

@@ -1,8 +1,7 @@
 import { join, resolve } from "node:path";
 import { buildReport } from "../report/model.js";
 import { readSessionData } from "../report/session-data.js";
-import { EXPORT_NAMES, FORMATS, type Format, render } from "../report/write.js";
-import { writeFileAtomicSync } from "../session/atomic.js";
+import { FORMATS, type Format, render, writeExport } from "../report/write.js";
 import { resolveSessionId } from "../session/ids.js";
 import { CliError, EXIT } from "./output.js";
 
@@ -23,13 +22,11 @@ export function exportSession(
 	} catch (error) {
 		throw new CliError((error as Error).message, EXIT.failed);
 	}
-	const text = render(buildReport(data), flags.format as Format);
 	if (flags.out === "-") {
-		process.stdout.write(text);
+		process.stdout.write(render(buildReport(data), flags.format as Format));
 		return EXIT.ok;
 	}
-	const out = resolve(flags.out ?? join(dir, EXPORT_NAMES[flags.format as Format]));
-	writeFileAtomicSync(out, text);
+	const out = writeExport(dir, data, flags.format as Format, flags.out ? resolve(flags.out) : undefined);
 	process.stdout.write(
 		`wrote ${out}${data.state.status === "in progress" ? " (the session is unfinished)" : ""}\n`,
 	);

@@ -6,6 +6,7 @@ import { Engine, EngineError } from "../engine/engine.js";
 import { criticalFailure, runUnattended, type StepReport } from "../engine/unattended.js";
 import { formatNumber } from "../runner/thresholds.js";
 import { resolveSessionId } from "../session/ids.js";
+import { newestUnfinished } from "../session/inspect.js";
 import { CliError, colorsFor, EXIT } from "./output.js";
 import { formatResult } from "./rollback.js";
 
@@ -35,7 +36,7 @@ export async function runChecklist(
 
 /** `rollout resume <session> --answers <file>`: continues an unfinished session from its first unfinished step. */
 export async function resumeSession(
-	idOrPrefix: string,
+	idOrPrefix: string | undefined,
 	sessionsDir: string,
 	flags: RunFlags,
 ): Promise<number> {
@@ -66,12 +67,13 @@ export async function runFollowup(
 
 /** Opens an existing session with its answers, saying what resuming found. */
 async function reopen(
-	idOrPrefix: string,
+	idOrPrefix: string | undefined,
 	sessionsDir: string,
 	flags: RunFlags,
 ): Promise<{ engine: Engine; answers: Answers }> {
 	const answers = readAnswers(flags.answers);
-	const id = resolveSessionId(sessionsDir, idOrPrefix);
+	const id = idOrPrefix ? resolveSessionId(sessionsDir, idOrPrefix) : newestUnfinished(sessionsDir);
+	if (!id) throw new CliError(`no unfinished session in ${sessionsDir}`, EXIT.usage);
 	const engine = await Engine.resume({
 		sessionsDir,
 		id,

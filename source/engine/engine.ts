@@ -13,7 +13,7 @@ import {
 	type RollbackPlan,
 } from "../report/rollback-plan.js";
 import { sessionData } from "../report/session-data.js";
-import { writeRecordFiles } from "../report/write.js";
+import { type Format, writeExport, writeRecordFiles } from "../report/write.js";
 import { type HttpGet, httpGet } from "../runner/http.js";
 import { createMasker, type Masker, maskDeep } from "../runner/mask.js";
 import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../runner/run-command.js";
@@ -344,6 +344,11 @@ export class Engine {
 	/** Writes signoff.md/json and rollback-plan.md/sh from the log as it stands. */
 	writeRecord(): void {
 		writeRecordFiles(this.dir, this.store.records);
+	}
+
+	/** Writes the record in one format into the session folder; returns the file's path. */
+	exportRecord(format: Format): string {
+		return writeExport(this.dir, sessionData(this.dir, this.store.records), format);
 	}
 
 	/** Records that a running step was cut off (Ctrl+C, SIGTERM, SIGHUP), so resume runs it again. */

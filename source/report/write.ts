@@ -8,7 +8,7 @@ import { renderJunit } from "./render-junit.js";
 import { renderMarkdown, renderRollbackPlanMarkdown } from "./render-markdown.js";
 import { renderRollbackScript } from "./render-script.js";
 import { deriveRollbackPlan } from "./rollback-plan.js";
-import { sessionData } from "./session-data.js";
+import { type SessionData, sessionData } from "./session-data.js";
 
 export const FORMATS = ["md", "html", "json", "junit"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -32,6 +32,17 @@ export function render(report: Report, format: Format): string {
 		case "junit":
 			return renderJunit(report);
 	}
+}
+
+/** Writes a session's record in one format (by default into the session folder) and says where. */
+export function writeExport(
+	dir: string,
+	data: SessionData,
+	format: Format,
+	out = join(dir, EXPORT_NAMES[format]),
+): string {
+	writeFileAtomicSync(out, render(buildReport(data), format));
+	return out;
 }
 
 /**

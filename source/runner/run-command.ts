@@ -195,8 +195,8 @@ export function groupAlive(pgid: number): boolean {
 	}
 }
 
-/** The last N lines of a stream of text blocks. */
-class Tail {
+/** The last N lines of a stream of complete-line blocks, without keeping the rest. */
+export class Tail {
 	private kept: string[] = [];
 
 	constructor(private readonly size: number) {}

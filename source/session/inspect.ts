@@ -7,6 +7,11 @@ import { type BackupEntry, MANIFEST, readManifest } from "./manifest.js";
 import { progress, reduce, type SessionState, type SessionStatus } from "./reduce.js";
 import { LOG_FILE, readSnapshot } from "./store.js";
 
+/** The newest session still in progress, if any: what `rollout resume` with no id continues. */
+export function newestUnfinished(sessionsDir: string): string | undefined {
+	return listSessions(sessionsDir).find((session) => session.status === "in progress")?.id;
+}
+
 /** One row of `rollout list`. */
 export interface SessionSummary {
 	readonly id: string;

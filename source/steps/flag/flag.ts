@@ -52,6 +52,11 @@ export function planFlag(
 	return { file, edit, before };
 }
 
+/** The unified diff of a flag change, as recorded and as previewed. */
+export function flagDiff(file: string, before: string, after: string): string {
+	return createTwoFilesPatch(file, file, before, after, "before", "after");
+}
+
 /**
  * Changes exactly one value in a config file, atomically, keeping everything else byte for
  * byte; records the previous value and a unified diff; then runs `verify` if given.
@@ -62,7 +67,7 @@ export async function runFlag(step: FlagStep, ctx: StepContext): Promise<StepOut
 	const pending = pendingWrite(ctx);
 	// An earlier run was cut off after announcing this write: the file tells whether it happened.
 	const previous = edit.noop && pending ? (pending.from as Previous) : edit.previous;
-	const diff = edit.noop ? "" : createTwoFilesPatch(file, file, before, edit.text, "before", "after");
+	const diff = edit.noop ? "" : flagDiff(file, before, edit.text);
 	const evidence: FlagEvidence = {
 		file,
 		key: step.key,

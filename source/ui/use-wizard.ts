@@ -1,0 +1,197 @@
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import type { Approval, Engine } from "../engine/engine.js";
+import type { Format } from "../report/write.js";
+import { Tail } from "../runner/run-command.js";
+import type { Outcome } from "../session/events.js";
+import type { StepOutcome } from "../steps/context.js";
+import { initialWizardState, reduceWizard, type Screen, type WizardState } from "./wizard-state.js";
+
+/** Lines of live command output kept for the screen; the full output is in the step's log. */
+const TAIL_LINES = 200;
+
+/** Signals from outside the terminal (SIGTERM, SIGHUP, a SIGINT sent by kill): stop and quit without asking. */
+export interface Signals {
+	subscribe(listener: (signal: NodeJS.Signals) => void): () => void;
+}
+
+export interface Wizard {
+	readonly state: WizardState;
+	readonly engine: Engine;
+	readonly tail: () => string[];
+	readonly run: (stepId: string) => void;
+	readonly answer: (stepId: string, result: "pass" | "fail" | "skip", notes?: string) => void;
+	readonly decide: (stepId: string, choice: { outcome: Outcome; conditions?: string[] }) => void;
+	readonly signoff: (stepId: string, approvals: Approval[]) => void;
+	readonly skip: (stepId: string, reason: string) => void;
+	readonly override: (stepId: string, reason: string) => void;
+	readonly next: () => void;
+	readonly show: (screen: Screen) => void;
+	readonly rollback: () => void;
+	readonly exportAs: (format: Format) => void;
+	readonly startFollowup: (id: string) => void;
+	readonly interrupt: () => void;
+	readonly quit: (code?: number) => void;
+	readonly dispatch: React.Dispatch<Parameters<typeof reduceWizard>[1]>;
+}
+
+/** The next screen: the first step without a result (steps whose `when` is off are skipped on the way), or the end. */
+export function nextScreen(engine: Engine): Screen {
+	for (let placed = engine.current(); placed; placed = engine.current()) {
+		if (engine.applies(placed.step)) return { name: "step", stepId: placed.step.id };
+		engine.skip(placed.step.id, `when: ${placed.step.when} is not set`);
+	}
+	return { name: "done", panel: "summary" };
+}
+
+/** The wizard's actions on the engine, and the screen they lead to. */
+export function useWizard(engine: Engine, signals?: Signals): Wizard {
+	const [state, dispatch] = useReducer(reduceWizard, undefined, () =>
+		initialWizardState(nextScreen(engine), engine.notices),
+	);
+	const running = useRef<{ controller: AbortController; stepId: string }>(undefined);
+	const tail = useRef(new Tail(TAIL_LINES));
+	// Set once a signal from outside asked to stop: the wizard then quits as soon as the step is recorded.
+	const leaving = useRef(false);
+
+	const finish = useCallback((stepId: string, outcome: StepOutcome) => {
+		if (outcome.status === "interrupted") {
+			if (leaving.current) dispatch({ type: "exit", code: 130 });
+			else dispatch({ type: "ask-quit", stepId, interrupted: true });
+		} else dispatch({ type: "finished", stepId, outcome });
+	}, []);
+
+	const attempt = useCallback(
+		(stepId: string, act: () => StepOutcome) => {
+			try {
+				finish(stepId, act());
+			} catch (error) {
+				dispatch({ type: "message", text: (error as Error).message });
+			}
+		},
+		[finish],
+	);
+
+	const run = useCallback(
+		(stepId: string) => {
+			tail.current = new Tail(TAIL_LINES);
+			const controller = new AbortController();
+			running.current = { controller, stepId };
+			dispatch({ type: "started", stepId, at: Date.now() });
+			engine
+				.run(stepId, { signal: controller.signal, onOutput: (block) => tail.current.add(block) })
+				.then(
+					(outcome) => finish(stepId, outcome),
+					(error: Error) => finish(stepId, { status: "failed", reason: error.message }),
+				)
+				.finally(() => {
+					running.current = undefined;
+				});
+		},
+		[engine, finish],
+	);
+
+	const quit = useCallback(
+		(code = 0) => {
+			const current = running.current;
+			if (current) {
+				// Quitting at once: the group is being killed; the step is recorded as cut off.
+				current.controller.abort();
+				engine.interrupt(current.stepId, "rollout was quit while this step was running");
+			}
+			dispatch({ type: "exit", code });
+		},
+		[engine],
+	);
+
+	const interrupt = useCallback(() => {
+		const current = running.current;
+		if (current && !current.controller.signal.aborted) {
+			current.controller.abort();
+			dispatch({ type: "stopping" });
+		} else if (current || state.screen.name === "quit") quit(130);
+		else dispatch({ type: "ask-quit", interrupted: false });
+	}, [state.screen.name, quit]);
+
+	useEffect(
+		() =>
+			signals?.subscribe(() => {
+				if (leaving.current) return quit(130);
+				leaving.current = true;
+				if (running.current) running.current.controller.abort();
+				else quit(130);
+			}),
+		[signals, quit],
+	);
+
+	const rollback = useCallback(() => {
+		dispatch({ type: "show", screen: { name: "rollback", phase: "running", why: "", lines: [] } });
+		engine
+			.rollback({
+				report: (action, result) =>
+					dispatch({
+						type: "rollback-line",
+						line: `${result.status === "failed" ? "✗" : "✓"} ${action.kind === "step" ? action.step.title : action.kind}: ${result.status}${result.detail ? ` — ${result.detail}` : ""}`,
+					}),
+			})
+			.then(
+				(result) => dispatch({ type: "rollback-ended", ok: result.ok }),
+				(error: Error) => {
+					dispatch({ type: "rollback-line", line: `✗ ${error.message}` });
+					dispatch({ type: "rollback-ended", ok: false });
+				},
+			);
+	}, [engine]);
+
+	return {
+		state,
+		engine,
+		dispatch,
+		tail: () => tail.current.lines(),
+		run,
+		answer: (stepId, result, notes) => attempt(stepId, () => engine.answer(stepId, result, notes)),
+		decide: (stepId, choice) =>
+			attempt(stepId, () => {
+				const decision = engine.decide(stepId, choice);
+				return { status: "passed", reason: decision.outcome };
+			}),
+		signoff: (stepId, approvals) => attempt(stepId, () => engine.signoff(stepId, approvals)),
+		skip: (stepId, reason) => {
+			engine.skip(stepId, reason);
+			dispatch({ type: "show", screen: nextScreen(engine) });
+		},
+		override: (stepId, reason) => {
+			engine.override(stepId, reason);
+			dispatch({ type: "show", screen: nextScreen(engine) });
+		},
+		next: () => dispatch({ type: "show", screen: nextScreen(engine) }),
+		show: (screen) => dispatch({ type: "show", screen }),
+		rollback,
+		exportAs: (format) => {
+			try {
+				dispatch({ type: "message", text: `wrote ${engine.exportRecord(format)}` });
+			} catch (error) {
+				dispatch({ type: "message", text: `export failed: ${(error as Error).message}` });
+			}
+		},
+		startFollowup: (id) => {
+			try {
+				engine.startFollowup(id);
+				dispatch({ type: "show", screen: nextScreen(engine) });
+			} catch (error) {
+				dispatch({ type: "message", text: (error as Error).message });
+			}
+		},
+		interrupt,
+		quit,
+	};
+}
+
+/** The time now, refreshed every `ms`: the header's clock, and the live output while a step runs. */
+export function useNow(ms: number): number {
+	const [now, setNow] = useState(Date.now());
+	useEffect(() => {
+		const timer = setInterval(() => setNow(Date.now()), ms);
+		return () => clearInterval(timer);
+	}, [ms]);
+	return now;
+}

@@ -1,0 +1,125 @@
+import { Box, Text } from "ink";
+import { formatDuration } from "../../checklist/duration.js";
+import type { PlacedStep, StepSection } from "../../checklist/steps.js";
+import { isDone, type SessionState } from "../../session/reduce.js";
+import { BINDINGS } from "../key-bindings.js";
+import { progressBar } from "../sparkline.js";
+import { colorOf } from "../theme.js";
+
+/** Title and version, session, operator, time since the start, and DRY RUN when so. */
+export function Header({ state, now }: { readonly state: SessionState; readonly now: number }) {
+	const elapsed = formatDuration(Math.max(0, now - Date.parse(state.startedAt)));
+	const { title, version } = state.checklist;
+	return (
+		<Box flexDirection="column">
+			<Box justifyContent="space-between">
+				<Text bold wrap="truncate-end">
+					{title}
+					{version ? ` v${version}` : ""}
+				</Text>
+				{state.dryRun ? (
+					<Text bold color={colorOf("warn")} inverse>
+						{" DRY RUN "}
+					</Text>
+				) : null}
+			</Box>
+			<Text color={colorOf("dim")} wrap="truncate-end">
+				{`${state.id} · ${state.operator} · ${elapsed}`}
+			</Text>
+		</Box>
+	);
+}
+
+interface PhaseLine {
+	readonly id: string;
+	readonly title: string;
+	readonly done: number;
+	readonly total: number;
+}
+
+/** Each phase with done/total and a bar; when there are more than fit, those around the current one. */
+export function Phases({
+	steps,
+	state,
+	currentPhase,
+	maxLines,
+	width,
+}: {
+	readonly steps: readonly PlacedStep[];
+	readonly state: SessionState;
+	readonly currentPhase?: string;
+	readonly maxLines: number;
+	readonly width: number;
+}) {
+	const lines: PhaseLine[] = [];
+	for (const { step, section } of steps) {
+		const id = sectionId(section);
+		let line = lines.find((entry) => entry.id === id);
+		if (!line) {
+			line = { id, title: "title" in section ? section.title : id, done: 0, total: 0 };
+			lines.push(line);
+		}
+		lines[lines.indexOf(line)] = {
+			...line,
+			total: line.total + 1,
+			done: line.done + (isDone(state.results[step.id]) ? 1 : 0),
+		};
+	}
+	const at = Math.max(
+		0,
+		lines.findIndex((line) => line.id === currentPhase),
+	);
+	const start = Math.max(0, Math.min(at - Math.floor(maxLines / 2), lines.length - maxLines));
+	const shown = lines.slice(start, start + maxLines);
+	const titleWidth = Math.max(8, Math.min(28, width - 30));
+	return (
+		<Box flexDirection="column">
+			{shown.map((line) => {
+				const complete = line.done === line.total;
+				const current = line.id === currentPhase;
+				return (
+					<Text key={line.id} wrap="truncate-end" bold={current}>
+						<Text color={colorOf(complete ? "ok" : current ? "accent" : "dim")}>
+							{complete ? "✓" : current ? "▸" : " "}
+						</Text>
+						{` ${truncate(line.title, titleWidth).padEnd(titleWidth)} `}
+						<Text color={colorOf(complete ? "ok" : "accent")}>{progressBar(line.done, line.total, 12)}</Text>
+						{` ${line.done}/${line.total}`}
+					</Text>
+				);
+			})}
+		</Box>
+	);
+}
+
+export function sectionId(section: StepSection): string {
+	return "id" in section ? section.id : section.type;
+}
+
+/** The keys that work now, on one line. */
+export function Footer({ hints }: { readonly hints: string }) {
+	return (
+		<Text color={colorOf("dim")} wrap="truncate-end">
+			{hints}
+		</Text>
+	);
+}
+
+/** Every key binding, from the one table. */
+export function HelpOverlay() {
+	return (
+		<Box flexDirection="column" borderStyle="round" paddingX={1}>
+			<Text bold>Keys</Text>
+			{Object.values(BINDINGS).map((binding) => (
+				<Text key={binding.label} wrap="truncate-end">
+					{`${binding.label.padEnd(8)} ${binding.description}`}
+				</Text>
+			))}
+			<Text color={colorOf("dim")}>Not every key works on every screen; the footer says which do.</Text>
+		</Box>
+	);
+}
+
+export function truncate(text: string, width: number): string {
+	return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}

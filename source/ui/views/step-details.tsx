@@ -1,0 +1,349 @@
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { Box, Text } from "ink";
+import { formatDuration } from "../../checklist/duration.js";
+import type { Step } from "../../checklist/schema.js";
+import { compare, formatNumber } from "../../runner/thresholds.js";
+import type { StepResult } from "../../session/reduce.js";
+import { commandLine } from "../../steps/command.js";
+import type { StepOutcome } from "../../steps/context.js";
+import { flagDiff, planFlag } from "../../steps/flag/flag.js";
+import { describeSource } from "../../steps/monitor/sources.js";
+import { sparkline } from "../sparkline.js";
+import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "../theme.js";
+
+type Kind<K extends Step["kind"]> = Extract<Step, { kind: K }>;
+
+/** A unified diff, one line each, added lines green and removed red; file headers left out. */
+export function Diff({ diff, maxLines }: { readonly diff: string; readonly maxLines: number }) {
+	const lines = diff
+		.split("\n")
+		.filter((line) => !/^(Index:|={3,}|--- |\+\+\+ )/.test(line) && line !== "" && !line.startsWith("\\"));
+	const shown = fitDiff(lines, maxLines);
+	return (
+		<Box flexDirection="column">
+			{shown.map((line, index) => (
+				<Text
+					// biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed diff
+					key={index}
+					wrap="truncate-end"
+					color={colorOf(
+						line.startsWith("+")
+							? "ok"
+							: line.startsWith("-")
+								? "bad"
+								: line.startsWith("@@")
+									? "accent"
+									: undefined,
+					)}
+				>
+					{line}
+				</Text>
+			))}
+			{lines.length > shown.length ? (
+				<Text color={colorOf("dim")}>{`… ${lines.length - shown.length} more diff lines`}</Text>
+			) : null}
+		</Box>
+	);
+}
+
+/** The changed lines with as much of their context as fits in `maxLines`. */
+export function fitDiff(lines: readonly string[], maxLines: number): string[] {
+	const changed = lines.flatMap((line, index) => (/^[-+]/.test(line) ? [index] : []));
+	const near = (reach: number) =>
+		lines.filter(
+			(line, index) => line.startsWith("@@") || changed.some((at) => Math.abs(at - index) <= reach),
+		);
+	for (let reach = lines.length; reach > 0; reach--) {
+		const kept = near(reach);
+		if (kept.length <= maxLines) return kept;
+	}
+	return near(0).slice(0, Math.max(1, maxLines));
+}
+
+/** What running a step will do: the exact command, the file diff of a flag, the paths to back up, the source watched. */
+export function StepPlan({
+	step,
+	baseDir,
+	maxLines,
+}: {
+	readonly step: Step;
+	readonly baseDir: string;
+	readonly maxLines: number;
+}) {
+	switch (step.kind) {
+		case "command":
+			return <CommandPlan step={step} />;
+		case "backup":
+			return <BackupPlan step={step} baseDir={baseDir} />;
+		case "flag":
+			return <FlagPlan step={step} baseDir={baseDir} maxLines={maxLines} />;
+		case "monitor":
+			return <MonitorPlan step={step} />;
+		default:
+			return null;
+	}
+}
+
+function CommandPlan({ step }: { readonly step: Kind<"command"> }) {
+	const thresholds = step.expect?.thresholds ?? [];
+	return (
+		<Box flexDirection="column">
+			<Text wrap="truncate-end">
+				<Text color={colorOf("accent")}>$ </Text>
+				{commandLine(step.run)}
+			</Text>
+			{step.timeout ? (
+				<Text color={colorOf("dim")}>{`times out after ${formatDuration(step.timeout)}`}</Text>
+			) : null}
+			{thresholds.length > 0 ? (
+				<Text color={colorOf("dim")} wrap="truncate-end">
+					{`expects ${thresholds.map((item) => `${item.metric} ${item.op} ${item.value}`).join(", ")}`}
+				</Text>
+			) : null}
+		</Box>
+	);
+}
+
+function BackupPlan({ step, baseDir }: { readonly step: Kind<"backup">; readonly baseDir: string }) {
+	const optional = new Set(step.optional ?? []);
+	return (
+		<Box flexDirection="column">
+			<Text>Will copy into the session's backups:</Text>
+			{step.paths.map((path) => {
+				const full = resolve(baseDir, path);
+				const there = existsSync(full);
+				const what = there
+					? statSync(full).isDirectory()
+						? "folder"
+						: `${statSync(full).size} bytes`
+					: optional.has(path)
+						? "absent (optional)"
+						: "MISSING";
+				return (
+					<Text key={path} wrap="truncate-end">
+						{`  ${full} `}
+						<Text color={colorOf(there ? "dim" : optional.has(path) ? "dim" : "bad")}>{what}</Text>
+					</Text>
+				);
+			})}
+		</Box>
+	);
+}
+
+function FlagPlan({
+	step,
+	baseDir,
+	maxLines,
+}: {
+	readonly step: Kind<"flag">;
+	readonly baseDir: string;
+	readonly maxLines: number;
+}) {
+	const { file, edit, diff } = flagPreview(step, baseDir);
+	return (
+		<Box flexDirection="column">
+			<Text wrap="truncate-end">{`${step.key} → ${JSON.stringify(step.value)} in ${file}`}</Text>
+			{!edit.ok ? (
+				<Text color={colorOf("bad")}>{`cannot change it: ${edit.reason}`}</Text>
+			) : edit.noop ? (
+				<Text color={colorOf("dim")}>Already set: nothing to write.</Text>
+			) : (
+				<Diff diff={diff} maxLines={maxLines} />
+			)}
+		</Box>
+	);
+}
+
+/** The diff a flag step would write, computed from the file as it is now. */
+export function flagPreview(step: Kind<"flag">, baseDir: string) {
+	const planned = planFlag(step, baseDir);
+	const diff =
+		planned.edit.ok && !planned.edit.noop ? flagDiff(planned.file, planned.before, planned.edit.text) : "";
+	return { ...planned, diff };
+}
+
+function MonitorPlan({ step }: { readonly step: Kind<"monitor"> }) {
+	const samples = step.samples ?? 1;
+	return (
+		<Box flexDirection="column">
+			<Text wrap="truncate-end">{`Watches ${describeSource(step.source)}`}</Text>
+			<Text color={colorOf("dim")} wrap="truncate-end">
+				{`${samples} reading${samples === 1 ? "" : "s"}${step.interval && samples > 1 ? `, ${formatDuration(step.interval)} apart` : ""}${bands(step) ? ` · ${bands(step)}` : ""}${step.critical ? ` · on critical: ${step.onCritical ?? "stop"}` : ""}`}
+			</Text>
+		</Box>
+	);
+}
+
+function bands(step: Kind<"monitor">): string {
+	return [
+		step.warn && `warn ${step.warn.op} ${step.warn.value}`,
+		step.critical && `critical ${step.critical.op} ${step.critical.value}`,
+	]
+		.filter(Boolean)
+		.join(", ");
+}
+
+/** A monitor's readings so far: a sparkline against its bands, and the latest values coloured by level. */
+export function Readings({ step, result }: { readonly step: Kind<"monitor">; readonly result?: StepResult }) {
+	const readings = result?.readings ?? [];
+	const values = readings.flatMap((reading) => (reading.value === undefined ? [] : [reading.value]));
+	const levels = [step.warn?.value, step.critical?.value].filter(
+		(value): value is number => value !== undefined,
+	);
+	const tone = (value: number) =>
+		step.critical && compare(value, step.critical.op, step.critical.value)
+			? "bad"
+			: step.warn && compare(value, step.warn.op, step.warn.value)
+				? "warn"
+				: "ok";
+	const errors = readings.filter((reading) => reading.error).length;
+	return (
+		<Box flexDirection="column">
+			<Text wrap="truncate-end">
+				{`readings ${readings.length}/${step.samples ?? 1}  `}
+				<Text color={colorOf("accent")}>{sparkline(values, 40, levels)}</Text>
+				{bands(step) ? <Text color={colorOf("dim")}>{`  ${bands(step)}`}</Text> : null}
+			</Text>
+			<Text wrap="truncate-end">
+				{values.slice(-10).map((value, index) => (
+					// biome-ignore lint/suspicious/noArrayIndexKey: readings only grow
+					<Text key={index} color={colorOf(tone(value))}>{`${formatNumber(value)} `}</Text>
+				))}
+				{errors > 0 ? <Text color={colorOf("bad")}>{`${errors} failed reading(s)`}</Text> : null}
+			</Text>
+		</Box>
+	);
+}
+
+/** How a step ended: status and reason, then what it leaves to check — files, diff, exit code, figures, log. */
+export function Outcome({
+	step,
+	outcome,
+	result,
+	maxLines,
+}: {
+	readonly step: Step;
+	readonly outcome: StepOutcome | StepResult;
+	readonly result?: StepResult;
+	readonly maxLines: number;
+}) {
+	const status = outcome.status;
+	const evidence = (outcome.evidence ?? {}) as Record<string, unknown>;
+	return (
+		<Box flexDirection="column">
+			<Text wrap="truncate-end">
+				<Text bold color={colorOf(STATUS_TONE[status])}>{`${STATUS_SYMBOL[status] ?? "?"} ${status}`}</Text>
+				{outcome.reason ? <Text>{` — ${outcome.reason}`}</Text> : null}
+			</Text>
+			{"override" in outcome && outcome.override ? (
+				<Text color={colorOf("warn")} wrap="truncate-end">{`overridden: ${outcome.override}`}</Text>
+			) : null}
+			{"notes" in outcome && outcome.notes ? (
+				<Text wrap="truncate-end">{`notes: ${outcome.notes}`}</Text>
+			) : null}
+			<Evidence step={step} evidence={evidence} outcome={outcome} result={result} maxLines={maxLines} />
+		</Box>
+	);
+}
+
+function Evidence({
+	step,
+	evidence,
+	outcome,
+	result,
+	maxLines,
+}: {
+	readonly step: Step;
+	readonly evidence: Record<string, unknown>;
+	readonly outcome: StepOutcome | StepResult;
+	readonly result?: StepResult;
+	readonly maxLines: number;
+}) {
+	if (step.kind === "backup") {
+		const files = (evidence.files ?? []) as {
+			source: string;
+			size?: number;
+			sha256?: string;
+			absent?: boolean;
+		}[];
+		return (
+			<Box flexDirection="column">
+				{files.slice(0, maxLines).map((file) => (
+					<Text key={file.source} wrap="truncate-end">
+						{file.absent
+							? `  ${file.source}  absent`
+							: `  ${file.source}  ${file.size} bytes  sha256 ${file.sha256?.slice(0, 12)}`}
+					</Text>
+				))}
+			</Box>
+		);
+	}
+	if (step.kind === "flag" && typeof evidence.diff === "string") {
+		return evidence.noop ? (
+			<Text color={colorOf("dim")}>Already set: nothing was written.</Text>
+		) : (
+			<Diff diff={evidence.diff} maxLines={maxLines} />
+		);
+	}
+	if (step.kind === "command")
+		return <CommandEvidence step={step} evidence={evidence} outcome={outcome} maxLines={maxLines} />;
+	if (step.kind === "monitor") return <Readings step={step} result={result} />;
+	return null;
+}
+
+function CommandEvidence({
+	step,
+	evidence,
+	outcome,
+	maxLines,
+}: {
+	readonly step: Kind<"command">;
+	readonly evidence: Record<string, unknown>;
+	readonly outcome: StepOutcome | StepResult;
+	readonly maxLines: number;
+}) {
+	if (evidence.exitCode === undefined && evidence.log === undefined) return null;
+	const metrics = outcome.metrics ?? {};
+	const thresholds = step.expect?.thresholds ?? [];
+	const figures = thresholds.map((item) => {
+		const actual = metrics[item.metric];
+		const ok = actual !== undefined && compare(actual, item.op, item.value);
+		return {
+			text: `${item.metric} ${actual === undefined ? "?" : formatNumber(actual)} (${item.op} ${item.value})`,
+			ok,
+		};
+	});
+	const tail = ((evidence.tail ?? []) as string[]).slice(-Math.max(0, maxLines - 4));
+	const others = Object.entries(metrics)
+		.filter(([name]) => !thresholds.some((item) => item.metric === name))
+		.slice(0, 6)
+		.map(([name, value]) => `${name} ${formatNumber(value)}`);
+	return (
+		<Box flexDirection="column">
+			<Text wrap="truncate-end">
+				{`exit ${evidence.exitCode ?? evidence.signal ?? "?"} · ${formatDuration(Number(evidence.durationMs ?? 0))}`}
+			</Text>
+			{figures.length > 0 ? (
+				<Text wrap="truncate-end">
+					{figures.map((figure) => (
+						<Text
+							key={figure.text}
+							color={colorOf(figure.ok ? "ok" : "bad")}
+						>{`${figure.ok ? "✓" : "✗"} ${figure.text}  `}</Text>
+					))}
+				</Text>
+			) : null}
+			{others.length > 0 ? (
+				<Text color={colorOf("dim")} wrap="truncate-end">
+					{others.join(" · ")}
+				</Text>
+			) : null}
+			{evidence.log ? <Text color={colorOf("dim")} wrap="truncate-end">{`log: ${evidence.log}`}</Text> : null}
+			{tail.map((line, index) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: the last lines of a finished command
+				<Text key={index} color={colorOf("dim")} wrap="truncate-end">{`│ ${line}`}</Text>
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,130 @@
+import type { StepOutcome } from "../steps/context.js";
+
+/** What the wizard shows; the session itself lives in the engine, this is only where the operator is. */
+export type Screen =
+	/** The step to do next (or one picked again from the review): what will happen, and how to act. */
+	| { readonly name: "step"; readonly stepId: string }
+	| {
+			readonly name: "running";
+			readonly stepId: string;
+			readonly startedAt: number;
+			readonly stopping: boolean;
+	  }
+	| { readonly name: "result"; readonly stepId: string; readonly outcome: StepOutcome }
+	/** A written reason before skipping or overriding a step. */
+	| { readonly name: "reason"; readonly stepId: string; readonly purpose: "skip" | "override" }
+	/** After Ctrl+C: the session is saved, quit or stay. */
+	| { readonly name: "quit"; readonly stepId?: string; readonly interrupted: boolean }
+	| { readonly name: "review"; readonly index: number; readonly open: boolean }
+	| {
+			readonly name: "rollback";
+			readonly phase: "confirm" | "running" | "ended";
+			readonly why: string;
+			readonly lines: readonly string[];
+			readonly ok?: boolean;
+	  }
+	| { readonly name: "done"; readonly panel: "summary" | "plan" | "export" | "followup" };
+
+export interface WizardState {
+	readonly screen: Screen;
+	/** Where to come back to from the review, the help or a quit question. */
+	readonly previous?: Screen;
+	readonly help: boolean;
+	/** The step's `help` text shown under its instructions. */
+	readonly details: boolean;
+	/** Notices from opening the session (an unclean end, a changed checklist), until the first step is acted on. */
+	readonly notices: readonly string[];
+	/** One line about the last thing done, such as the path of an export. */
+	readonly message?: string;
+	/** Set when the wizard should end, with the process's exit code. */
+	readonly exit?: number;
+}
+
+export type WizardAction =
+	| { readonly type: "show"; readonly screen: Screen }
+	| { readonly type: "started"; readonly stepId: string; readonly at: number }
+	| { readonly type: "stopping" }
+	| { readonly type: "finished"; readonly stepId: string; readonly outcome: StepOutcome }
+	| { readonly type: "ask-quit"; readonly stepId?: string; readonly interrupted: boolean }
+	| { readonly type: "stay" }
+	| { readonly type: "review-move"; readonly by: number; readonly count: number }
+	| { readonly type: "rollback-line"; readonly line: string }
+	| { readonly type: "rollback-ended"; readonly ok: boolean }
+	| { readonly type: "toggle-help" }
+	| { readonly type: "toggle-details" }
+	| { readonly type: "message"; readonly text?: string }
+	| { readonly type: "exit"; readonly code: number };
+
+export function initialWizardState(first: Screen, notices: readonly string[] = []): WizardState {
+	return { screen: first, help: false, details: false, notices };
+}
+
+/** The wizard's screen flow; pure, so every transition is tested without a terminal. */
+export function reduceWizard(state: WizardState, action: WizardAction): WizardState {
+	switch (action.type) {
+		case "show": {
+			const leavingReview = state.screen.name === "review" && action.screen.name !== "review";
+			const intoReview = action.screen.name === "review" && state.screen.name !== "review";
+			return {
+				...state,
+				screen: action.screen,
+				previous: intoReview ? state.screen : leavingReview ? undefined : state.previous,
+				details: false,
+				message: undefined,
+			};
+		}
+		case "started":
+			return {
+				...state,
+				screen: { name: "running", stepId: action.stepId, startedAt: action.at, stopping: false },
+				notices: [],
+				message: undefined,
+			};
+		case "stopping":
+			return state.screen.name === "running"
+				? { ...state, screen: { ...state.screen, stopping: true } }
+				: state;
+		case "finished":
+			return {
+				...state,
+				screen: { name: "result", stepId: action.stepId, outcome: action.outcome },
+				notices: [],
+			};
+		case "ask-quit":
+			return {
+				...state,
+				previous: state.screen.name === "quit" ? state.previous : state.screen,
+				screen: { name: "quit", stepId: action.stepId, interrupted: action.interrupted },
+			};
+		case "stay": {
+			if (state.screen.name !== "quit") return state;
+			// An interrupted step is done again from its start; anything else resumes where it was.
+			const back: Screen =
+				state.screen.interrupted && state.screen.stepId
+					? { name: "step", stepId: state.screen.stepId }
+					: (state.previous ?? { name: "done", panel: "summary" });
+			return { ...state, screen: back, previous: undefined };
+		}
+		case "review-move": {
+			if (state.screen.name !== "review" || action.count === 0) return state;
+			const index = Math.min(action.count - 1, Math.max(0, state.screen.index + action.by));
+			return { ...state, screen: { ...state.screen, index, open: false } };
+		}
+		case "rollback-line":
+			return state.screen.name === "rollback"
+				? { ...state, screen: { ...state.screen, lines: [...state.screen.lines, action.line] } }
+				: state;
+		case "rollback-ended":
+			return state.screen.name === "rollback"
+				? { ...state, screen: { ...state.screen, phase: "ended", ok: action.ok } }
+				: state;
+		case "toggle-help":
+			return { ...state, help: !state.help };
+		case "toggle-details":
+			return { ...state, details: !state.details };
+		case "message":
+			return { ...state, message: action.text };
+		case "exit":
+			return { ...state, exit: action.code };
+	}
+}

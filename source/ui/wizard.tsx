@@ -1,0 +1,710 @@
+import { Box, Text, useApp, useInput, useStdout } from "ink";
+import SelectInput from "ink-select-input";
+import Spinner from "ink-spinner";
+import { useEffect, useState } from "react";
+import { formatDuration } from "../checklist/duration.js";
+import type { PlacedStep } from "../checklist/steps.js";
+import type { Engine } from "../engine/engine.js";
+import { describeAction } from "../report/rollback-plan.js";
+import { FORMATS } from "../report/write.js";
+import { type BindingName, keyHints, pressed } from "./key-bindings.js";
+import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "./theme.js";
+import { TypingContext } from "./typing.js";
+import { type Signals, useNow, useWizard, type Wizard as WizardApi } from "./use-wizard.js";
+import { Footer, Header, HelpOverlay, Phases, sectionId } from "./views/chrome.js";
+import { DecisionForm, PromptForm, SignoffForm, TextField, toneOf } from "./views/forms.js";
+import { Outcome, Readings, StepPlan } from "./views/step-details.js";
+import type { Screen } from "./wizard-state.js";
+
+export interface WizardProps {
+	readonly engine: Engine;
+	readonly signals?: Signals;
+	/** Called once with the exit code when the operator leaves. */
+	readonly onExit: (code: number) => void;
+}
+
+/** The whole wizard: header, phases, the screen of the moment, and the keys that work. */
+export function Wizard({ engine, signals, onExit }: WizardProps) {
+	const wizard = useWizard(engine, signals);
+	const { state } = wizard;
+	const { exit } = useApp();
+	const { stdout } = useStdout();
+	const [typing, setTyping] = useState(false);
+	const rows = Math.max(12, stdout.rows || 24);
+	const columns = Math.max(40, stdout.columns || 80);
+	const running =
+		state.screen.name === "running" || (state.screen.name === "rollback" && state.screen.phase === "running");
+	const now = useNow(running ? 200 : 1000);
+
+	useEffect(() => {
+		if (state.exit === undefined) return;
+		onExit(state.exit);
+		exit();
+	}, [state.exit, onExit, exit]);
+
+	useInput((input, key) => handleKey(wizard, input, key, typing));
+
+	const stepId = "stepId" in state.screen ? state.screen.stepId : undefined;
+	const placed = stepId ? engine.placed(stepId) : engine.current();
+	const phaseLines = Math.min(6, Math.max(2, rows - 18));
+	const phasesShown = Math.min(
+		phaseLines,
+		new Set(engine.steps.map(({ section }) => sectionId(section))).size,
+	);
+	// What the screen has left for output, diffs and lists once the header, phases, step title and footer are drawn.
+	const room = Math.max(3, rows - 9 - phasesShown - (state.message ? 1 : 0) - state.notices.length);
+	return (
+		<TypingContext.Provider value={setTyping}>
+			<Box flexDirection="column" height={rows - 1} width={columns} overflow="hidden">
+				<Header state={engine.state} now={now} />
+				<Box marginTop={1}>
+					<Phases
+						steps={engine.steps}
+						state={engine.state}
+						currentPhase={placed && sectionId(placed.section)}
+						maxLines={phaseLines}
+						width={columns}
+					/>
+				</Box>
+				<Box flexDirection="column" flexGrow={1} marginTop={1} overflow="hidden">
+					{state.help ? <HelpOverlay /> : <Body wizard={wizard} placed={placed} room={room} now={now} />}
+				</Box>
+				{state.message ? (
+					<Text color={colorOf("accent")} wrap="truncate-end">
+						{state.message}
+					</Text>
+				) : null}
+				<Footer
+					hints={keyHints(
+						hintsFor(
+							state.screen,
+							placed,
+							typing,
+							state.help,
+							state.screen.name === "result" && placed ? resultChoice(wizard, placed) : undefined,
+						),
+					)}
+				/>
+			</Box>
+		</TypingContext.Provider>
+	);
+}
+
+function Body({
+	wizard,
+	placed,
+	room,
+	now,
+}: {
+	readonly wizard: WizardApi;
+	readonly placed?: PlacedStep;
+	readonly room: number;
+	readonly now: number;
+}) {
+	const { state, engine } = wizard;
+	const screen = state.screen;
+	switch (screen.name) {
+		case "step":
+		case "running":
+		case "result":
+		case "reason":
+			return placed ? <StepScreen wizard={wizard} placed={placed} room={room} now={now} /> : null;
+		case "quit":
+			return (
+				<Box flexDirection="column">
+					{screen.interrupted && screen.stepId ? (
+						<Text
+							color={colorOf("warn")}
+						>{`${screen.stepId} was interrupted; it runs again from its start.`}</Text>
+					) : null}
+					<Text>{`The session is saved. Resume it any time with: rollout resume ${engine.id}`}</Text>
+					<Text bold>Quit now? (y/n)</Text>
+				</Box>
+			);
+		case "review":
+			return <Review wizard={wizard} index={screen.index} open={screen.open} room={room} />;
+		case "rollback":
+			return <Rollback wizard={wizard} screen={screen} room={room} />;
+		case "done":
+			return <Done wizard={wizard} panel={screen.panel} room={room} />;
+	}
+}
+
+function StepScreen({
+	wizard,
+	placed,
+	room,
+	now,
+}: {
+	readonly wizard: WizardApi;
+	readonly placed: PlacedStep;
+	readonly room: number;
+	readonly now: number;
+}) {
+	const { state, engine } = wizard;
+	const { step, section } = placed;
+	const screen = state.screen;
+	const result = engine.state.results[step.id];
+	const phase = "title" in section ? section.title : section.type;
+	const critical = engine.state.steps.find((ref) => ref.id === step.id)?.critical;
+	return (
+		<Box flexDirection="column">
+			{state.notices.map((notice) => (
+				<Text key={notice} color={colorOf("warn")} wrap="truncate-end">{`note: ${notice}`}</Text>
+			))}
+			<Text wrap="truncate-end">
+				<Text color={colorOf("dim")}>{`${phase} › `}</Text>
+				<Text bold>{step.title}</Text>
+				<Text
+					color={colorOf("dim")}
+				>{`  ${step.kind}${critical ? " · critical" : ""}${result && result.attempts > 0 && screen.name === "step" ? ` · done ${result.attempts}× before` : ""}`}</Text>
+			</Text>
+			{step.kind === "prompt" && step.instructions && screen.name === "step" ? (
+				<Text>{step.instructions.trim()}</Text>
+			) : null}
+			{state.details && step.help ? <Text color={colorOf("accent")}>{step.help.trim()}</Text> : null}
+			<Box marginTop={1} flexDirection="column">
+				{screen.name === "step" ? (
+					<StepAction wizard={wizard} placed={placed} room={room} />
+				) : screen.name === "running" ? (
+					<Running
+						wizard={wizard}
+						placed={placed}
+						startedAt={screen.startedAt}
+						stopping={screen.stopping}
+						now={now}
+						room={room}
+					/>
+				) : screen.name === "result" ? (
+					<Box flexDirection="column">
+						<Outcome step={step} outcome={screen.outcome} result={result} maxLines={room - 2} />
+						<ResultChoices wizard={wizard} placed={placed} />
+					</Box>
+				) : screen.name === "reason" ? (
+					<TextField
+						label={screen.purpose === "skip" ? "Why skip this step?" : "Why go on despite the failure?"}
+						required
+						onSubmit={(reason) =>
+							screen.purpose === "skip" ? wizard.skip(step.id, reason) : wizard.override(step.id, reason)
+						}
+					/>
+				) : null}
+			</Box>
+		</Box>
+	);
+}
+
+function StepAction({
+	wizard,
+	placed,
+	room,
+}: {
+	readonly wizard: WizardApi;
+	readonly placed: PlacedStep;
+	readonly room: number;
+}) {
+	const { engine } = wizard;
+	const { step } = placed;
+	switch (step.kind) {
+		case "prompt":
+			return (
+				<PromptForm
+					key={step.id}
+					step={step}
+					onAnswer={(result, notes) => wizard.answer(step.id, result, notes)}
+				/>
+			);
+		case "decision":
+			return (
+				<DecisionForm
+					key={step.id}
+					proposed={engine.proposeDecision(step.id)}
+					onDecide={(choice) => wizard.decide(step.id, choice)}
+				/>
+			);
+		case "signoff":
+			return (
+				<SignoffForm key={step.id} step={step} onSign={(approvals) => wizard.signoff(step.id, approvals)} />
+			);
+		default:
+			return (
+				<Box flexDirection="column">
+					<StepPlan step={step} baseDir={engine.state.cwd} maxLines={room - 2} />
+					<Text bold>
+						{step.kind === "flag"
+							? engine.state.dryRun
+								? "Dry run: y records what would change, the file is left alone."
+								: "Apply this change? (y to apply)"
+							: engine.state.dryRun
+								? "Dry run: Enter records what would happen; nothing runs."
+								: "Press Enter to run it."}
+					</Text>
+				</Box>
+			);
+	}
+}
+
+function Running({
+	wizard,
+	placed,
+	startedAt,
+	stopping,
+	now,
+	room,
+}: {
+	readonly wizard: WizardApi;
+	readonly placed: PlacedStep;
+	readonly startedAt: number;
+	readonly stopping: boolean;
+	readonly now: number;
+	readonly room: number;
+}) {
+	const { step } = placed;
+	const lines = wizard.tail().slice(-Math.max(1, room - 2));
+	return (
+		<Box flexDirection="column">
+			<Text>
+				<Text color={colorOf(stopping ? "warn" : "accent")}>
+					<Spinner type="dots" />
+				</Text>
+				{` ${stopping ? "stopping… (Ctrl+C again quits at once)" : "running"} · ${formatDuration(Math.max(0, now - startedAt))}`}
+			</Text>
+			{step.kind === "monitor" ? (
+				<Readings step={step} result={wizard.engine.state.results[step.id]} />
+			) : null}
+			{lines.map((line, index) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: a tail is redrawn whole
+				<Text key={index} wrap="truncate-end" color={colorOf("dim")}>
+					{line || " "}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
+/** What the operator may do after a step: go on, or for a failed critical step retry, override or roll back. */
+function ResultChoices({ wizard, placed }: { readonly wizard: WizardApi; readonly placed: PlacedStep }) {
+	const choice = resultChoice(wizard, placed);
+	const text = {
+		next: "Enter to go on.",
+		blocked: "This critical step failed: t to retry, o to override with a reason, b to abort and roll back.",
+		breach: "The monitor calls for a rollback: b to roll back, t to retry, o to override with a reason.",
+		warned: "The monitor warned: Enter to go on, b to roll back.",
+		failed: "Enter to go on, t to retry.",
+	}[choice];
+	return (
+		<Box marginTop={1}>
+			<Text bold color={colorOf(choice === "next" ? undefined : choice === "warned" ? "warn" : "bad")}>
+				{text}
+			</Text>
+		</Box>
+	);
+}
+
+type ResultChoice = "next" | "blocked" | "breach" | "warned" | "failed";
+
+function resultChoice(wizard: WizardApi, placed: PlacedStep): ResultChoice {
+	const { engine } = wizard;
+	const result = engine.state.results[placed.step.id];
+	const ref = engine.state.steps.find((item) => item.id === placed.step.id);
+	const verdict = (result?.evidence as { monitor?: { outcome: string; onCritical?: string } } | undefined)
+		?.monitor;
+	if (result?.status === "failed") {
+		if (ref?.critical && !engine.state.dryRun && !result.override)
+			return verdict?.onCritical === "rollback" ? "breach" : "blocked";
+		return placed.step.kind === "prompt" || placed.step.kind === "signoff" ? "next" : "failed";
+	}
+	if (result?.status === "passed" && verdict?.outcome === "warned") return "warned";
+	return "next";
+}
+
+function Review({
+	wizard,
+	index,
+	open,
+	room,
+}: {
+	readonly wizard: WizardApi;
+	readonly index: number;
+	readonly open: boolean;
+	readonly room: number;
+}) {
+	const { engine } = wizard;
+	const steps = engine.steps;
+	const selected = steps[index];
+	const listRows = Math.max(3, open ? Math.floor(room / 3) : room - 1);
+	const start = Math.max(0, Math.min(index - Math.floor(listRows / 2), steps.length - listRows));
+	return (
+		<Box flexDirection="column">
+			<Text bold>Review (read-only)</Text>
+			{steps.slice(start, start + listRows).map(({ step }, offset) => {
+				const result = engine.state.results[step.id];
+				const status = result?.status ?? "pending";
+				const here = start + offset === index;
+				return (
+					<Text key={step.id} wrap="truncate-end" inverse={here}>
+						<Text
+							color={colorOf(STATUS_TONE[status])}
+						>{`${here ? "›" : " "} ${STATUS_SYMBOL[status]} `}</Text>
+						{`${step.id.padEnd(24)} ${status}${result?.override ? " (overridden)" : ""}`}
+					</Text>
+				);
+			})}
+			{open && selected ? (
+				<Box flexDirection="column" marginTop={1}>
+					<Text bold>{selected.step.title}</Text>
+					{engine.state.results[selected.step.id] ? (
+						<Outcome
+							step={selected.step}
+							outcome={
+								engine.state.results[selected.step.id] as NonNullable<(typeof engine.state.results)[string]>
+							}
+							result={engine.state.results[selected.step.id]}
+							maxLines={Math.max(2, room - listRows - 4)}
+						/>
+					) : null}
+				</Box>
+			) : null}
+		</Box>
+	);
+}
+
+function Rollback({
+	wizard,
+	screen,
+	room,
+}: {
+	readonly wizard: WizardApi;
+	readonly screen: Extract<Screen, { name: "rollback" }>;
+	readonly room: number;
+}) {
+	const plan = wizard.engine.rollbackPlan();
+	if (screen.phase === "confirm") {
+		return (
+			<Box flexDirection="column">
+				<Text bold color={colorOf("bad")}>{`Roll back${screen.why ? `: ${screen.why}` : ""}`}</Text>
+				{plan.actions.length === 0 ? <Text>Nothing to undo: this session changed nothing.</Text> : null}
+				{plan.actions.slice(0, room - 3).map((action, index) => (
+					<Text
+						key={describeAction(action)}
+						wrap="truncate-end"
+					>{`${index + 1}. ${describeAction(action)}`}</Text>
+				))}
+				<Text bold>Carry out the rollback now? (y/n)</Text>
+			</Box>
+		);
+	}
+	return (
+		<Box flexDirection="column">
+			<Text bold>
+				{screen.phase === "running" ? (
+					<Text color={colorOf("accent")}>
+						<Spinner type="dots" />
+						{" rolling back"}
+					</Text>
+				) : screen.ok ? (
+					<Text color={colorOf("ok")}>rolled back</Text>
+				) : (
+					<Text color={colorOf("bad")}>rollback failed</Text>
+				)}
+			</Text>
+			{screen.lines.slice(-(room - 2)).map((line) => (
+				<Text key={line} wrap="truncate-end" color={colorOf(line.startsWith("✗") ? "bad" : undefined)}>
+					{line}
+				</Text>
+			))}
+			{screen.phase === "ended" ? <Text>{`Record and plan: ${wizard.engine.dir}`}</Text> : null}
+		</Box>
+	);
+}
+
+function Done({
+	wizard,
+	panel,
+	room,
+}: {
+	readonly wizard: WizardApi;
+	readonly panel: Extract<Screen, { name: "done" }>["panel"];
+	readonly room: number;
+}) {
+	const { engine } = wizard;
+	const { decision, approvals, status } = engine.state;
+	if (panel === "plan") {
+		const plan = engine.rollbackPlan();
+		return (
+			<Box flexDirection="column">
+				<Text
+					bold
+				>{`Rollback plan (${plan.actions.length} action${plan.actions.length === 1 ? "" : "s"})`}</Text>
+				{plan.actions.slice(0, room - 3).map((action, index) => (
+					<Text
+						key={describeAction(action)}
+						wrap="truncate-end"
+					>{`${index + 1}. ${describeAction(action)}`}</Text>
+				))}
+				<Text
+					color={colorOf("dim")}
+					wrap="truncate-end"
+				>{`${engine.dir}/rollback-plan.md · rollback-plan.sh`}</Text>
+			</Box>
+		);
+	}
+	if (panel === "export") {
+		return (
+			<Box flexDirection="column">
+				<Text bold>Export the record as:</Text>
+				<SelectInput
+					items={FORMATS.map((format) => ({ key: format, label: format, value: format }))}
+					onSelect={(item) => {
+						wizard.exportAs(item.value);
+						wizard.show({ name: "done", panel: "summary" });
+					}}
+				/>
+			</Box>
+		);
+	}
+	if (panel === "followup") {
+		const followups = engine.definition.followups ?? [];
+		return (
+			<Box flexDirection="column">
+				<Text bold>Start a follow-up:</Text>
+				<SelectInput
+					items={followups.map((item) => ({
+						key: item.id,
+						label: `${item.title} (after ${item.after})`,
+						value: item.id,
+					}))}
+					onSelect={(item) => wizard.startFollowup(item.value)}
+				/>
+			</Box>
+		);
+	}
+	return (
+		<Box flexDirection="column">
+			<Text>
+				{"Session ended: "}
+				<Text bold color={colorOf(toneOf(decision?.outcome ?? status))}>
+					{status}
+				</Text>
+			</Text>
+			{(decision?.reasons ?? []).slice(0, Math.max(1, room - 6)).map((reason) => (
+				<Text key={reason} wrap="truncate-end">{`  • ${reason}`}</Text>
+			))}
+			{(decision?.conditions ?? []).map((condition) => (
+				<Text key={condition} color={colorOf("warn")} wrap="truncate-end">{`  condition: ${condition}`}</Text>
+			))}
+			{approvals.map((approval) => (
+				<Text key={`${approval.stepId}-${approval.role}`} wrap="truncate-end">
+					{`  ${approval.decision === "approve" ? "✓" : "✗"} ${approval.role}: ${approval.name}`}
+				</Text>
+			))}
+			<Text
+				color={colorOf("dim")}
+				wrap="truncate-end"
+			>{`Record: ${engine.dir}/signoff.md · rollback-plan.md`}</Text>
+		</Box>
+	);
+}
+
+/** The keys for the screen of the moment; text fields keep every key but Ctrl+C and Esc. */
+function handleKey(
+	wizard: WizardApi,
+	input: string,
+	key: Parameters<Parameters<typeof useInput>[0]>[1],
+	typing: boolean,
+) {
+	const { state, engine } = wizard;
+	const is = (name: BindingName) => pressed(name, input, key);
+	if (is("interrupt")) return wizard.interrupt();
+	const screen = state.screen;
+	if (screen.name === "quit") {
+		if (is("apply")) wizard.quit(screen.interrupted ? 130 : 0);
+		else if (is("decline") || is("back")) wizard.dispatch({ type: "stay" });
+		return;
+	}
+	if (screen.name === "running") return;
+	if (typing) {
+		if (is("back") && screen.name === "reason") wizard.show({ name: "step", stepId: screen.stepId });
+		return;
+	}
+	if (is("help")) return wizard.dispatch({ type: "toggle-help" });
+	if (state.help) {
+		if (is("back")) wizard.dispatch({ type: "toggle-help" });
+		return;
+	}
+	if (screen.name === "rollback") {
+		if (screen.phase === "confirm" && is("apply")) wizard.rollback();
+		else if (screen.phase === "confirm" && (is("decline") || is("back"))) wizard.next();
+		else if (screen.phase === "ended" && is("confirm")) wizard.next();
+		else if (screen.phase === "ended" && is("quit")) wizard.quit(screen.ok ? 0 : 1);
+		return;
+	}
+	if (screen.name === "review") {
+		const count = engine.steps.length;
+		if (is("up")) wizard.dispatch({ type: "review-move", by: -1, count });
+		else if (is("down")) wizard.dispatch({ type: "review-move", by: 1, count });
+		else if (is("confirm")) wizard.show({ ...screen, open: !screen.open });
+		else if (is("rerun")) {
+			const picked = engine.steps[screen.index];
+			if (picked) wizard.show({ name: "step", stepId: picked.step.id });
+		} else if (is("back") || is("review")) wizard.show(state.previous ?? { name: "done", panel: "summary" });
+		return;
+	}
+	if (is("review") && screen.name !== "done") {
+		const at = engine.steps.findIndex(({ step }) => "stepId" in screen && step.id === screen.stepId);
+		return wizard.show({ name: "review", index: Math.max(0, at), open: false });
+	}
+	if (screen.name === "done") return doneKeys(wizard, screen, is);
+	if (is("quit")) return wizard.dispatch({ type: "ask-quit", interrupted: false });
+	const placed = engine.placed(screen.stepId);
+	if (is("details")) return wizard.dispatch({ type: "toggle-details" });
+	if (screen.name === "step") {
+		const kind = placed.step.kind;
+		const runs = kind !== "prompt" && kind !== "decision" && kind !== "signoff";
+		if (runs && (kind === "flag" ? is("apply") : is("confirm"))) wizard.run(screen.stepId);
+		else if (is("skip") && kind !== "decision")
+			wizard.show({ name: "reason", stepId: screen.stepId, purpose: "skip" });
+		return;
+	}
+	if (screen.name === "result") {
+		const choice = resultChoice(wizard, placed);
+		if (is("confirm") && (choice === "next" || choice === "warned" || choice === "failed")) wizard.next();
+		else if (is("retry") && choice !== "next" && choice !== "warned")
+			wizard.show({ name: "step", stepId: screen.stepId });
+		else if (is("override") && (choice === "blocked" || choice === "breach"))
+			wizard.show({ name: "reason", stepId: screen.stepId, purpose: "override" });
+		else if (is("rollback") && choice !== "next" && choice !== "failed")
+			wizard.show({
+				name: "rollback",
+				phase: "confirm",
+				why: screen.outcome.reason ?? screen.stepId,
+				lines: [],
+			});
+	}
+}
+
+function doneKeys(
+	wizard: WizardApi,
+	screen: Extract<Screen, { name: "done" }>,
+	is: (name: BindingName) => boolean,
+) {
+	if (screen.panel !== "summary") {
+		if (is("back")) wizard.show({ name: "done", panel: "summary" });
+		return;
+	}
+	const { engine } = wizard;
+	if (is("quit")) wizard.quit(engine.state.status === "NO-GO" ? 1 : 0);
+	else if (is("export")) wizard.show({ name: "done", panel: "export" });
+	else if (is("plan")) wizard.show({ name: "done", panel: "plan" });
+	else if (is("review")) wizard.show({ name: "review", index: 0, open: false });
+	else if (is("rollback") && !engine.state.dryRun)
+		wizard.show({ name: "rollback", phase: "confirm", why: "asked by the operator", lines: [] });
+	else if (is("followup") && followupsOpen(wizard)) wizard.show({ name: "done", panel: "followup" });
+}
+
+function followupsOpen(wizard: WizardApi): boolean {
+	const { engine } = wizard;
+	const outcome = engine.state.decision?.outcome;
+	return (engine.definition.followups ?? []).length > 0 && outcome !== undefined && outcome !== "NO-GO";
+}
+
+const RESULT_HINTS: Record<ResultChoice, (readonly [BindingName, string])[]> = {
+	next: [["confirm", "go on"]],
+	failed: [
+		["confirm", "go on"],
+		["retry", "retry"],
+	],
+	warned: [
+		["confirm", "go on"],
+		["rollback", "roll back"],
+	],
+	blocked: [
+		["retry", "retry"],
+		["override", "override"],
+		["rollback", "abort & roll back"],
+	],
+	breach: [
+		["rollback", "roll back"],
+		["retry", "retry"],
+		["override", "override"],
+	],
+};
+
+function hintsFor(
+	screen: Screen,
+	placed: PlacedStep | undefined,
+	typing: boolean,
+	help: boolean,
+	choice?: ResultChoice,
+): (readonly [BindingName, string])[] {
+	if (help)
+		return [
+			["back", "close"],
+			["help", "close"],
+		];
+	if (screen.name === "running") return [["interrupt", "stop"]];
+	if (screen.name === "quit")
+		return [
+			["apply", "quit"],
+			["decline", "stay"],
+		];
+	if (typing)
+		return [
+			["confirm", "submit"],
+			...(screen.name === "reason" ? ([["back", "cancel"]] as const) : []),
+			["interrupt", "quit"],
+		];
+	const common: (readonly [BindingName, string])[] = [
+		["review", "review"],
+		["help", "keys"],
+		["quit", "quit"],
+	];
+	switch (screen.name) {
+		case "step": {
+			const kind = placed?.step.kind;
+			if (kind === "prompt" || kind === "decision" || kind === "signoff")
+				return [["up", ""], ["down", "choose"], ["confirm", "select"], ...common];
+			return [
+				kind === "flag" ? ["apply", "apply"] : ["confirm", "run"],
+				["skip", "skip"],
+				["details", "help"],
+				...common,
+			];
+		}
+		case "result":
+			return [...RESULT_HINTS[choice ?? "next"], ...common];
+		case "review":
+			return [
+				["down", "move"],
+				["confirm", "details"],
+				["rerun", "run again"],
+				["back", "back"],
+			];
+		case "rollback":
+			return screen.phase === "confirm"
+				? [
+						["apply", "roll back"],
+						["decline", "not now"],
+					]
+				: [
+						["confirm", "go on"],
+						["quit", "quit"],
+					];
+		case "done":
+			return screen.panel === "summary"
+				? [
+						["export", "export"],
+						["plan", "plan"],
+						["rollback", "roll back"],
+						["followup", "follow-up"],
+						["review", "review"],
+						["quit", "quit"],
+					]
+				: [
+						["confirm", "select"],
+						["back", "back"],
+					];
+		default:
+			return common;
+	}
+}
