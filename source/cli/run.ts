@@ -75,6 +75,7 @@ async function reopen(
 	const id = idOrPrefix ? resolveSessionId(sessionsDir, idOrPrefix) : newestUnfinished(sessionsDir);
 	if (!id) throw new CliError(`no unfinished session in ${sessionsDir}`, EXIT.usage);
 	const engine = await Engine.resume({
+		store: { onWait: (message) => process.stderr.write(`${message}\n`) },
 		sessionsDir,
 		id,
 		acceptChangedChecklist: flags.acceptChangedChecklist === true,

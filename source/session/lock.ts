@@ -18,6 +18,8 @@ export interface LockOptions {
 	readonly staleMs?: number;
 	/** Called when the lock is lost (the event loop stalled past the stale window, or the lock was removed). */
 	readonly onCompromised?: (error: Error) => void;
+	/** Called once before waiting out a holder that ended without letting go, with what is waited for. */
+	readonly onWait?: (message: string) => void;
 }
 
 /** ROLLOUT_LOCK_STALE_MS shortens or lengthens it (at least 2 s), e.g. for sessions on a slow network disk. */
@@ -47,6 +49,9 @@ export async function lockSession(dir: string, options: LockOptions = {}): Promi
 		if (!owner || owner.host !== hostname() || isAlive(owner.pid)) {
 			throw new SessionLockedError(describeHolder(owner));
 		}
+		options.onWait?.(
+			`pid ${owner.pid} ended without closing the session; taking it over (up to ${Math.ceil(staleMs / 1000)} s)`,
+		);
 		try {
 			release = await attempt(Math.ceil((staleMs + 1000) / 250));
 		} catch {

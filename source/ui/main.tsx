@@ -48,6 +48,7 @@ export async function resumeWizard(options: {
 		: (newestUnfinished(options.sessionsDir) ??
 			fail(`no unfinished session in ${options.sessionsDir}; start one with: rollout start <checklist>`));
 	const engine = await Engine.resume({
+		store: { onWait: say },
 		sessionsDir: options.sessionsDir,
 		id,
 		acceptChangedChecklist: options.acceptChangedChecklist === true,
@@ -70,6 +71,7 @@ export async function followupWizard(options: {
 }): Promise<number> {
 	requireTerminal("start --followup");
 	const engine = await Engine.resume({
+		store: { onWait: say },
 		sessionsDir: options.sessionsDir,
 		id: resolveSessionId(options.sessionsDir, options.session),
 		acceptChangedChecklist: options.acceptChangedChecklist === true,
@@ -123,6 +125,7 @@ export async function homeScreen(options: {
 		return startWizard({ checklistPath: choice.file, vars: {}, sessionsDir: options.sessionsDir });
 	if (choice.action === "demo") return demoWizard(options);
 	const engine = await Engine.resume({
+		store: { onWait: say },
 		sessionsDir: options.sessionsDir,
 		id: choice.id,
 		checkChecklist: false,
@@ -134,6 +137,11 @@ export async function homeScreen(options: {
 		await engine.close("exported");
 	}
 	return 0;
+}
+
+/** A line before the screens start, such as why opening a session takes a moment. */
+function say(message: string): void {
+	process.stderr.write(`${message}\n`);
 }
 
 function fail(message: string): never {

@@ -456,8 +456,8 @@ function Done({
 				<SelectInput
 					items={FORMATS.map((format) => ({ key: format, label: format, value: format }))}
 					onSelect={(item) => {
-						wizard.exportAs(item.value);
 						wizard.show({ name: "done", panel: "summary" });
+						wizard.exportAs(item.value);
 					}}
 				/>
 			</Box>
@@ -663,7 +663,7 @@ function hintsFor(
 		case "step": {
 			const kind = placed?.step.kind;
 			if (kind === "prompt" || kind === "decision" || kind === "signoff")
-				return [["up", ""], ["down", "choose"], ["confirm", "select"], ...common];
+				return [["down", "choose"], ["confirm", "select"], ...common];
 			return [
 				kind === "flag" ? ["apply", "apply"] : ["confirm", "run"],
 				["skip", "skip"],
