@@ -14,8 +14,8 @@ const char =
 
 /** Every key binding, in the order the `?` overlay lists them. Components ask this table; none compares raw keys. */
 export const BINDINGS = {
-	confirm: { label: "Enter", description: "run, answer or go on", matches: (_input, key) => key.return },
-	apply: { label: "y", description: "apply a change, say yes", matches: char("y", "Y") },
+	confirm: { label: "Enter", description: "run, select, go on", matches: (_input, key) => key.return },
+	apply: { label: "y", description: "apply a change; yes", matches: char("y", "Y") },
 	decline: { label: "n", description: "say no", matches: char("n", "N") },
 	up: { label: "↑/k", description: "move up", matches: (input, key) => key.upArrow || char("k")(input, key) },
 	down: {
@@ -24,21 +24,21 @@ export const BINDINGS = {
 		matches: (input, key) => key.downArrow || char("j")(input, key),
 	},
 	back: { label: "Esc", description: "back, close", matches: (_input, key) => key.escape },
-	skip: { label: "s", description: "skip the step, with a reason", matches: char("s") },
-	details: { label: "h", description: "show or hide the step's help", matches: char("h") },
-	review: { label: "r", description: "review earlier steps (read-only)", matches: char("r") },
-	rerun: { label: "a", description: "run the reviewed step again", matches: char("a") },
-	retry: { label: "t", description: "try the failed step again", matches: char("t") },
-	override: { label: "o", description: "override a failed critical step, with a reason", matches: char("o") },
+	skip: { label: "s", description: "skip, with a reason", matches: char("s") },
+	details: { label: "h", description: "the step's help text", matches: char("h") },
+	review: { label: "r", description: "review earlier steps", matches: char("r") },
+	rerun: { label: "a", description: "run a reviewed step again", matches: char("a") },
+	retry: { label: "t", description: "retry a failed step", matches: char("t") },
+	override: { label: "o", description: "override, with a reason", matches: char("o") },
 	rollback: { label: "b", description: "roll back", matches: char("b") },
 	export: { label: "e", description: "export the record", matches: char("e") },
-	plan: { label: "p", description: "show the rollback plan", matches: char("p") },
+	plan: { label: "p", description: "the rollback plan", matches: char("p") },
 	followup: { label: "f", description: "start a follow-up", matches: char("f") },
-	help: { label: "?", description: "show or hide these keys", matches: char("?") },
-	quit: { label: "q", description: "quit; the session is saved", matches: char("q") },
+	help: { label: "?", description: "these keys", matches: char("?") },
+	quit: { label: "q", description: "quit (the session is kept)", matches: char("q") },
 	interrupt: {
 		label: "Ctrl+C",
-		description: "stop the running command (again: quit at once)",
+		description: "stop a command; twice: quit",
 		matches: (input, key) => key.ctrl && input === "c",
 	},
 } as const satisfies Record<string, Binding>;

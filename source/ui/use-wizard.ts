@@ -56,7 +56,7 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 	const finish = useCallback((stepId: string, outcome: StepOutcome) => {
 		if (outcome.status === "interrupted") {
 			if (leaving.current) dispatch({ type: "exit", code: 130 });
-			else dispatch({ type: "ask-quit", stepId, interrupted: true });
+			else dispatch({ type: "ask-quit", stepId, code: 130 });
 		} else dispatch({ type: "finished", stepId, outcome });
 	}, []);
 
@@ -109,7 +109,7 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 			current.controller.abort();
 			dispatch({ type: "stopping" });
 		} else if (current || state.screen.name === "quit") quit(130);
-		else dispatch({ type: "ask-quit", interrupted: false });
+		else dispatch({ type: "ask-quit", code: 130 });
 	}, [state.screen.name, quit]);
 
 	useEffect(

@@ -13,8 +13,8 @@ export type Screen =
 	| { readonly name: "result"; readonly stepId: string; readonly outcome: StepOutcome }
 	/** A written reason before skipping or overriding a step. */
 	| { readonly name: "reason"; readonly stepId: string; readonly purpose: "skip" | "override" }
-	/** After Ctrl+C: the session is saved, quit or stay. */
-	| { readonly name: "quit"; readonly stepId?: string; readonly interrupted: boolean }
+	/** After q or Ctrl+C: the session is saved, quit (with this exit code) or stay. `stepId`: the step Ctrl+C cut off. */
+	| { readonly name: "quit"; readonly stepId?: string; readonly code: number }
 	| { readonly name: "review"; readonly index: number; readonly open: boolean }
 	| {
 			readonly name: "rollback";
@@ -45,7 +45,7 @@ export type WizardAction =
 	| { readonly type: "started"; readonly stepId: string; readonly at: number }
 	| { readonly type: "stopping" }
 	| { readonly type: "finished"; readonly stepId: string; readonly outcome: StepOutcome }
-	| { readonly type: "ask-quit"; readonly stepId?: string; readonly interrupted: boolean }
+	| { readonly type: "ask-quit"; readonly stepId?: string; readonly code: number }
 	| { readonly type: "stay" }
 	| { readonly type: "review-move"; readonly by: number; readonly count: number }
 	| { readonly type: "rollback-line"; readonly line: string }
@@ -94,15 +94,14 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 			return {
 				...state,
 				previous: state.screen.name === "quit" ? state.previous : state.screen,
-				screen: { name: "quit", stepId: action.stepId, interrupted: action.interrupted },
+				screen: { name: "quit", stepId: action.stepId, code: action.code },
 			};
 		case "stay": {
 			if (state.screen.name !== "quit") return state;
 			// An interrupted step is done again from its start; anything else resumes where it was.
-			const back: Screen =
-				state.screen.interrupted && state.screen.stepId
-					? { name: "step", stepId: state.screen.stepId }
-					: (state.previous ?? { name: "done", panel: "summary" });
+			const back: Screen = state.screen.stepId
+				? { name: "step", stepId: state.screen.stepId }
+				: (state.previous ?? { name: "done", panel: "summary" });
 			return { ...state, screen: back, previous: undefined };
 		}
 		case "review-move": {

@@ -57,7 +57,7 @@ export function Wizard({ engine, signals, onExit }: WizardProps) {
 		<TypingContext.Provider value={setTyping}>
 			<Box flexDirection="column" height={rows - 1} width={columns} overflow="hidden">
 				<Header state={engine.state} now={now} />
-				<Box marginTop={1}>
+				<Box marginTop={1} display={state.help ? "none" : "flex"}>
 					<Phases
 						steps={engine.steps}
 						state={engine.state}
@@ -112,7 +112,7 @@ function Body({
 		case "quit":
 			return (
 				<Box flexDirection="column">
-					{screen.interrupted && screen.stepId ? (
+					{screen.stepId ? (
 						<Text
 							color={colorOf("warn")}
 						>{`${screen.stepId} was interrupted; it runs again from its start.`}</Text>
@@ -518,7 +518,7 @@ function handleKey(
 	if (is("interrupt")) return wizard.interrupt();
 	const screen = state.screen;
 	if (screen.name === "quit") {
-		if (is("apply")) wizard.quit(screen.interrupted ? 130 : 0);
+		if (is("apply")) wizard.quit(screen.code);
 		else if (is("decline") || is("back")) wizard.dispatch({ type: "stay" });
 		return;
 	}
@@ -551,11 +551,16 @@ function handleKey(
 		return;
 	}
 	if (is("review") && screen.name !== "done") {
+		// Opens on the step just done: the one on screen after a result, else the one before it.
 		const at = engine.steps.findIndex(({ step }) => "stepId" in screen && step.id === screen.stepId);
-		return wizard.show({ name: "review", index: Math.max(0, at), open: false });
+		return wizard.show({
+			name: "review",
+			index: Math.max(0, screen.name === "result" ? at : at - 1),
+			open: false,
+		});
 	}
 	if (screen.name === "done") return doneKeys(wizard, screen, is);
-	if (is("quit")) return wizard.dispatch({ type: "ask-quit", interrupted: false });
+	if (is("quit")) return wizard.dispatch({ type: "ask-quit", code: 0 });
 	const placed = engine.placed(screen.stepId);
 	if (is("details")) return wizard.dispatch({ type: "toggle-details" });
 	if (screen.name === "step") {

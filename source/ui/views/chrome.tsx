@@ -2,7 +2,7 @@ import { Box, Text } from "ink";
 import { formatDuration } from "../../checklist/duration.js";
 import type { PlacedStep, StepSection } from "../../checklist/steps.js";
 import { isDone, type SessionState } from "../../session/reduce.js";
-import { BINDINGS } from "../key-bindings.js";
+import { BINDINGS, type Binding } from "../key-bindings.js";
 import { progressBar } from "../sparkline.js";
 import { colorOf } from "../theme.js";
 
@@ -105,17 +105,28 @@ export function Footer({ hints }: { readonly hints: string }) {
 	);
 }
 
-/** Every key binding, from the one table. */
+/** Every key binding, from the one table, in two columns so it fits 80×24. */
 export function HelpOverlay() {
+	const bindings = Object.values(BINDINGS);
+	const half = Math.ceil(bindings.length / 2);
+	const column = (list: readonly Binding[]) => (
+		<Box flexDirection="column" width="50%">
+			{list.map((binding) => (
+				<Text key={binding.label} wrap="truncate-end">
+					<Text bold>{binding.label.padEnd(7)}</Text>
+					{binding.description}
+				</Text>
+			))}
+		</Box>
+	);
 	return (
 		<Box flexDirection="column" borderStyle="round" paddingX={1}>
 			<Text bold>Keys</Text>
-			{Object.values(BINDINGS).map((binding) => (
-				<Text key={binding.label} wrap="truncate-end">
-					{`${binding.label.padEnd(8)} ${binding.description}`}
-				</Text>
-			))}
-			<Text color={colorOf("dim")}>Not every key works on every screen; the footer says which do.</Text>
+			<Box>
+				{column(bindings.slice(0, half))}
+				{column(bindings.slice(half))}
+			</Box>
+			<Text color={colorOf("dim")}>The footer shows which keys work on each screen.</Text>
 		</Box>
 	);
 }

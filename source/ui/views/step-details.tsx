@@ -230,6 +230,8 @@ export function Outcome({
 }) {
 	const status = outcome.status;
 	const evidence = (outcome.evidence ?? {}) as Record<string, unknown>;
+	const own =
+		1 + ("override" in outcome && outcome.override ? 1 : 0) + ("notes" in outcome && outcome.notes ? 1 : 0);
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
@@ -242,7 +244,7 @@ export function Outcome({
 			{"notes" in outcome && outcome.notes ? (
 				<Text wrap="truncate-end">{`notes: ${outcome.notes}`}</Text>
 			) : null}
-			<Evidence step={step} evidence={evidence} outcome={outcome} result={result} maxLines={maxLines} />
+			<Evidence step={step} evidence={evidence} outcome={outcome} result={result} maxLines={maxLines - own} />
 		</Box>
 	);
 }
@@ -314,7 +316,12 @@ function CommandEvidence({
 			ok,
 		};
 	});
-	const tail = ((evidence.tail ?? []) as string[]).slice(-Math.max(0, maxLines - 4));
+	const fixed =
+		1 +
+		(thresholds.length > 0 ? 1 : 0) +
+		(Object.keys(metrics).length > thresholds.length ? 1 : 0) +
+		(evidence.log ? 1 : 0);
+	const tail = maxLines - fixed > 0 ? ((evidence.tail ?? []) as string[]).slice(-(maxLines - fixed)) : [];
 	const others = Object.entries(metrics)
 		.filter(([name]) => !thresholds.some((item) => item.metric === name))
 		.slice(0, 6)

@@ -1,0 +1,502 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Engine } from "../../source/engine/engine.js";
+import { readLog } from "../../source/session/log.js";
+import { BINDINGS } from "../../source/ui/key-bindings.js";
+import { Wizard } from "../../source/ui/wizard.js";
+import { KEY, renderScreen, waitUntil } from "../helpers/render.js";
+import { CONFIG, makeSandbox } from "../helpers/sandbox.js";
+
+const CHECKLIST = "test/fixtures/ui/wizard.yaml";
+const open: Engine[] = [];
+afterEach(async () => {
+	for (const engine of open.splice(0)) await engine.close().catch(() => {});
+});
+
+interface Options {
+	readonly errorRate?: string;
+	readonly failing?: boolean;
+	readonly delay?: number;
+	readonly dryRun?: boolean;
+	/** Steps done through the engine before the wizard opens, so a test starts where it needs to. */
+	readonly before?: (engine: Engine) => Promise<void>;
+}
+
+async function openWizard(options: Options = {}) {
+	const { app, sessions } = makeSandbox();
+	writeFileSync(join(app, "error-rate"), `${options.errorRate ?? "0.2"}\n`);
+	if (options.failing) writeFileSync(join(app, "failing"), "");
+	if (options.delay) writeFileSync(join(app, "delay"), String(options.delay));
+	const engine = await Engine.start({
+		checklistPath: CHECKLIST,
+		vars: { app },
+		operator: "Dana Ops",
+		sessionsDir: sessions,
+		dryRun: options.dryRun,
+	});
+	open.push(engine);
+	await options.before?.(engine);
+	const listeners = new Set<(signal: NodeJS.Signals) => void>();
+	let exitCode: number | undefined;
+	const screen = await renderScreen(
+		<Wizard
+			engine={engine}
+			signals={{
+				subscribe(listener) {
+					listeners.add(listener);
+					return () => listeners.delete(listener);
+				},
+			}}
+			onExit={(code) => {
+				exitCode = code;
+			}}
+		/>,
+	);
+	return {
+		screen,
+		engine,
+		app,
+		exitCode: () => exitCode,
+		signal: (name: NodeJS.Signals) => {
+			for (const listener of listeners) listener(name);
+		},
+		events: () => readLog(join(engine.dir, "events.jsonl")).records.map((record) => record.type),
+	};
+}
+
+/** Everything up to the decision, done through the engine. */
+async function upToDecision(engine: Engine, smoke: "pass" | "fail" = "pass") {
+	for (const id of ["backup", "unit-tests", "enable-flag"]) await engine.run(id);
+	engine.answer("smoke", smoke, smoke === "fail" ? "the page hung" : undefined);
+	await engine.run("error-rate");
+}
+
+describe("the frame", () => {
+	it("shows the checklist, session, operator, phases with progress and the keys that work", async () => {
+		const { screen, engine } = await openWizard({ before: (e) => e.run("backup").then(() => {}) });
+		const frame = screen.frame();
+		expect(frame).toContain("Wizard rollout v2.1");
+		expect(frame).toContain(`${engine.id} · Dana Ops`);
+		expect(frame).toMatch(/▸ Prepare\s+█+·+ 1\/2/);
+		expect(frame).toMatch(/Go \/ No-Go\s+·+ 0\/2/);
+		expect(frame).toContain("Prepare › Unit tests  command · critical");
+		expect(frame).toContain("Enter run · s skip · h help · r review · ? keys · q quit");
+		expect(frame).not.toContain("DRY RUN");
+	});
+
+	it("says DRY RUN, and a dry run changes nothing", async () => {
+		const { screen, app } = await openWizard({ dryRun: true });
+		expect(screen.frame()).toContain("DRY RUN");
+		await screen.press(KEY.enter);
+		await screen.waitFor("dry run: would back up 1 path(s)");
+		expect(existsSync(join(app, "config.yaml"))).toBe(true);
+	});
+
+	it("? lists every key binding, and closes again", async () => {
+		const { screen } = await openWizard();
+		await screen.press("?");
+		expect(screen.frame()).toContain("Keys");
+		for (const binding of Object.values(BINDINGS)) expect(screen.frame()).toContain(binding.description);
+		expect(screen.frame().split("\n").length).toBeLessThanOrEqual(23);
+		await screen.press("?");
+		expect(screen.frame()).not.toContain("review earlier steps");
+	});
+
+	it("h shows the step's help text", async () => {
+		const { screen } = await openWizard({ before: (e) => e.run("backup").then(() => {}) });
+		await screen.press("h");
+		expect(screen.frame()).toContain("The suite of the service, with its pass rate checked.");
+	});
+});
+
+describe("backup", () => {
+	it("lists the paths before, and each file with size and checksum after", async () => {
+		const { screen, engine, app } = await openWizard();
+		expect(screen.frame()).toContain(`${join(app, "config.yaml")} ${Buffer.byteLength(CONFIG)} bytes`);
+		await screen.press(KEY.enter);
+		await screen.waitFor("✓ passed");
+		const copy = join(engine.dir, "backups", "backup", "1", "0-config.yaml");
+		expect(readFileSync(copy, "utf8")).toBe(CONFIG);
+		expect(screen.frame()).toMatch(/config\.yaml {2}\d+ bytes {2}sha256 [0-9a-f]{12}/);
+	});
+});
+
+describe("command", () => {
+	it("shows the exact command, then exit code, duration, figures against thresholds and the log", async () => {
+		const { screen, engine } = await openWizard({ before: (e) => e.run("backup").then(() => {}) });
+		expect(screen.frame()).toMatch(/\$ for i in 1 2 3; do echo line/);
+		expect(screen.frame()).toContain("expects pass_rate >= 95");
+		await screen.press(KEY.enter);
+		await screen.waitFor("✓ passed");
+		const log = join(engine.dir, "logs", "unit-tests.log");
+		expect(screen.frame()).toMatch(/exit 0 · \d/);
+		expect(screen.frame()).toContain("✓ pass_rate 100 (>= 95)");
+		expect(screen.frame()).toContain(`log: ${log}`);
+		expect(readFileSync(log, "utf8")).toContain("line 3");
+	});
+
+	it("streams output live with a spinner and the elapsed time", async () => {
+		const { screen } = await openWizard({ delay: 2, before: (e) => e.run("backup").then(() => {}) });
+		await screen.press(KEY.enter);
+		await screen.waitFor("line 3");
+		expect(screen.frame()).toMatch(/running · \d/);
+		expect(screen.frame()).toContain("Ctrl+C stop");
+		await screen.waitFor("✓ passed", 15_000);
+	});
+});
+
+describe("flag", () => {
+	it("shows the diff before writing, and writes only on y", async () => {
+		const { screen, app } = await openWizard({
+			before: async (e) => {
+				await e.run("backup");
+				await e.run("unit-tests");
+			},
+		});
+		const file = join(app, "config.yaml");
+		expect(screen.frame()).toContain("-  coordinator: false  # flipped by the rollout");
+		expect(screen.frame()).toContain("+  coordinator: true  # flipped by the rollout");
+		expect(screen.frame()).toContain("Apply this change? (y to apply)");
+		// Keys are taken in order: once the help shows, Enter has been handled.
+		screen.stdin.write(KEY.enter);
+		await screen.press("?");
+		expect(readFileSync(file, "utf8")).toBe(CONFIG);
+		await screen.press("?");
+		await screen.press("y");
+		await screen.waitFor("✓ passed");
+		expect(readFileSync(file, "utf8")).toBe(CONFIG.replace("coordinator: false", "coordinator: true"));
+	});
+});
+
+describe("prompt", () => {
+	const upToSmoke = async (engine: Engine) => {
+		for (const id of ["backup", "unit-tests", "enable-flag"]) await engine.run(id);
+	};
+
+	it("shows the instructions, then Pass / Fail / Skip, then notes", async () => {
+		const { screen, engine } = await openWizard({ before: upToSmoke });
+		expect(screen.frame()).toContain("Open the service page and place an order.");
+		expect(screen.frame()).toMatch(/❯ Pass\s+Fail\s+Skip/);
+		await screen.press(KEY.down);
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toContain("What went wrong?");
+		await screen.type("the page hung");
+		await screen.press(KEY.enter);
+		await screen.waitFor("✗ failed — the page hung");
+		expect(engine.state.results.smoke).toMatchObject({ status: "failed", notes: "the page hung" });
+	});
+
+	it("records a pass with optional notes left empty", async () => {
+		const { screen, engine } = await openWizard({ before: upToSmoke });
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toContain("Notes (optional):");
+		await screen.press(KEY.enter);
+		await screen.waitFor("✓ passed");
+		expect(engine.state.results.smoke?.status).toBe("passed");
+	});
+});
+
+describe("monitor", () => {
+	const upToMonitor = async (engine: Engine) => {
+		for (const id of ["backup", "unit-tests", "enable-flag"]) await engine.run(id);
+		engine.answer("smoke", "pass");
+	};
+
+	it("shows readings with a sparkline and the bands; a warning offers go on or roll back", async () => {
+		const { screen } = await openWizard({ errorRate: "0.7", before: upToMonitor });
+		expect(screen.frame()).toContain("2 readings · warn > 0.5, critical > 1 · on critical: rollback");
+		await screen.press(KEY.enter);
+		await screen.waitFor("The monitor warned");
+		expect(screen.frame()).toMatch(/readings 2\/2 {2}[▁-█]{2} {2}warn > 0\.5, critical > 1/);
+		expect(screen.frame()).toContain("0.7 0.7");
+		expect(screen.frame()).toContain("Enter go on · b roll back");
+		await screen.press("b");
+		expect(screen.frame()).toContain("Carry out the rollback now? (y/n)");
+	});
+
+	it("a critical breach calls for a rollback, which restores the config when confirmed", async () => {
+		const { screen, engine, app } = await openWizard({ errorRate: "2", before: upToMonitor });
+		await screen.press(KEY.enter);
+		await screen.waitFor("The monitor calls for a rollback");
+		await screen.press("b");
+		expect(screen.frame()).toContain("revert features.coordinator");
+		await screen.press("y");
+		await screen.waitFor("rolled back");
+		expect(readFileSync(join(app, "config.yaml"), "utf8")).toBe(CONFIG);
+		expect(readFileSync(join(app, "restarts.log"), "utf8")).toBe("restarted\n");
+		expect(engine.state.status).toBe("rolled back");
+	});
+});
+
+describe("decision", () => {
+	it("shows the outcome with every reason; confirming records it", async () => {
+		const { screen, engine } = await openWizard({ before: (e) => upToDecision(e) });
+		expect(screen.frame()).toContain("The rules say: GO");
+		expect(screen.frame()).toContain("critical step(s) passed");
+		expect(screen.frame()).toMatch(
+			/❯ Confirm GO\s+GO WITH CONDITIONS \(write the conditions\)\s+Change to NO-GO/,
+		);
+		await screen.press(KEY.enter);
+		await screen.waitFor("✓ passed — GO");
+		expect(engine.state.decision?.outcome).toBe("GO");
+	});
+
+	it("may be downgraded", async () => {
+		const { screen, engine } = await openWizard({ before: (e) => upToDecision(e) });
+		await screen.press(KEY.down);
+		await screen.press(KEY.down);
+		await screen.press(KEY.enter);
+		await screen.waitFor("NO-GO");
+		expect(engine.state.decision?.outcome).toBe("NO-GO");
+		expect(engine.state.decision?.reasons.at(-1)).toBe("Dana Ops chose NO-GO");
+	});
+
+	it("goes ahead against a NO-GO only as GO WITH CONDITIONS, with the conditions written", async () => {
+		const { screen, engine } = await openWizard({ before: (e) => upToDecision(e, "fail") });
+		expect(screen.frame()).toContain("The rules say: NO-GO");
+		expect(screen.frame()).not.toContain("Change to GO\n");
+		await screen.press(KEY.down);
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toContain("Condition 1:");
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toContain("This cannot be empty.");
+		await screen.type("watch orders for an hour");
+		await screen.press(KEY.enter);
+		await screen.press(KEY.enter);
+		await screen.waitFor("GO WITH CONDITIONS");
+		expect(engine.state.decision).toMatchObject({
+			outcome: "GO WITH CONDITIONS",
+			conditions: ["watch orders for an hour"],
+		});
+	});
+});
+
+describe("signoff", () => {
+	it("asks each role for a name, approve or reject, and a comment; a rejection fails the step", async () => {
+		const { screen, engine } = await openWizard({
+			before: async (e) => {
+				await upToDecision(e);
+				e.decide("decision");
+			},
+		});
+		expect(screen.frame()).toContain("Tech Lead (1 of 2)");
+		await screen.type("Alice Lead");
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toMatch(/❯ Alice Lead approves\s+Alice Lead rejects/);
+		await screen.press(KEY.enter);
+		await screen.type("ship it");
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toContain("✓ Tech Lead: Alice Lead approves — ship it");
+		expect(screen.frame()).toContain("QA Lead (2 of 2)");
+		await screen.type("Quinn QA");
+		await screen.press(KEY.enter);
+		await screen.press(KEY.down);
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toContain("Comment (optional):");
+		await screen.type("logs not clean");
+		await screen.press(KEY.enter);
+		await screen.waitFor("rejected by QA Lead");
+		expect(engine.state.approvals.map(({ role, name, decision }) => [role, name, decision])).toEqual([
+			["Tech Lead", "Alice Lead", "approve"],
+			["QA Lead", "Quinn QA", "reject"],
+		]);
+		expect(existsSync(join(engine.dir, "signoff.md"))).toBe(true);
+	});
+});
+
+describe("a failed critical step", () => {
+	const failed = async (options: Options = {}) => {
+		const opened = await openWizard({
+			failing: true,
+			before: (e) => e.run("backup").then(() => {}),
+			...options,
+		});
+		await opened.screen.press(KEY.enter);
+		await opened.screen.waitFor("This critical step failed");
+		return opened;
+	};
+
+	it("offers retry, override with a reason, or abort and roll back — and nothing else goes on", async () => {
+		const { screen } = await failed();
+		expect(screen.frame()).toContain("t retry · o override · b abort & roll back");
+		screen.stdin.write(KEY.enter);
+		await screen.press("?");
+		await screen.press("?");
+		expect(screen.frame()).toContain("This critical step failed");
+	});
+
+	it("retry runs it again as a second attempt", async () => {
+		const { screen, engine, app } = await failed();
+		await screen.press("t");
+		expect(screen.frame()).toContain("done 1× before");
+		const { rmSync } = await import("node:fs");
+		rmSync(join(app, "failing"));
+		await screen.press(KEY.enter);
+		await screen.waitFor("✓ passed");
+		expect(engine.state.results["unit-tests"]).toMatchObject({ status: "passed", attempts: 2 });
+	});
+
+	it("override needs a written reason and goes on to the next step", async () => {
+		const { screen, engine } = await failed();
+		await screen.press("o");
+		expect(screen.frame()).toContain("Why go on despite the failure?");
+		await screen.type("known flaky test, ticket OPS-12");
+		await screen.press(KEY.enter);
+		await screen.waitFor("Turn the coordinator on");
+		expect(engine.state.results["unit-tests"]?.override).toBe("known flaky test, ticket OPS-12");
+	});
+
+	it("abort and roll back carries out the plan after one confirmation", async () => {
+		const { screen, engine } = await failed();
+		await screen.press("b");
+		expect(screen.frame()).toContain("Carry out the rollback now? (y/n)");
+		await screen.press("y");
+		await screen.waitFor("rolled back");
+		expect(engine.state.rollbacks).toHaveLength(1);
+		expect(engine.state.rollbacks[0]?.ok).toBe(true);
+	});
+});
+
+describe("anywhere", () => {
+	it("skips a step only with a written reason", async () => {
+		const { screen, engine } = await openWizard();
+		await screen.press("s");
+		expect(screen.frame()).toContain("Why skip this step?");
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toContain("This cannot be empty.");
+		await screen.type("backed up by the nightly job");
+		await screen.press(KEY.enter);
+		await screen.waitFor("Prepare › Unit tests");
+		expect(engine.state.results.backup).toMatchObject({
+			status: "skipped",
+			reason: "backed up by the nightly job",
+		});
+	});
+
+	it("reviews earlier steps read-only and runs one again", async () => {
+		const { screen, engine } = await openWizard({
+			before: async (e) => {
+				await e.run("backup");
+				await e.run("unit-tests");
+			},
+		});
+		await screen.press("r");
+		expect(screen.frame()).toContain("Review (read-only)");
+		expect(screen.frame()).toMatch(/✓ unit-tests\s+passed/);
+		expect(screen.frame()).toMatch(/› ✓ unit-tests/);
+		await screen.press(KEY.up);
+		await screen.press(KEY.down);
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toContain("exit 0");
+		await screen.press("a");
+		expect(screen.frame()).toContain("Prepare › Unit tests  command · critical · done 1× before");
+		await screen.press(KEY.enter);
+		await screen.waitFor("✓ passed");
+		expect(engine.state.results["unit-tests"]?.attempts).toBe(2);
+		await screen.press(KEY.enter);
+		await screen.waitFor("Turn the coordinator on");
+	});
+
+	it("Esc leaves the review where it was", async () => {
+		const { screen } = await openWizard();
+		await screen.press("r");
+		await screen.press(KEY.escape);
+		expect(screen.frame()).toContain("Prepare › Back up the configuration");
+	});
+});
+
+describe("interruption", () => {
+	it("Ctrl+C during a command kills it, records it interrupted and asks whether to quit", async () => {
+		const { screen, engine, exitCode, events } = await openWizard({
+			delay: 30,
+			before: (e) => e.run("backup").then(() => {}),
+		});
+		await screen.press(KEY.enter);
+		await screen.waitFor("line 3");
+		const started = Date.now();
+		await screen.press(KEY.ctrlC);
+		await screen.waitFor("Quit now? (y/n)");
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(screen.frame()).toContain("unit-tests was interrupted; it runs again from its start.");
+		expect(screen.frame()).toContain(`rollout resume ${engine.id}`);
+		expect(events()).toContain("step.interrupted");
+		await screen.press("n");
+		expect(screen.frame()).toContain("Prepare › Unit tests");
+		await screen.press(KEY.ctrlC);
+		screen.stdin.write("y");
+		await waitUntil(() => exitCode() !== undefined, "the wizard to end");
+		expect(exitCode()).toBe(130);
+	});
+
+	it("a second Ctrl+C quits at once", async () => {
+		const { screen, exitCode, engine } = await openWizard({
+			delay: 30,
+			before: (e) => e.run("backup").then(() => {}),
+		});
+		await screen.press(KEY.enter);
+		await screen.waitFor("line 3");
+		screen.stdin.write(KEY.ctrlC);
+		screen.stdin.write(KEY.ctrlC);
+		await waitUntil(() => exitCode() !== undefined, "the wizard to end");
+		expect(exitCode()).toBe(130);
+		expect(engine.state.results["unit-tests"]?.status).toBe("interrupted");
+	});
+
+	it("SIGTERM stops the command and quits without asking", async () => {
+		const { screen, exitCode, engine, signal } = await openWizard({
+			delay: 30,
+			before: (e) => e.run("backup").then(() => {}),
+		});
+		await screen.press(KEY.enter);
+		await screen.waitFor("line 3");
+		signal("SIGTERM");
+		await waitUntil(() => exitCode() !== undefined, "the wizard to end");
+		expect(exitCode()).toBe(130);
+		expect(engine.state.results["unit-tests"]?.status).toBe("interrupted");
+		expect(screen.frame()).not.toContain("Quit now?");
+	});
+
+	it("q asks, and n stays where it was", async () => {
+		const { screen, exitCode } = await openWizard();
+		await screen.press("q");
+		expect(screen.frame()).toContain("The session is saved.");
+		await screen.press("n");
+		expect(screen.frame()).toContain("Prepare › Back up the configuration");
+		await screen.press("q");
+		screen.stdin.write("y");
+		await waitUntil(() => exitCode() !== undefined, "the wizard to end");
+		expect(exitCode()).toBe(0);
+	});
+});
+
+describe("the end", () => {
+	const signedOff = async (engine: Engine) => {
+		await upToDecision(engine);
+		engine.decide("decision");
+		engine.signoff("approvals", [
+			{ role: "Tech Lead", name: "Alice Lead", decision: "approve" },
+			{ role: "QA Lead", name: "Quinn QA", decision: "approve" },
+		]);
+	};
+
+	it("shows the decision and approvals; exports, shows the plan, and starts a follow-up", async () => {
+		const { screen, engine } = await openWizard({ before: signedOff });
+		expect(screen.frame()).toContain("Session ended: GO");
+		expect(screen.frame()).toContain("✓ QA Lead: Quinn QA");
+		expect(screen.frame()).toContain("e export · p plan · b roll back · f follow-up · r review · q quit");
+		await screen.press("e");
+		await screen.press(KEY.down);
+		await screen.press(KEY.enter);
+		await screen.waitFor(`wrote ${join(engine.dir, "report.html")}`);
+		expect(readFileSync(join(engine.dir, "report.html"), "utf8")).toContain("<html");
+		await screen.press("p");
+		expect(screen.frame()).toMatch(/Rollback plan \(\d+ actions\)/);
+		expect(screen.frame()).toContain("revert features.coordinator");
+		await screen.press(KEY.escape);
+		await screen.press("f");
+		await screen.press(KEY.enter);
+		await screen.waitFor("Day 1 checks › Error logs reviewed");
+		expect(engine.state.followups.map((item) => item.id)).toEqual(["day-1"]);
+	});
+});
