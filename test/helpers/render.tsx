@@ -17,10 +17,15 @@ afterEach(() => {
 });
 
 /** Polls until `ready` holds (every 10 ms, up to `timeoutMs`); the message says what was awaited. */
-export async function waitUntil(ready: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitUntil(
+	ready: () => boolean,
+	what: string | (() => string),
+	timeoutMs = 10_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!ready()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out waiting for ${typeof what === "string" ? what : what()}`);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
@@ -53,7 +58,11 @@ export async function renderScreen(node: ReactElement) {
 			await this.press(text);
 		},
 		async waitFor(text: string, timeoutMs?: number): Promise<void> {
-			await waitUntil(() => frame().includes(text), `"${text}" on screen:\n${frame()}`, timeoutMs);
+			await waitUntil(
+				() => frame().includes(text),
+				() => `"${text}" on screen:\n${frame()}`,
+				timeoutMs,
+			);
 			await settle();
 		},
 	};

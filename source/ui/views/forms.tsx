@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import SelectInput from "ink-select-input";
 import TextInput from "ink-text-input";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { Step } from "../../checklist/schema.js";
 import type { Approval } from "../../engine/engine.js";
 import type { Outcome } from "../../session/events.js";
@@ -26,6 +26,9 @@ export function TextField({
 	readonly onSubmit: (value: string) => void;
 }) {
 	const [value, setValue] = useState("");
+	// Text and Enter that arrive together (a paste, a fast typist) are handled before React
+	// re-renders: the submitted value is read from here, not from the last render.
+	const latest = useRef("");
 	const [refused, setRefused] = useState(false);
 	useTyping();
 	return (
@@ -35,12 +38,13 @@ export function TextField({
 				<TextInput
 					value={value}
 					onChange={(next) => {
+						latest.current = next;
 						setValue(next);
 						setRefused(false);
 					}}
 					placeholder={fallback}
-					onSubmit={(submitted) => {
-						const answer = submitted.trim() || fallback || "";
+					onSubmit={() => {
+						const answer = latest.current.trim() || fallback || "";
 						if (required && answer === "") setRefused(true);
 						else onSubmit(answer);
 					}}
