@@ -1,0 +1,81 @@
+// Time to first frame: from starting `rollout start` in a terminal to its first screen being
+// written, as a ratio to a bare `node -e 0` run the same way in the same run. Target: ≤ 3.5×.
+// Both run under script(1), which gives them a pseudo-terminal as an operator's would be.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const runs = Number(process.env.BENCH_RUNS ?? 15);
+const scratch = mkdtempSync(join(tmpdir(), "rollout-bench-"));
+const config = join(scratch, "config");
+const sessions = join(scratch, "sessions");
+mkdirSync(config);
+writeFileSync(join(config, "config.json"), JSON.stringify({ operator: "Bench" }));
+const env = { ...process.env, ROLLOUT_CONFIG_DIR: config, NO_COLOR: "1", TERM: "xterm-256color" };
+delete env.CI;
+
+const quote = (text) => `'${text.replaceAll("'", "'\\''")}'`;
+
+/** Runs a command in a pseudo-terminal; resolves with the milliseconds until `marker` is printed (or the end). */
+function timed(args, marker) {
+	return new Promise((resolve, reject) => {
+		const started = process.hrtime.bigint();
+		const child = spawn("script", ["-qfec", args.map(quote).join(" "), "/dev/null"], { cwd: root, env });
+		let output = "";
+		let done = false;
+		const finish = () => {
+			if (done) return;
+			done = true;
+			resolve(Number(process.hrtime.bigint() - started) / 1e6);
+			child.kill("SIGKILL");
+		};
+		child.stdout.on("data", (chunk) => {
+			output += chunk;
+			if (marker && output.includes(marker)) finish();
+		});
+		child.on("error", reject);
+		child.on("exit", () => {
+			if (!marker) finish();
+			else if (!done) reject(new Error(`${args.join(" ")} ended before its first frame:\n${output}`));
+		});
+	});
+}
+
+const cases = [
+	["node -e 0", [process.execPath, "-e", "0"]],
+	[
+		"rollout start checklists/demo.yaml",
+		[
+			process.execPath,
+			"dist/cli.js",
+			"start",
+			"checklists/demo.yaml",
+			"--sessions-dir",
+			sessions,
+			"--var",
+			`sandbox=${join(scratch, "sandbox")}`,
+		],
+		"Press Enter to run it.",
+	],
+];
+
+const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const samples = cases.map(() => []);
+try {
+	// One run first, unmeasured, so the code cache is written as it would be after the first use.
+	await timed(cases[1][1], cases[1][2]);
+	for (let run = 0; run < runs; run++) {
+		for (const [index, [, args, marker]] of cases.entries()) samples[index].push(await timed(args, marker));
+	}
+} finally {
+	rmSync(scratch, { recursive: true, force: true });
+}
+const baseline = median(samples[0]);
+console.log(`time to first frame, median of ${runs} runs in a pseudo-terminal (target: ≤ 3.5× node -e 0)`);
+cases.forEach(([name], index) => {
+	const ms = median(samples[index]);
+	console.log(`${name.padEnd(40)} ${ms.toFixed(1).padStart(7)} ms  ${(ms / baseline).toFixed(2)}×`);
+});
