@@ -337,7 +337,9 @@ async function sessionsDir(flag: string | undefined): Promise<string> {
 }
 
 // `rollout` alone: the home screen at a terminal, the help anywhere else.
-program.action(async () => {
+program.allowExcessArguments().action(async () => {
+	const [unknown] = program.args;
+	if (unknown !== undefined) program.error(`error: unknown command '${unknown}'`, { exitCode: EXIT.usage });
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		program.outputHelp();
 		return;
