@@ -1,0 +1,226 @@
+import type { Key } from "ink";
+import type { PlacedStep } from "../checklist/steps.js";
+import { type BindingName, pressed } from "./key-bindings.js";
+import type { Wizard } from "./use-wizard.js";
+import type { Screen } from "./wizard-state.js";
+
+/** What a step's result lets the operator do next. */
+export type ResultChoice = "next" | "blocked" | "breach" | "warned" | "failed";
+
+export function resultChoice(wizard: Wizard, placed: PlacedStep): ResultChoice {
+	const { engine } = wizard;
+	const result = engine.state.results[placed.step.id];
+	const ref = engine.state.steps.find((item) => item.id === placed.step.id);
+	const verdict = (result?.evidence as { monitor?: { outcome: string; onCritical?: string } } | undefined)
+		?.monitor;
+	if (result?.status === "failed") {
+		if (ref?.critical && !engine.state.dryRun && !result.override)
+			return verdict?.onCritical === "rollback" ? "breach" : "blocked";
+		return placed.step.kind === "prompt" || placed.step.kind === "signoff" ? "next" : "failed";
+	}
+	if (result?.status === "passed" && verdict?.outcome === "warned") return "warned";
+	return "next";
+}
+
+/** The keys for the screen of the moment; text fields keep every key but Ctrl+C and Esc. */
+export function handleKey(wizard: Wizard, input: string, key: Key, typing: boolean) {
+	const { state, engine } = wizard;
+	const is = (name: BindingName) => pressed(name, input, key);
+	if (is("interrupt")) return wizard.interrupt();
+	const screen = state.screen;
+	if (screen.name === "quit") {
+		if (is("apply")) wizard.quit(screen.code);
+		else if (is("decline") || is("back")) wizard.dispatch({ type: "stay" });
+		return;
+	}
+	if (screen.name === "running") return;
+	if (typing) {
+		if (is("back") && screen.name === "reason") wizard.show({ name: "step", stepId: screen.stepId });
+		return;
+	}
+	if (is("help")) return wizard.dispatch({ type: "toggle-help" });
+	if (state.help) {
+		if (is("back")) wizard.dispatch({ type: "toggle-help" });
+		return;
+	}
+	if (screen.name === "rollback") {
+		if (screen.phase === "confirm" && is("apply")) wizard.rollback();
+		else if (screen.phase === "confirm" && (is("decline") || is("back"))) wizard.next();
+		else if (screen.phase === "ended" && is("confirm")) wizard.next();
+		else if (screen.phase === "ended" && is("quit")) wizard.quit(screen.ok ? 0 : 1);
+		return;
+	}
+	if (screen.name === "review") {
+		const count = engine.steps.length;
+		if (is("up")) wizard.dispatch({ type: "review-move", by: -1, count });
+		else if (is("down")) wizard.dispatch({ type: "review-move", by: 1, count });
+		else if (is("confirm")) wizard.show({ ...screen, open: !screen.open });
+		else if (is("rerun")) {
+			const picked = engine.steps[screen.index];
+			if (picked) wizard.show({ name: "step", stepId: picked.step.id });
+		} else if (is("back") || is("review")) wizard.show(state.previous ?? { name: "done", panel: "summary" });
+		return;
+	}
+	if (is("review") && screen.name !== "done") {
+		// Opens on the step just done: the one on screen after a result, else the one before it.
+		const at = engine.steps.findIndex(({ step }) => "stepId" in screen && step.id === screen.stepId);
+		return wizard.show({
+			name: "review",
+			index: Math.max(0, screen.name === "result" ? at : at - 1),
+			open: false,
+		});
+	}
+	if (screen.name === "done") return doneKeys(wizard, screen, is);
+	if (is("quit")) return wizard.dispatch({ type: "ask-quit", code: 0 });
+	const placed = engine.placed(screen.stepId);
+	if (is("details")) return wizard.dispatch({ type: "toggle-details" });
+	if (screen.name === "step") {
+		const kind = placed.step.kind;
+		const runs = kind !== "prompt" && kind !== "decision" && kind !== "signoff";
+		if (runs && (kind === "flag" ? is("apply") : is("confirm"))) wizard.run(screen.stepId);
+		else if (is("skip") && kind !== "decision")
+			wizard.show({ name: "reason", stepId: screen.stepId, purpose: "skip" });
+		return;
+	}
+	if (screen.name === "result") {
+		const choice = resultChoice(wizard, placed);
+		if (is("confirm") && (choice === "next" || choice === "warned" || choice === "failed")) wizard.next();
+		else if (is("retry") && choice !== "next" && choice !== "warned")
+			wizard.show({ name: "step", stepId: screen.stepId });
+		else if (is("override") && (choice === "blocked" || choice === "breach"))
+			wizard.show({ name: "reason", stepId: screen.stepId, purpose: "override" });
+		else if (is("rollback") && choice !== "next" && choice !== "failed")
+			wizard.show({
+				name: "rollback",
+				phase: "confirm",
+				why: screen.outcome.reason ?? screen.stepId,
+				lines: [],
+			});
+	}
+}
+
+function doneKeys(
+	wizard: Wizard,
+	screen: Extract<Screen, { name: "done" }>,
+	is: (name: BindingName) => boolean,
+) {
+	if (screen.panel !== "summary") {
+		if (is("back")) wizard.show({ name: "done", panel: "summary" });
+		return;
+	}
+	const { engine } = wizard;
+	if (is("quit")) wizard.quit(engine.state.status === "NO-GO" ? 1 : 0);
+	else if (is("export")) wizard.show({ name: "done", panel: "export" });
+	else if (is("plan")) wizard.show({ name: "done", panel: "plan" });
+	else if (is("review")) wizard.show({ name: "review", index: 0, open: false });
+	else if (is("rollback") && !engine.state.dryRun)
+		wizard.show({ name: "rollback", phase: "confirm", why: "asked by the operator", lines: [] });
+	else if (is("followup") && followupsOpen(wizard)) wizard.show({ name: "done", panel: "followup" });
+}
+
+function followupsOpen(wizard: Wizard): boolean {
+	const { engine } = wizard;
+	const outcome = engine.state.decision?.outcome;
+	return (engine.definition.followups ?? []).length > 0 && outcome !== undefined && outcome !== "NO-GO";
+}
+
+const RESULT_HINTS: Record<ResultChoice, (readonly [BindingName, string])[]> = {
+	next: [["confirm", "go on"]],
+	failed: [
+		["confirm", "go on"],
+		["retry", "retry"],
+	],
+	warned: [
+		["confirm", "go on"],
+		["rollback", "roll back"],
+	],
+	blocked: [
+		["retry", "retry"],
+		["override", "override"],
+		["rollback", "abort & roll back"],
+	],
+	breach: [
+		["rollback", "roll back"],
+		["retry", "retry"],
+		["override", "override"],
+	],
+};
+
+export function hintsFor(
+	screen: Screen,
+	placed: PlacedStep | undefined,
+	typing: boolean,
+	help: boolean,
+	choice?: ResultChoice,
+): (readonly [BindingName, string])[] {
+	if (help)
+		return [
+			["back", "close"],
+			["help", "close"],
+		];
+	if (screen.name === "running") return [["interrupt", "stop"]];
+	if (screen.name === "quit")
+		return [
+			["apply", "quit"],
+			["decline", "stay"],
+		];
+	if (typing)
+		return [
+			["confirm", "submit"],
+			...(screen.name === "reason" ? ([["back", "cancel"]] as const) : []),
+			["interrupt", "quit"],
+		];
+	const common: (readonly [BindingName, string])[] = [
+		["review", "review"],
+		["help", "keys"],
+		["quit", "quit"],
+	];
+	switch (screen.name) {
+		case "step": {
+			const kind = placed?.step.kind;
+			if (kind === "prompt" || kind === "decision" || kind === "signoff")
+				return [["down", "choose"], ["confirm", "select"], ...common];
+			return [
+				kind === "flag" ? ["apply", "apply"] : ["confirm", "run"],
+				["skip", "skip"],
+				["details", "help"],
+				...common,
+			];
+		}
+		case "result":
+			return [...RESULT_HINTS[choice ?? "next"], ...common];
+		case "review":
+			return [
+				["down", "move"],
+				["confirm", "details"],
+				["rerun", "run again"],
+				["back", "back"],
+			];
+		case "rollback":
+			return screen.phase === "confirm"
+				? [
+						["apply", "roll back"],
+						["decline", "not now"],
+					]
+				: [
+						["confirm", "go on"],
+						["quit", "quit"],
+					];
+		case "done":
+			return screen.panel === "summary"
+				? [
+						["export", "export"],
+						["plan", "plan"],
+						["rollback", "roll back"],
+						["followup", "follow-up"],
+						["review", "review"],
+						["quit", "quit"],
+					]
+				: [
+						["confirm", "select"],
+						["back", "back"],
+					];
+		default:
+			return common;
+	}
+}
