@@ -176,9 +176,8 @@ export class Engine {
 			const known = (this.checklist.followups ?? []).map((item) => item.id).join(", ") || "none";
 			throw new EngineError(`no follow-up "${followupId}" in ${this.checklist.id} (it has: ${known})`);
 		}
-		if (!this.state.decision || this.state.decision.outcome === "NO-GO") {
+		if (!this.followupsOpen())
 			throw new EngineError("follow-ups come after a GO or GO WITH CONDITIONS decision");
-		}
 		if (this.state.followups.some((item) => item.id === followupId)) return;
 		const steps = followup.steps.map((step) => ({
 			id: step.id,
@@ -207,13 +206,37 @@ export class Engine {
 		return step.when === undefined || isTruthy(this.state.vars[step.when]);
 	}
 
+	/** Records a skip when the step's `when` variable is off; undefined when the step is to be done. */
+	skipIfOff(stepId: string): StepOutcome | undefined {
+		const { step } = this.placed(stepId);
+		return this.applies(step) ? undefined : this.skip(stepId, `when: ${step.when} is not set`);
+	}
+
+	/** Whether the step holds the rollout: critical, failed, not overridden, and not in a dry run. */
+	blocks(stepId: string): boolean {
+		const result = this.state.results[stepId];
+		return (
+			!this.state.dryRun &&
+			result?.status === "failed" &&
+			!result.override &&
+			this.state.steps.some((ref) => ref.id === stepId && ref.critical)
+		);
+	}
+
+	/** Follow-ups come after a GO or GO WITH CONDITIONS decision. */
+	followupsOpen(): boolean {
+		const outcome = this.state.decision?.outcome;
+		return outcome !== undefined && outcome !== "NO-GO";
+	}
+
 	/** Runs a step that needs no answer: backup, flag, command, monitor. */
 	async run(
 		stepId: string,
 		options: { signal?: AbortSignal; onOutput?: (block: string) => void } = {},
 	): Promise<StepOutcome> {
 		const { step } = this.placed(stepId);
-		if (!this.applies(step)) return this.skip(stepId, `when: ${step.when} is not set`);
+		const off = this.skipIfOff(stepId);
+		if (off) return off;
 		if (step.kind === "prompt" || step.kind === "decision" || step.kind === "signoff") {
 			throw new EngineError(`${stepId} is a ${step.kind} step: it is answered, not run`);
 		}

@@ -1,3 +1,4 @@
+import type { Step } from "../checklist/schema.js";
 import type { Outcome } from "../session/events.js";
 import type { StepOutcome } from "../steps/context.js";
 import type { Answers } from "./answers.js";
@@ -30,34 +31,39 @@ export async function runUnattended(
 	for (let placed = engine.current(); placed; placed = engine.current()) {
 		const { step } = placed;
 		const started = performance.now();
-		let outcome: StepOutcome;
-		if (blockedBy && step.kind !== "decision") {
-			outcome = engine.skip(step.id, `not run: critical step ${blockedBy} failed`);
-		} else if (!engine.applies(step)) {
-			outcome = engine.skip(step.id, `when: ${step.when} is not set`);
-		} else if (step.kind === "prompt") {
-			const answer = answers.prompt(step.id);
-			outcome = answer
-				? engine.answer(step.id, answer.result, answer.notes)
-				: unanswered(engine, step.id, `no answer for ${step.id} in ${answers.file}`);
-		} else if (step.kind === "decision") {
-			const decision = engine.decide(step.id);
-			outcome = { status: "passed", reason: decision.outcome };
-		} else if (step.kind === "signoff") {
-			const approvals = answers.approvals(step.id);
-			outcome = approvals
-				? signoffOrFail(engine, step.id, approvals)
-				: unanswered(engine, step.id, `no approvals for ${step.id} in ${answers.file}`);
-		} else {
-			outcome = await engine.run(step.id, { signal: options.signal });
-		}
+		const outcome =
+			(blockedBy && step.kind !== "decision"
+				? engine.skip(step.id, `not run: critical step ${blockedBy} failed`)
+				: engine.skipIfOff(step.id)) ?? (await answerOrRun(engine, step, answers, options.signal));
 		options.report({ stepId: step.id, kind: step.kind, outcome, durationMs: performance.now() - started });
 		if (outcome.status === "interrupted" || options.signal.aborted) return { interrupted: true };
-		// A dry run changes nothing, so it walks on to show every step; a real run stops changing things.
-		if (!blockedBy && !engine.state.dryRun && outcome.status === "failed" && isCritical(engine, step.id))
-			blockedBy = step.id;
+		// After a failed critical step a real run changes nothing more (a dry run walks on: nothing blocks it).
+		if (!blockedBy && engine.blocks(step.id)) blockedBy = step.id;
 	}
 	return { decision: engine.state.decision && outcomeOf(engine), interrupted: false };
+}
+
+/** Does one step: prompts and sign-offs from the answers file, the decision as the rules say, the rest run. */
+async function answerOrRun(
+	engine: Engine,
+	step: Step,
+	answers: Answers,
+	signal: AbortSignal,
+): Promise<StepOutcome> {
+	if (step.kind === "prompt") {
+		const answer = answers.prompt(step.id);
+		return answer
+			? engine.answer(step.id, answer.result, answer.notes)
+			: unanswered(engine, step.id, `no answer for ${step.id} in ${answers.file}`);
+	}
+	if (step.kind === "decision") return { status: "passed", reason: engine.decide(step.id).outcome };
+	if (step.kind === "signoff") {
+		const approvals = answers.approvals(step.id);
+		return approvals
+			? signoffOrFail(engine, step.id, approvals)
+			: unanswered(engine, step.id, `no approvals for ${step.id} in ${answers.file}`);
+	}
+	return engine.run(step.id, { signal });
 }
 
 /** A missing answer fails the step; in a dry run, where nothing is at stake, it is skipped. */
@@ -79,17 +85,7 @@ function signoffOrFail(
 
 /** A critical step that failed without an override, anywhere in the session. */
 export function criticalFailure(engine: Engine): string | undefined {
-	if (engine.state.dryRun) return undefined;
-	return engine.state.steps.find(
-		(ref) =>
-			ref.critical &&
-			engine.state.results[ref.id]?.status === "failed" &&
-			!engine.state.results[ref.id]?.override,
-	)?.id;
-}
-
-function isCritical(engine: Engine, stepId: string): boolean {
-	return engine.state.steps.some((ref) => ref.id === stepId && ref.critical);
+	return engine.state.steps.find((ref) => engine.blocks(ref.id))?.id;
 }
 
 function outcomeOf(engine: Engine): Outcome {
