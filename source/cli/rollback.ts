@@ -1,7 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import { Engine } from "../engine/engine.js";
-import type { ActionResult } from "../engine/rollback.js";
-import { describeAction, type RollbackAction } from "../report/rollback-plan.js";
+import { formatResult } from "../engine/rollback.js";
 import { resolveSessionId } from "../session/ids.js";
 import { CliError, colorsFor, EXIT } from "./output.js";
 
@@ -51,7 +50,7 @@ export async function rollback(
 						return false;
 					}
 				}),
-			report: (action, outcome) => process.stdout.write(formatResult(action, outcome, c)),
+			report: (action, outcome) => process.stdout.write(`${formatResult(action, outcome, c)}\n`),
 		});
 		if (flags.dryRun) return EXIT.ok;
 		if (result.ok) {
@@ -66,17 +65,4 @@ export async function rollback(
 		process.off("SIGTERM", onSignal);
 		await engine.close("rollback ended");
 	}
-}
-
-const MARK = { done: "✓", already: "=", skipped: "-", failed: "✗" } as const;
-
-/** One line per rollback action: mark, what it did, how it ended. */
-export function formatResult(
-	action: RollbackAction,
-	result: ActionResult,
-	c: ReturnType<typeof colorsFor>,
-): string {
-	const paint = { done: c.green, already: c.dim, skipped: c.dim, failed: c.red }[result.status];
-	const word = { done: "done", already: "already done", skipped: "skipped", failed: "failed" }[result.status];
-	return `${paint(MARK[result.status])} ${describeAction(action)} — ${paint(word)}${result.detail ? `: ${result.detail}` : ""}\n`;
 }

@@ -3,12 +3,12 @@ import { formatDuration } from "../checklist/duration.js";
 import { placedSteps } from "../checklist/steps.js";
 import { type Answers, AnswersError, loadAnswers } from "../engine/answers.js";
 import { Engine, EngineError } from "../engine/engine.js";
+import { formatResult } from "../engine/rollback.js";
 import { criticalFailure, runUnattended, type StepReport } from "../engine/unattended.js";
 import { formatNumber } from "../runner/thresholds.js";
 import { resolveSessionId } from "../session/ids.js";
 import { newestUnfinished } from "../session/inspect.js";
 import { CliError, colorsFor, EXIT } from "./output.js";
-import { formatResult } from "./rollback.js";
 
 export interface RunFlags {
 	readonly answers: string;
@@ -128,7 +128,7 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 			process.stdout.write(`${out.red("rolling back")}: ${fired}\n`);
 			const rolledBack = await engine.rollback({
 				signal: controller.signal,
-				report: (action, outcome) => process.stdout.write(`  ${formatResult(action, outcome, out)}`),
+				report: (action, outcome) => process.stdout.write(`  ${formatResult(action, outcome, out)}\n`),
 			});
 			process.stdout.write(
 				rolledBack.ok

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
-import type { RollbackAction } from "../report/rollback-plan.js";
+import { describeAction, type RollbackAction } from "../report/rollback-plan.js";
 import { writeFileAtomicSync } from "../session/atomic.js";
 import { hashFile } from "../session/hash.js";
 import type { StepContext, StepOutcome } from "../steps/context.js";
@@ -12,6 +12,23 @@ import { executeStep } from "./execute.js";
 export interface ActionResult {
 	readonly status: "done" | "already" | "skipped" | "failed";
 	readonly detail?: string;
+}
+
+/** Colours for a result line; none by default. */
+export type Paint = Readonly<Record<"green" | "dim" | "red", (text: string) => string>>;
+
+const plain = (text: string) => text;
+const MARK = { done: "✓", already: "=", skipped: "-", failed: "✗" } as const;
+
+/** One line per rollback action: mark, what it did, how it ended. */
+export function formatResult(
+	action: RollbackAction,
+	result: ActionResult,
+	c: Paint = { green: plain, dim: plain, red: plain },
+): string {
+	const paint = { done: c.green, already: c.dim, skipped: c.dim, failed: c.red }[result.status];
+	const word = { done: "done", already: "already done", skipped: "skipped", failed: "failed" }[result.status];
+	return `${paint(MARK[result.status])} ${describeAction(action)} — ${paint(word)}${result.detail ? `: ${result.detail}` : ""}`;
 }
 
 /** Asks the operator before an action; `--yes` answers yes to all. */
