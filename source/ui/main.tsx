@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { render } from "ink";
 import { readConfig, saveSetting } from "../cli/config-store.js";
 import { Engine } from "../engine/engine.js";
+import { readSessionData } from "../report/session-data.js";
+import { writeExport } from "../report/write.js";
 import { resolveSessionId } from "../session/ids.js";
 import { listSessions, newestUnfinished } from "../session/inspect.js";
 import { Home, type HomeChoice } from "./home.js";
@@ -124,18 +126,11 @@ export async function homeScreen(options: {
 	if (choice.action === "start")
 		return startWizard({ checklistPath: choice.file, vars: {}, sessionsDir: options.sessionsDir });
 	if (choice.action === "demo") return demoWizard(options);
-	const engine = await Engine.resume({
-		store: { onWait: say },
-		sessionsDir: options.sessionsDir,
-		id: choice.id,
-		checkChecklist: false,
-	});
-	try {
-		for (const format of ["md", "html"] as const)
-			process.stdout.write(`wrote ${engine.exportRecord(format)}\n`);
-	} finally {
-		await engine.close("exported");
-	}
+	// Exporting reads the record as it is on disk: no lock taken, nothing appended to the log.
+	const dir = join(options.sessionsDir, choice.id);
+	const data = readSessionData(dir);
+	for (const format of ["md", "html"] as const)
+		process.stdout.write(`wrote ${writeExport(dir, data, format)}\n`);
 	return 0;
 }
 
