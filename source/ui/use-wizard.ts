@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useReducer, useRef } from "react";
 import type { Approval, Engine } from "../engine/engine.js";
+import { formatResult } from "../engine/rollback.js";
+import { describeAction } from "../report/rollback-plan.js";
 import type { Format } from "../report/write.js";
 import { Tail } from "../runner/run-command.js";
 import type { Outcome } from "../session/events.js";
@@ -26,6 +28,8 @@ export interface Wizard {
 	readonly override: (stepId: string, reason: string) => void;
 	readonly next: () => void;
 	readonly show: (screen: Screen) => void;
+	/** Shows the rollback plan and asks before carrying it out. */
+	readonly askRollback: (why: string) => void;
 	readonly rollback: () => void;
 	readonly exportAs: (format: Format) => void;
 	readonly startFollowup: (id: string) => void;
@@ -37,8 +41,7 @@ export interface Wizard {
 /** The next screen: the first step without a result (steps whose `when` is off are skipped on the way), or the end. */
 export function nextScreen(engine: Engine): Screen {
 	for (let placed = engine.current(); placed; placed = engine.current()) {
-		if (engine.applies(placed.step)) return { name: "step", stepId: placed.step.id };
-		engine.skip(placed.step.id, `when: ${placed.step.when} is not set`);
+		if (!engine.skipIfOff(placed.step.id)) return { name: "step", stepId: placed.step.id };
 	}
 	return { name: "done", panel: "summary" };
 }
@@ -124,14 +127,10 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 	);
 
 	const rollback = useCallback(() => {
-		dispatch({ type: "show", screen: { name: "rollback", phase: "running", why: "", lines: [] } });
+		dispatch({ type: "rollback-started" });
 		engine
 			.rollback({
-				report: (action, result) =>
-					dispatch({
-						type: "rollback-line",
-						line: `${result.status === "failed" ? "✗" : "✓"} ${action.kind === "step" ? action.step.title : action.kind}: ${result.status}${result.detail ? ` — ${result.detail}` : ""}`,
-					}),
+				report: (action, result) => dispatch({ type: "rollback-line", line: formatResult(action, result) }),
 			})
 			.then(
 				(result) => dispatch({ type: "rollback-ended", ok: result.ok }),
@@ -165,6 +164,18 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 		},
 		next: () => dispatch({ type: "show", screen: nextScreen(engine) }),
 		show: (screen) => dispatch({ type: "show", screen }),
+		askRollback: (why) =>
+			dispatch({
+				type: "show",
+				screen: {
+					name: "rollback",
+					phase: "confirm",
+					why,
+					actions: engine.rollbackPlan().actions.map(describeAction),
+					from: state.screen,
+					lines: [],
+				},
+			}),
 		rollback,
 		exportAs: (format) => {
 			try {
@@ -184,14 +195,4 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 		interrupt,
 		quit,
 	};
-}
-
-/** The time now, refreshed every `ms`: the header's clock, and the live output while a step runs. */
-export function useNow(ms: number): number {
-	const [now, setNow] = useState(Date.now());
-	useEffect(() => {
-		const timer = setInterval(() => setNow(Date.now()), ms);
-		return () => clearInterval(timer);
-	}, [ms]);
-	return now;
 }

@@ -1,5 +1,6 @@
 import type { Key } from "ink";
 import type { PlacedStep } from "../checklist/steps.js";
+import type { MonitorVerdict } from "../steps/monitor/monitor.js";
 import { type BindingName, pressed } from "./key-bindings.js";
 import type { Wizard } from "./use-wizard.js";
 import type { Screen } from "./wizard-state.js";
@@ -10,14 +11,10 @@ export type ResultChoice = "next" | "blocked" | "breach" | "warned" | "failed";
 export function resultChoice(wizard: Wizard, placed: PlacedStep): ResultChoice {
 	const { engine } = wizard;
 	const result = engine.state.results[placed.step.id];
-	const ref = engine.state.steps.find((item) => item.id === placed.step.id);
-	const verdict = (result?.evidence as { monitor?: { outcome: string; onCritical?: string } } | undefined)
-		?.monitor;
-	if (result?.status === "failed") {
-		if (ref?.critical && !engine.state.dryRun && !result.override)
-			return verdict?.onCritical === "rollback" ? "breach" : "blocked";
+	const verdict = (result?.evidence as { monitor?: MonitorVerdict } | undefined)?.monitor;
+	if (engine.blocks(placed.step.id)) return verdict?.onCritical === "rollback" ? "breach" : "blocked";
+	if (result?.status === "failed")
 		return placed.step.kind === "prompt" || placed.step.kind === "signoff" ? "next" : "failed";
-	}
 	if (result?.status === "passed" && verdict?.outcome === "warned") return "warned";
 	return "next";
 }
@@ -45,8 +42,9 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 	}
 	if (screen.name === "rollback") {
 		if (screen.phase === "confirm" && is("apply")) wizard.rollback();
-		else if (screen.phase === "confirm" && (is("decline") || is("back"))) wizard.next();
-		else if (screen.phase === "ended" && is("confirm")) wizard.next();
+		// Not now: back to the screen that offered it (a failed critical step stays failed).
+		else if (screen.phase === "confirm" && (is("decline") || is("back"))) wizard.show(screen.from);
+		else if (screen.phase === "ended" && is("confirm")) wizard.show({ name: "done", panel: "summary" });
 		else if (screen.phase === "ended" && is("quit")) wizard.quit(screen.ok ? 0 : 1);
 		return;
 	}
@@ -83,19 +81,13 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 		return;
 	}
 	if (screen.name === "result") {
-		const choice = resultChoice(wizard, placed);
-		if (is("confirm") && (choice === "next" || choice === "warned" || choice === "failed")) wizard.next();
-		else if (is("retry") && choice !== "next" && choice !== "warned")
-			wizard.show({ name: "step", stepId: screen.stepId });
-		else if (is("override") && (choice === "blocked" || choice === "breach"))
-			wizard.show({ name: "reason", stepId: screen.stepId, purpose: "override" });
-		else if (is("rollback") && choice !== "next" && choice !== "failed")
-			wizard.show({
-				name: "rollback",
-				phase: "confirm",
-				why: screen.outcome.reason ?? screen.stepId,
-				lines: [],
-			});
+		// The keys a result offers are the ones its footer shows.
+		const offered = RESULT_HINTS[resultChoice(wizard, placed)].map(([name]) => name);
+		const pick = offered.find((name) => is(name));
+		if (pick === "confirm") wizard.next();
+		else if (pick === "retry") wizard.show({ name: "step", stepId: screen.stepId });
+		else if (pick === "override") wizard.show({ name: "reason", stepId: screen.stepId, purpose: "override" });
+		else if (pick === "rollback") wizard.askRollback(screen.outcome.reason ?? screen.stepId);
 	}
 }
 
@@ -113,15 +105,9 @@ function doneKeys(
 	else if (is("export")) wizard.show({ name: "done", panel: "export" });
 	else if (is("plan")) wizard.show({ name: "done", panel: "plan" });
 	else if (is("review")) wizard.show({ name: "review", index: 0, open: false });
-	else if (is("rollback") && !engine.state.dryRun)
-		wizard.show({ name: "rollback", phase: "confirm", why: "asked by the operator", lines: [] });
-	else if (is("followup") && followupsOpen(wizard)) wizard.show({ name: "done", panel: "followup" });
-}
-
-function followupsOpen(wizard: Wizard): boolean {
-	const { engine } = wizard;
-	const outcome = engine.state.decision?.outcome;
-	return (engine.definition.followups ?? []).length > 0 && outcome !== undefined && outcome !== "NO-GO";
+	else if (is("rollback") && !engine.state.dryRun) wizard.askRollback("asked by the operator");
+	else if (is("followup") && engine.followupsOpen() && (engine.definition.followups ?? []).length > 0)
+		wizard.show({ name: "done", panel: "followup" });
 }
 
 const RESULT_HINTS: Record<ResultChoice, (readonly [BindingName, string])[]> = {

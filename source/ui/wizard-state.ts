@@ -20,6 +20,11 @@ export type Screen =
 			readonly name: "rollback";
 			readonly phase: "confirm" | "running" | "ended";
 			readonly why: string;
+			/** The plan's actions, described when the rollback was offered. */
+			readonly actions: readonly string[];
+			/** The screen that offered it, to go back to when the operator declines. */
+			readonly from: Screen;
+			/** How each action went, as it is carried out. */
 			readonly lines: readonly string[];
 			readonly ok?: boolean;
 	  }
@@ -48,6 +53,7 @@ export type WizardAction =
 	| { readonly type: "ask-quit"; readonly stepId?: string; readonly code: number }
 	| { readonly type: "stay" }
 	| { readonly type: "review-move"; readonly by: number; readonly count: number }
+	| { readonly type: "rollback-started" }
 	| { readonly type: "rollback-line"; readonly line: string }
 	| { readonly type: "rollback-ended"; readonly ok: boolean }
 	| { readonly type: "toggle-help" }
@@ -109,6 +115,10 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 			const index = Math.min(action.count - 1, Math.max(0, state.screen.index + action.by));
 			return { ...state, screen: { ...state.screen, index, open: false } };
 		}
+		case "rollback-started":
+			return state.screen.name === "rollback"
+				? { ...state, screen: { ...state.screen, phase: "running" } }
+				: state;
 		case "rollback-line":
 			return state.screen.name === "rollback"
 				? { ...state, screen: { ...state.screen, lines: [...state.screen.lines, action.line] } }

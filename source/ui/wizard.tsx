@@ -10,8 +10,9 @@ import { FORMATS } from "../report/write.js";
 import { keyHints } from "./key-bindings.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "./theme.js";
 import { TypingContext } from "./typing.js";
-import { type Signals, useNow, useWizard, type Wizard as WizardApi } from "./use-wizard.js";
-import { Footer, Header, HelpOverlay, Phases, sectionId } from "./views/chrome.js";
+import { useNow } from "./use-now.js";
+import { type Signals, useWizard, type Wizard as WizardApi } from "./use-wizard.js";
+import { Footer, Header, HelpOverlay, Phases, phaseLines, sectionId } from "./views/chrome.js";
 import { DecisionForm, PromptForm, SignoffForm, TextField, toneOf } from "./views/forms.js";
 import { Outcome, Readings, StepPlan } from "./views/step-details.js";
 import { handleKey, hintsFor, resultChoice } from "./wizard-keys.js";
@@ -33,9 +34,6 @@ export function Wizard({ engine, signals, onExit }: WizardProps) {
 	const [typing, setTyping] = useState(false);
 	const rows = Math.max(12, stdout.rows || 24);
 	const columns = Math.max(40, stdout.columns || 80);
-	const running =
-		state.screen.name === "running" || (state.screen.name === "rollback" && state.screen.phase === "running");
-	const now = useNow(running ? 200 : 1000);
 
 	useEffect(() => {
 		if (state.exit === undefined) return;
@@ -47,28 +45,25 @@ export function Wizard({ engine, signals, onExit }: WizardProps) {
 
 	const stepId = "stepId" in state.screen ? state.screen.stepId : undefined;
 	const placed = stepId ? engine.placed(stepId) : engine.current();
-	const phaseLines = Math.min(6, Math.max(2, rows - 18));
-	const phasesShown = Math.min(
-		phaseLines,
-		new Set(engine.steps.map(({ section }) => sectionId(section))).size,
-	);
+	const phaseRows = Math.min(6, Math.max(2, rows - 18));
+	const phases = phaseLines(engine.steps, engine.state);
+	const phasesShown = Math.min(phaseRows, phases.length);
 	// What the screen has left for output, diffs and lists once the header, phases, step title and footer are drawn.
 	const room = Math.max(3, rows - 9 - phasesShown - (state.message ? 1 : 0) - state.notices.length);
 	return (
 		<TypingContext.Provider value={setTyping}>
 			<Box flexDirection="column" height={rows - 1} width={columns} overflow="hidden">
-				<Header state={engine.state} now={now} />
+				<Header state={engine.state} />
 				<Box marginTop={1} display={state.help ? "none" : "flex"}>
 					<Phases
-						steps={engine.steps}
-						state={engine.state}
+						lines={phases}
 						currentPhase={placed && sectionId(placed.section)}
-						maxLines={phaseLines}
+						maxLines={phaseRows}
 						width={columns}
 					/>
 				</Box>
 				<Box flexDirection="column" flexGrow={1} marginTop={1} overflow="hidden">
-					{state.help ? <HelpOverlay /> : <Body wizard={wizard} placed={placed} room={room} now={now} />}
+					{state.help ? <HelpOverlay /> : <Body wizard={wizard} placed={placed} room={room} />}
 				</Box>
 				{state.message ? (
 					<Text color={colorOf("accent")} wrap="truncate-end">
@@ -95,12 +90,10 @@ function Body({
 	wizard,
 	placed,
 	room,
-	now,
 }: {
 	readonly wizard: WizardApi;
 	readonly placed?: PlacedStep;
 	readonly room: number;
-	readonly now: number;
 }) {
 	const { state, engine } = wizard;
 	const screen = state.screen;
@@ -109,7 +102,7 @@ function Body({
 		case "running":
 		case "result":
 		case "reason":
-			return placed ? <StepScreen wizard={wizard} placed={placed} room={room} now={now} /> : null;
+			return placed ? <StepScreen wizard={wizard} placed={placed} room={room} /> : null;
 		case "quit":
 			return (
 				<Box flexDirection="column">
@@ -135,12 +128,10 @@ function StepScreen({
 	wizard,
 	placed,
 	room,
-	now,
 }: {
 	readonly wizard: WizardApi;
 	readonly placed: PlacedStep;
 	readonly room: number;
-	readonly now: number;
 }) {
 	const { state, engine } = wizard;
 	const { step, section } = placed;
@@ -173,7 +164,6 @@ function StepScreen({
 						placed={placed}
 						startedAt={screen.startedAt}
 						stopping={screen.stopping}
-						now={now}
 						room={room}
 					/>
 				) : screen.name === "result" ? (
@@ -250,16 +240,16 @@ function Running({
 	placed,
 	startedAt,
 	stopping,
-	now,
 	room,
 }: {
 	readonly wizard: WizardApi;
 	readonly placed: PlacedStep;
 	readonly startedAt: number;
 	readonly stopping: boolean;
-	readonly now: number;
 	readonly room: number;
 }) {
+	// Redrawn five times a second: the elapsed time, the output tail, a monitor's readings.
+	const now = useNow(200);
 	const { step } = placed;
 	const lines = wizard.tail().slice(-Math.max(1, room - 2));
 	return (
@@ -316,6 +306,7 @@ function Review({
 	const { engine } = wizard;
 	const steps = engine.steps;
 	const selected = steps[index];
+	const selectedResult = selected && engine.state.results[selected.step.id];
 	const listRows = Math.max(3, open ? Math.floor(room / 3) : room - 1);
 	const start = Math.max(0, Math.min(index - Math.floor(listRows / 2), steps.length - listRows));
 	return (
@@ -337,13 +328,11 @@ function Review({
 			{open && selected ? (
 				<Box flexDirection="column" marginTop={1}>
 					<Text bold>{selected.step.title}</Text>
-					{engine.state.results[selected.step.id] ? (
+					{selectedResult ? (
 						<Outcome
 							step={selected.step}
-							outcome={
-								engine.state.results[selected.step.id] as NonNullable<(typeof engine.state.results)[string]>
-							}
-							result={engine.state.results[selected.step.id]}
+							outcome={selectedResult}
+							result={selectedResult}
 							maxLines={Math.max(2, room - listRows - 4)}
 						/>
 					) : null}
@@ -362,18 +351,12 @@ function Rollback({
 	readonly screen: Extract<Screen, { name: "rollback" }>;
 	readonly room: number;
 }) {
-	const plan = wizard.engine.rollbackPlan();
 	if (screen.phase === "confirm") {
 		return (
 			<Box flexDirection="column">
-				<Text bold color={colorOf("bad")}>{`Roll back${screen.why ? `: ${screen.why}` : ""}`}</Text>
-				{plan.actions.length === 0 ? <Text>Nothing to undo: this session changed nothing.</Text> : null}
-				{plan.actions.slice(0, room - 3).map((action, index) => (
-					<Text
-						key={describeAction(action)}
-						wrap="truncate-end"
-					>{`${index + 1}. ${describeAction(action)}`}</Text>
-				))}
+				<Text bold color={colorOf("bad")}>{`Roll back: ${screen.why}`}</Text>
+				{screen.actions.length === 0 ? <Text>Nothing to undo: this session changed nothing.</Text> : null}
+				<PlanActions actions={screen.actions} room={room - 2} />
 				<Text bold>Carry out the rollback now? (y/n)</Text>
 			</Box>
 		);
@@ -402,6 +385,17 @@ function Rollback({
 	);
 }
 
+/** The rollback plan's actions, numbered, as many as fit. */
+function PlanActions({ actions, room }: { readonly actions: readonly string[]; readonly room: number }) {
+	return (
+		<Box flexDirection="column">
+			{actions.slice(0, Math.max(1, room)).map((action, index) => (
+				<Text key={action} wrap="truncate-end">{`${index + 1}. ${action}`}</Text>
+			))}
+		</Box>
+	);
+}
+
 function Done({
 	wizard,
 	panel,
@@ -414,18 +408,11 @@ function Done({
 	const { engine } = wizard;
 	const { decision, approvals, status } = engine.state;
 	if (panel === "plan") {
-		const plan = engine.rollbackPlan();
+		const actions = engine.rollbackPlan().actions.map(describeAction);
 		return (
 			<Box flexDirection="column">
-				<Text
-					bold
-				>{`Rollback plan (${plan.actions.length} action${plan.actions.length === 1 ? "" : "s"})`}</Text>
-				{plan.actions.slice(0, room - 3).map((action, index) => (
-					<Text
-						key={describeAction(action)}
-						wrap="truncate-end"
-					>{`${index + 1}. ${describeAction(action)}`}</Text>
-				))}
+				<Text bold>{`Rollback plan (${actions.length} action${actions.length === 1 ? "" : "s"})`}</Text>
+				<PlanActions actions={actions} room={room - 2} />
 				<Text
 					color={colorOf("dim")}
 					wrap="truncate-end"

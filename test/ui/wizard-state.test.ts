@@ -51,18 +51,26 @@ describe("the wizard's screen flow", () => {
 		expect(back.previous).toBeUndefined();
 	});
 
-	it("collects rollback lines and its end", () => {
+	it("asks before a rollback, then collects its lines and its end", () => {
+		const asked = {
+			name: "rollback",
+			phase: "confirm",
+			why: "error rate 2 > 1",
+			actions: ["restore config.yaml"],
+			from: start.screen,
+			lines: [],
+		} as const;
 		const state = at(
 			start,
-			{ type: "show", screen: { name: "rollback", phase: "running", why: "", lines: [] } },
-			{ type: "rollback-line", line: "✓ restore config.yaml: done" },
+			{ type: "show", screen: asked },
+			{ type: "rollback-started" },
+			{ type: "rollback-line", line: "✓ restore config.yaml — done" },
 			{ type: "rollback-ended", ok: true },
 		);
 		expect(state.screen).toEqual({
-			name: "rollback",
+			...asked,
 			phase: "ended",
-			why: "",
-			lines: ["✓ restore config.yaml: done"],
+			lines: ["✓ restore config.yaml — done"],
 			ok: true,
 		});
 	});

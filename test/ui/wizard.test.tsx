@@ -213,6 +213,8 @@ describe("monitor", () => {
 		expect(screen.frame()).toContain("Enter go on · b roll back");
 		await screen.press("b");
 		expect(screen.frame()).toContain("Carry out the rollback now? (y/n)");
+		await screen.press("n");
+		expect(screen.frame()).toContain("The monitor warned");
 	});
 
 	it("a critical breach calls for a rollback, which restores the config when confirmed", async () => {
@@ -347,12 +349,19 @@ describe("a failed critical step", () => {
 		expect(engine.state.results["unit-tests"]?.override).toBe("known flaky test, ticket OPS-12");
 	});
 
-	it("abort and roll back carries out the plan after one confirmation", async () => {
+	it("abort and roll back carries out the plan after one confirmation; declining leaves the step failed", async () => {
 		const { screen, engine } = await failed();
 		await screen.press("b");
 		expect(screen.frame()).toContain("Carry out the rollback now? (y/n)");
+		await screen.press("n");
+		expect(screen.frame()).toContain("This critical step failed");
+		expect(engine.blocks("unit-tests")).toBe(true);
+		await screen.press("b");
 		await screen.press("y");
 		await screen.waitFor("rolled back");
+		expect(screen.frame()).toContain("✓ run restart: Restart the service — done");
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toContain("Session ended: rolled back");
 		expect(engine.state.rollbacks).toHaveLength(1);
 		expect(engine.state.rollbacks[0]?.ok).toBe(true);
 	});

@@ -5,9 +5,11 @@ import { isDone, type SessionState } from "../../session/reduce.js";
 import { BINDINGS, type Binding } from "../key-bindings.js";
 import { progressBar } from "../sparkline.js";
 import { colorOf } from "../theme.js";
+import { useNow } from "../use-now.js";
 
 /** Title and version, session, operator, time since the start, and DRY RUN when so. */
-export function Header({ state, now }: { readonly state: SessionState; readonly now: number }) {
+export function Header({ state }: { readonly state: SessionState }) {
+	const now = useNow(1000);
 	const elapsed = formatDuration(Math.max(0, now - Date.parse(state.startedAt)));
 	const { title, version } = state.checklist;
 	return (
@@ -30,41 +32,40 @@ export function Header({ state, now }: { readonly state: SessionState; readonly 
 	);
 }
 
-interface PhaseLine {
+export interface PhaseLine {
 	readonly id: string;
 	readonly title: string;
 	readonly done: number;
 	readonly total: number;
 }
 
+/** Each section of the walk (phases, then started follow-ups) with its steps done and total. */
+export function phaseLines(steps: readonly PlacedStep[], state: SessionState): PhaseLine[] {
+	const lines = new Map<string, PhaseLine>();
+	for (const { step, section } of steps) {
+		const id = sectionId(section);
+		const line = lines.get(id) ?? { id, title: "title" in section ? section.title : id, done: 0, total: 0 };
+		lines.set(id, {
+			...line,
+			total: line.total + 1,
+			done: line.done + (isDone(state.results[step.id]) ? 1 : 0),
+		});
+	}
+	return [...lines.values()];
+}
+
 /** Each phase with done/total and a bar; when there are more than fit, those around the current one. */
 export function Phases({
-	steps,
-	state,
+	lines,
 	currentPhase,
 	maxLines,
 	width,
 }: {
-	readonly steps: readonly PlacedStep[];
-	readonly state: SessionState;
+	readonly lines: readonly PhaseLine[];
 	readonly currentPhase?: string;
 	readonly maxLines: number;
 	readonly width: number;
 }) {
-	const lines: PhaseLine[] = [];
-	for (const { step, section } of steps) {
-		const id = sectionId(section);
-		let line = lines.find((entry) => entry.id === id);
-		if (!line) {
-			line = { id, title: "title" in section ? section.title : id, done: 0, total: 0 };
-			lines.push(line);
-		}
-		lines[lines.indexOf(line)] = {
-			...line,
-			total: line.total + 1,
-			done: line.done + (isDone(state.results[step.id]) ? 1 : 0),
-		};
-	}
 	const at = Math.max(
 		0,
 		lines.findIndex((line) => line.id === currentPhase),

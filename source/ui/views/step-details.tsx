@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Box, Text } from "ink";
 import { formatDuration } from "../../checklist/duration.js";
@@ -112,11 +112,12 @@ function BackupPlan({ step, baseDir }: { readonly step: Kind<"backup">; readonly
 			<Text>Will copy into the session's backups:</Text>
 			{step.paths.map((path) => {
 				const full = resolve(baseDir, path);
-				const there = existsSync(full);
-				const what = there
-					? statSync(full).isDirectory()
+				const stat = statSync(full, { throwIfNoEntry: false });
+				const there = stat !== undefined;
+				const what = stat
+					? stat.isDirectory()
 						? "folder"
-						: `${statSync(full).size} bytes`
+						: `${stat.size} bytes`
 					: optional.has(path)
 						? "absent (optional)"
 						: "MISSING";
