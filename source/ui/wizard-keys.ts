@@ -106,8 +106,11 @@ function doneKeys(
 	else if (is("plan")) wizard.show({ name: "done", panel: "plan" });
 	else if (is("review")) wizard.show({ name: "review", index: 0, open: false });
 	else if (is("rollback") && !engine.state.dryRun) wizard.askRollback("asked by the operator");
-	else if (is("followup") && engine.followupsOpen() && (engine.definition.followups ?? []).length > 0)
-		wizard.show({ name: "done", panel: "followup" });
+	else if (is("followup") && followupsOffered(wizard)) wizard.show({ name: "done", panel: "followup" });
+}
+
+function followupsOffered({ engine }: Wizard): boolean {
+	return engine.followupsOpen() && (engine.definition.followups ?? []).length > 0;
 }
 
 const RESULT_HINTS: Record<ResultChoice, (readonly [BindingName, string])[]> = {
@@ -132,13 +135,14 @@ const RESULT_HINTS: Record<ResultChoice, (readonly [BindingName, string])[]> = {
 	],
 };
 
+/** The keys the footer shows: the ones that work on the screen of the moment. */
 export function hintsFor(
-	screen: Screen,
+	wizard: Wizard,
 	placed: PlacedStep | undefined,
 	typing: boolean,
-	help: boolean,
-	choice?: ResultChoice,
 ): (readonly [BindingName, string])[] {
+	const { screen, help } = wizard.state;
+	const { engine } = wizard;
 	if (help)
 		return [
 			["back", "close"],
@@ -174,7 +178,7 @@ export function hintsFor(
 			];
 		}
 		case "result":
-			return [...RESULT_HINTS[choice ?? "next"], ...common];
+			return [...(placed ? RESULT_HINTS[resultChoice(wizard, placed)] : []), ...common];
 		case "review":
 			return [
 				["down", "move"],
@@ -197,8 +201,8 @@ export function hintsFor(
 				? [
 						["export", "export"],
 						["plan", "plan"],
-						["rollback", "roll back"],
-						["followup", "follow-up"],
+						...(engine.state.dryRun ? [] : ([["rollback", "roll back"]] as const)),
+						...(followupsOffered(wizard) ? ([["followup", "follow-up"]] as const) : []),
 						["review", "review"],
 						["quit", "quit"],
 					]

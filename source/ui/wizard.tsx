@@ -70,17 +70,7 @@ export function Wizard({ engine, signals, onExit }: WizardProps) {
 						{state.message}
 					</Text>
 				) : null}
-				<Footer
-					hints={keyHints(
-						hintsFor(
-							state.screen,
-							placed,
-							typing,
-							state.help,
-							state.screen.name === "result" && placed ? resultChoice(wizard, placed) : undefined,
-						),
-					)}
-				/>
+				<Footer hints={keyHints(hintsFor(wizard, placed, typing))} />
 			</Box>
 		</TypingContext.Provider>
 	);
