@@ -24,7 +24,7 @@ import { currentStep, type SessionState } from "../session/reduce.js";
 import { type SessionStore, SessionStore as Store, type StoreOptions } from "../session/store.js";
 import type { Clock, StepContext, StepOutcome } from "../steps/context.js";
 import { systemClock } from "../steps/context.js";
-import { allowedOutcomes, DEFAULT_RULES, type Decision, decide } from "../steps/decision.js";
+import { allowedOutcomes, DEFAULT_RULES, type Decision, decide } from "../steps/decision/decision.js";
 import { executeStep } from "./execute.js";
 import { type ActionResult, type Confirm, carryOut } from "./rollback.js";
 

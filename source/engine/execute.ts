@@ -1,6 +1,6 @@
 import type { Step } from "../checklist/schema.js";
-import { runBackup } from "../steps/backup.js";
-import { runCommand } from "../steps/command.js";
+import { runBackup } from "../steps/backup/backup.js";
+import { runCommand } from "../steps/command/command.js";
 import type { StepContext, StepOutcome } from "../steps/context.js";
 import { runFlag } from "../steps/flag/flag.js";
 import { runMonitor } from "../steps/monitor/monitor.js";

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { commandLine } from "../steps/command.js";
+import { commandLine } from "../steps/command/command.js";
 import { describeAction, type RollbackPlan } from "./rollback-plan.js";
 
 /** Quotes a value for a POSIX shell. */

@@ -6,7 +6,7 @@ import type { Step } from "../../checklist/schema.js";
 import { writeFileAtomicSync } from "../../session/atomic.js";
 import { sha256 } from "../../session/canonical.js";
 import { latestBackupOf } from "../../session/manifest.js";
-import { runCommand } from "../command.js";
+import { runCommand } from "../command/command.js";
 import type { StepContext, StepOutcome } from "../context.js";
 import type { EditResult, FlagValue, Previous } from "./edit.js";
 import { editEnv, removeEnv } from "./env-edit.js";

@@ -5,8 +5,8 @@ import { useRef, useState } from "react";
 import type { Step } from "../../checklist/schema.js";
 import type { Approval } from "../../engine/engine.js";
 import type { Outcome } from "../../session/events.js";
-import type { Decision } from "../../steps/decision.js";
-import { allowedOutcomes } from "../../steps/decision.js";
+import type { Decision } from "../../steps/decision/decision.js";
+import { allowedOutcomes } from "../../steps/decision/decision.js";
 import { colorOf } from "../theme.js";
 import { useTyping } from "../typing.js";
 

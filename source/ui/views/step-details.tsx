@@ -5,7 +5,7 @@ import { formatDuration } from "../../checklist/duration.js";
 import type { Step } from "../../checklist/schema.js";
 import { compare, formatNumber } from "../../runner/thresholds.js";
 import type { StepResult } from "../../session/reduce.js";
-import { commandLine } from "../../steps/command.js";
+import { commandLine } from "../../steps/command/command.js";
 import type { StepOutcome } from "../../steps/context.js";
 import { flagDiff, planFlag } from "../../steps/flag/flag.js";
 import { describeSource } from "../../steps/monitor/sources.js";

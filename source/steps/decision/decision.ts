@@ -1,7 +1,7 @@
-import { formatNumber } from "../runner/thresholds.js";
-import type { Outcome, StepRef } from "../session/events.js";
-import type { SessionState } from "../session/reduce.js";
-import type { MonitorVerdict } from "./monitor/monitor.js";
+import { formatNumber } from "../../runner/thresholds.js";
+import type { Outcome, StepRef } from "../../session/events.js";
+import type { SessionState } from "../../session/reduce.js";
+import type { MonitorVerdict } from "../monitor/monitor.js";
 
 /** The checklist's go/no-go rules, with their defaults filled in. */
 export interface DecisionRules {

@@ -1,13 +1,13 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { formatDuration } from "../checklist/duration.js";
-import type { Step } from "../checklist/schema.js";
-import { createParser } from "../runner/parsers.js";
-import { normaliseSelector } from "../runner/prometheus.js";
-import type { RunResult } from "../runner/run-command.js";
-import { compare, describeMiss } from "../runner/thresholds.js";
-import type { Metrics } from "../session/events.js";
-import type { StepContext, StepOutcome } from "./context.js";
+import { formatDuration } from "../../checklist/duration.js";
+import type { Step } from "../../checklist/schema.js";
+import { createParser } from "../../runner/parsers.js";
+import { normaliseSelector } from "../../runner/prometheus.js";
+import type { RunResult } from "../../runner/run-command.js";
+import { compare, describeMiss } from "../../runner/thresholds.js";
+import type { Metrics } from "../../session/events.js";
+import type { StepContext, StepOutcome } from "../context.js";
 
 /** The fields every process-running block shares: a command step, a flag's verify. */
 export type CommandFields = Pick<

@@ -1,10 +1,10 @@
 import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import type { Step } from "../checklist/schema.js";
-import { hashFile } from "../session/hash.js";
-import type { BackupEntry } from "../session/manifest.js";
-import { appendManifest } from "../session/manifest.js";
-import type { StepContext, StepOutcome } from "./context.js";
+import type { Step } from "../../checklist/schema.js";
+import { hashFile } from "../../session/hash.js";
+import type { BackupEntry } from "../../session/manifest.js";
+import { appendManifest } from "../../session/manifest.js";
+import type { StepContext, StepOutcome } from "../context.js";
 
 type BackupStep = Extract<Step, { kind: "backup" }>;
 
