@@ -56,7 +56,10 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 		else if (is("confirm")) wizard.show({ ...screen, open: !screen.open });
 		else if (is("rerun")) {
 			const picked = engine.steps[screen.index];
-			if (picked) wizard.show({ name: "step", stepId: picked.step.id });
+			// A frozen session, a NO-GO, a blocking failure: the engine says why, on the screen.
+			const refused = picked && engine.refusal(picked.step.id);
+			if (refused) wizard.dispatch({ type: "message", text: refused });
+			else if (picked) wizard.show({ name: "step", stepId: picked.step.id });
 		} else if (is("back") || is("review")) wizard.show(state.previous ?? { name: "done", panel: "summary" });
 		return;
 	}
