@@ -10,8 +10,7 @@ import type { Screen } from "./wizard-state.js";
 /** What a step's result lets the operator do next. */
 export type ResultChoice = "next" | "blocked" | "breach" | "warned" | "failed";
 
-export function resultChoice(wizard: Wizard, placed: PlacedStep): ResultChoice {
-	const { engine } = wizard;
+export function resultChoice(engine: Wizard["engine"], placed: PlacedStep): ResultChoice {
 	const result = engine.state.results[placed.step.id];
 	const verdict = (result?.evidence as { monitor?: MonitorVerdict } | undefined)?.monitor;
 	if (engine.blocks(placed.step.id)) return verdict?.onCritical === "rollback" ? "breach" : "blocked";
@@ -37,6 +36,7 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 		return;
 	}
 	if (is("help")) return wizard.dispatch({ type: "toggle-help" });
+	if (is("flow") && !state.help) return wizard.dispatch({ type: "toggle-flow" });
 	if (state.help) {
 		if (is("back")) wizard.dispatch({ type: "toggle-help" });
 		return;
@@ -79,13 +79,14 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 	if (screen.name === "step") {
 		const { mode, asksYes } = moduleOf(placed.step);
 		if (mode === "run" && (asksYes ? is("apply") : is("confirm"))) wizard.run(screen.stepId);
-		else if (is("skip") && mode !== "decision")
+		// A prompt answers its own p / f / s; a decision is made, not skipped.
+		else if (is("skip") && mode !== "decision" && mode !== "prompt")
 			wizard.show({ name: "reason", stepId: screen.stepId, purpose: "skip" });
 		return;
 	}
 	if (screen.name === "result") {
 		// The keys a result offers are the ones its footer shows.
-		const offered = RESULT_HINTS[resultChoice(wizard, placed)].map(([name]) => name);
+		const offered = RESULT_HINTS[resultChoice(wizard.engine, placed)].map(([name]) => name);
 		const pick = offered.find((name) => is(name));
 		if (pick === "confirm") wizard.next();
 		else if (pick === "retry") wizard.show({ name: "step", stepId: screen.stepId });
@@ -166,10 +167,13 @@ export function hintsFor(
 	if (typing)
 		return [
 			["confirm", "submit"],
-			...(screen.name === "reason" ? ([["back", "cancel"]] as const) : []),
+			...(screen.name === "reason" || (placed && moduleOf(placed.step).mode === "prompt")
+				? ([["back", screen.name === "reason" ? "cancel" : "back"]] as const)
+				: []),
 			["interrupt", "quit"],
 		];
 	const common: (readonly [BindingName, string])[] = [
+		["flow", wizard.state.auto ? "one at a time" : "run on"],
 		["review", "review"],
 		["help", "keys"],
 		["quit", "quit"],
@@ -177,6 +181,7 @@ export function hintsFor(
 	switch (screen.name) {
 		case "step": {
 			const module = placed && moduleOf(placed.step);
+			if (module?.mode === "prompt") return [["pass", "pass"], ["fail", "fail"], ["skip", "skip"], ...common];
 			if (module?.mode !== "run") return [["down", "choose"], ["confirm", "select"], ...common];
 			return [
 				module.asksYes ? ["apply", "apply"] : ["confirm", "run"],
@@ -186,7 +191,7 @@ export function hintsFor(
 			];
 		}
 		case "result":
-			return [...(placed ? RESULT_HINTS[resultChoice(wizard, placed)] : []), ...common];
+			return [...(placed ? RESULT_HINTS[resultChoice(wizard.engine, placed)] : []), ...common];
 		case "review":
 			return [
 				["down", "move"],

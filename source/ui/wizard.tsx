@@ -14,7 +14,7 @@ import { keyHints } from "./key-bindings.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "./theme.js";
 import { TypingContext } from "./typing.js";
 import { useNow } from "./use-now.js";
-import { type Signals, useWizard, type Wizard as WizardApi } from "./use-wizard.js";
+import { type Flow, type Signals, useWizard, type Wizard as WizardApi } from "./use-wizard.js";
 import { Footer, Header, HelpOverlay, Phases, phaseLines, sectionId } from "./views/chrome.js";
 import { DecisionForm, PromptForm, SignoffForm, TextField, toneOf } from "./views/forms.js";
 import { Outcome, Readings, StepPlan } from "./views/step-details.js";
@@ -26,11 +26,13 @@ export interface WizardProps {
 	readonly signals?: Signals;
 	/** Called once with the exit code when the operator leaves. */
 	readonly onExit: (code: number) => void;
+	/** How the walk goes: passing steps on their own (the default), or one at a time. */
+	readonly flow?: Flow;
 }
 
 /** The whole wizard: header, phases, the screen of the moment, and the keys that work. */
-export function Wizard({ engine, signals, onExit }: WizardProps) {
-	const wizard = useWizard(engine, signals);
+export function Wizard({ engine, signals, onExit, flow }: WizardProps) {
+	const wizard = useWizard(engine, signals, flow);
 	const { state } = wizard;
 	const { exit } = useApp();
 	const { stdout } = useStdout();
@@ -52,7 +54,11 @@ export function Wizard({ engine, signals, onExit }: WizardProps) {
 	const phases = phaseLines(engine.steps, engine.state);
 	const phasesShown = Math.min(phaseRows, phases.length);
 	// What the screen has left for output, diffs and lists once the header, phases, step title and footer are drawn.
-	const room = Math.max(3, rows - 9 - phasesShown - (state.message ? 1 : 0) - state.notices.length);
+	const trail = state.screen.name === "done" ? [] : state.trail;
+	const room = Math.max(
+		3,
+		rows - 9 - phasesShown - (state.message ? 1 : 0) - state.notices.length - trail.length,
+	);
 	return (
 		<TypingContext.Provider value={setTyping}>
 			<Box flexDirection="column" height={rows - 1} width={columns} overflow="hidden">
@@ -66,6 +72,13 @@ export function Wizard({ engine, signals, onExit }: WizardProps) {
 					/>
 				</Box>
 				<Box flexDirection="column" flexGrow={1} marginTop={1} overflow="hidden">
+					{state.help
+						? null
+						: trail.map((line) => (
+								<Text key={line} color={colorOf("dim")} wrap="truncate-end">
+									{line}
+								</Text>
+							))}
 					{state.help ? <HelpOverlay /> : <Body wizard={wizard} placed={placed} room={room} />}
 				</Box>
 				{state.message ? (
@@ -280,7 +293,7 @@ function Running({
 
 /** What the operator may do after a step: go on, or for a failed critical step retry, override or roll back. */
 function ResultChoices({ wizard, placed }: { readonly wizard: WizardApi; readonly placed: PlacedStep }) {
-	const choice = resultChoice(wizard, placed);
+	const choice = resultChoice(wizard.engine, placed);
 	const text = {
 		next: "Enter to go on.",
 		blocked: "This critical step failed: t to retry, o to override with a reason, b to abort and roll back.",

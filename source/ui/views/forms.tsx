@@ -1,4 +1,4 @@
-import { Box, Text } from "ink";
+import { Box, Text, useInput } from "ink";
 import SelectInput from "ink-select-input";
 import TextInput from "ink-text-input";
 import { useRef, useState } from "react";
@@ -7,6 +7,7 @@ import type { Approval } from "../../engine/engine.js";
 import type { Outcome } from "../../session/events.js";
 import type { Decision } from "../../steps/decision/decision.js";
 import { allowedOutcomes } from "../../steps/decision/decision.js";
+import { pressed } from "../key-bindings.js";
 import { colorOf } from "../theme.js";
 import { useTyping } from "../typing.js";
 
@@ -55,7 +56,11 @@ export function TextField({
 	);
 }
 
-/** Pass / Fail / Skip, then optional notes (a skip's notes are its reason). */
+/**
+ * Pass, fail or skip in one key — there is no default, so holding Enter answers nothing — then
+ * notes: offered after a pass (Enter goes on), required after a fail or a skip. Esc goes back
+ * from the notes to the choice.
+ */
 export function PromptForm({
 	step,
 	onAnswer,
@@ -64,28 +69,67 @@ export function PromptForm({
 	readonly onAnswer: (result: "pass" | "fail" | "skip", notes?: string) => void;
 }) {
 	const [result, setResult] = useState<"pass" | "fail" | "skip">();
+	useInput(
+		(input, key) => {
+			if (result !== undefined) {
+				if (pressed("back", input, key)) setResult(undefined);
+				return;
+			}
+			const picked = (["pass", "fail", "skip"] as const).find((name) => pressed(name, input, key));
+			if (picked) setResult(picked);
+		},
+		{ isActive: true },
+	);
 	return (
 		<Box flexDirection="column">
 			{step.question ? <Text bold>{step.question}</Text> : null}
 			{result === undefined ? (
-				<SelectInput
-					items={[
-						{ key: "pass", label: "Pass", value: "pass" as const },
-						{ key: "fail", label: "Fail", value: "fail" as const },
-						{ key: "skip", label: "Skip", value: "skip" as const },
-					]}
-					onSelect={(item) => setResult(item.value)}
-				/>
+				<Text>
+					<Text color={colorOf("ok")}>p</Text>
+					{" pass   "}
+					<Text color={colorOf("bad")}>f</Text>
+					{" fail   "}
+					<Text color={colorOf("dim")}>s</Text>
+					{" skip"}
+				</Text>
 			) : (
 				<TextField
+					key={result}
 					label={
-						result === "skip" ? "Why skip it?" : result === "fail" ? "What went wrong?" : "Notes (optional):"
+						result === "skip"
+							? "Why skip it? (required)"
+							: result === "fail"
+								? "What went wrong? (required)"
+								: "Notes (optional, Enter to go on):"
 					}
 					required={result !== "pass"}
 					onSubmit={(notes) => onAnswer(result, notes || undefined)}
 				/>
 			)}
 		</Box>
+	);
+}
+
+/** A question answered in one key: y yes, n no. */
+function YesNo({
+	question,
+	onAnswer,
+}: {
+	readonly question: string;
+	readonly onAnswer: (yes: boolean) => void;
+}) {
+	useInput((input, key) => {
+		if (pressed("apply", input, key)) onAnswer(true);
+		else if (pressed("decline", input, key)) onAnswer(false);
+	});
+	return (
+		<Text>
+			{`${question} `}
+			<Text color={colorOf("ok")}>y</Text>
+			{" approve   "}
+			<Text color={colorOf("bad")}>n</Text>
+			{" reject"}
+		</Text>
 	);
 }
 
@@ -197,12 +241,9 @@ export function SignoffForm({
 			{name === undefined ? (
 				<TextField key={`name-${role}`} label="Name:" required onSubmit={setName} />
 			) : decision === undefined ? (
-				<SelectInput
-					items={[
-						{ key: "approve", label: `${name} approves`, value: "approve" as const },
-						{ key: "reject", label: `${name} rejects`, value: "reject" as const },
-					]}
-					onSelect={(item) => setDecision(item.value)}
+				<YesNo
+					question={`Does ${name} approve?`}
+					onAnswer={(yes) => setDecision(yes ? "approve" : "reject")}
 				/>
 			) : (
 				<TextField
