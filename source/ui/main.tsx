@@ -7,6 +7,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { render } from "ink";
 import { readConfig, saveSetting } from "../cli/config-store.js";
+import { resumeHint } from "../cli/sessions-dir.js";
 import { Engine } from "../engine/engine.js";
 import { preflight } from "../engine/preflight.js";
 import { OperatorError } from "../errors.js";
@@ -229,7 +230,7 @@ async function walk(engine: Engine, flow: Flow = { auto: flowSetting() }): Promi
 	}
 	const status = listingStatus(engine.state);
 	if (status === "in progress")
-		process.stdout.write(`session ${engine.id} saved — resume with: rollout resume ${engine.id}\n`);
+		process.stdout.write(`session ${engine.id} saved — resume with: ${resumeHint(engine.dir, engine.id)}\n`);
 	else process.stdout.write(`${status} — record: ${join(engine.dir, "signoff.md")}\n`);
 	return code;
 }

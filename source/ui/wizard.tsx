@@ -4,6 +4,7 @@ import Spinner from "ink-spinner";
 import { useEffect, useState } from "react";
 import { formatDuration, formatSpan } from "../checklist/duration.js";
 import type { PlacedStep } from "../checklist/steps.js";
+import { resumeHint } from "../cli/sessions-dir.js";
 import type { Engine } from "../engine/engine.js";
 import { describeAction } from "../report/rollback-plan.js";
 import { FORMATS } from "../report/write.js";
@@ -117,7 +118,7 @@ function Body({
 							color={colorOf("warn")}
 						>{`${screen.stepId} was interrupted; it runs again from its start.`}</Text>
 					) : null}
-					<Text>{`The session is saved. Resume it any time with: rollout resume ${engine.id}`}</Text>
+					<Text>{`The session is saved. Resume it any time with: ${resumeHint(engine.dir, engine.id)}`}</Text>
 					<Text bold>Quit now? (y/n)</Text>
 				</Box>
 			);
@@ -269,7 +270,11 @@ function Running({
 	// Redrawn five times a second: the elapsed time, the output tail, a monitor's readings.
 	const now = useNow(200);
 	const { step } = placed;
-	const lines = wizard.tail().slice(-Math.max(1, room - 2));
+	// A progress bar redraws its line with \r: show the line as it stands now.
+	const lines = wizard
+		.tail()
+		.slice(-Math.max(1, room - 2))
+		.map((line) => line.split("\r").filter(Boolean).at(-1) ?? "");
 	return (
 		<Box flexDirection="column">
 			<Text>

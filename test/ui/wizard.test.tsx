@@ -398,6 +398,21 @@ describe("a failed critical step", () => {
 });
 
 describe("anywhere", () => {
+	it("text fields take Ctrl+W and Ctrl+U as editing keys, never as text", async () => {
+		const { screen, engine } = await openWizard();
+		await screen.press("s");
+		await screen.type("nightly backup job");
+		await screen.press("\u0017");
+		expect(screen.frame()).toContain("Why skip this step? nightly backup");
+		expect(screen.frame()).not.toContain("job");
+		await screen.press("\u0015");
+		expect(screen.frame()).not.toContain("nightly");
+		await screen.type("covered by the nightly job");
+		await screen.press(KEY.enter);
+		await screen.waitFor("Prepare › Unit tests");
+		expect(engine.state.results.backup?.reason).toBe("covered by the nightly job");
+	});
+
 	it("skips a step only with a written reason", async () => {
 		const { screen, engine } = await openWizard();
 		await screen.press("s");

@@ -13,6 +13,11 @@ import { useTyping } from "../typing.js";
 
 type Kind<K extends Step["kind"]> = Extract<Step, { kind: K }>;
 
+function stripControl(text: string): string {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+	return text.replace(/[\u0000-\u001f\u007f]/g, "");
+}
+
 /** One line of text: a label, the input, Enter to submit. An empty answer is refused when `required`. */
 export function TextField({
 	label,
@@ -32,17 +37,24 @@ export function TextField({
 	const latest = useRef("");
 	const [refused, setRefused] = useState(false);
 	useTyping();
+	const change = (next: string) => {
+		latest.current = next;
+		setValue(next);
+		setRefused(false);
+	};
+	// Line editing as in a shell: Ctrl+U clears the field, Ctrl+W deletes the last word.
+	useInput((input, key) => {
+		if (key.ctrl && input === "u") change("");
+		else if (key.ctrl && input === "w") change(latest.current.replace(/\S+\s*$/, ""));
+	});
 	return (
 		<Box flexDirection="column">
 			<Box>
 				<Text bold>{`${label} `}</Text>
 				<TextInput
 					value={value}
-					onChange={(next) => {
-						latest.current = next;
-						setValue(next);
-						setRefused(false);
-					}}
+					// Control keys edit the field (above); they never end up in the text.
+					onChange={(next) => change(stripControl(next))}
 					placeholder={fallback}
 					onSubmit={() => {
 						const answer = latest.current.trim() || fallback || "";
