@@ -55,6 +55,24 @@ export function renderJunit(report: Report): string {
 		}
 		out.push("  </testsuite>");
 	}
+	if (report.approvals.length > 0) {
+		const rejected = report.approvals.filter((approval) => approval.decision === "reject").length;
+		out.push(
+			`  <testsuite name="approvals" tests="${report.approvals.length}" failures="${rejected}" errors="0" skipped="0">`,
+		);
+		for (const approval of report.approvals) {
+			const head = `    <testcase classname="${xml(`${report.session.checklist.id}.approvals`)}" name="${xml(`${approval.role}: ${approval.name} (${approval.decision})`)}">`;
+			out.push(
+				head,
+				...(approval.decision === "reject"
+					? [`      <failure message="${xml(approval.comment ?? "rejected")}"/>`]
+					: []),
+				`      <system-out>${xml(`entered ${approval.at}${approval.enteredBy ? ` by ${approval.enteredBy}` : ""}${approval.comment ? ` — ${approval.comment}` : ""}`)}</system-out>`,
+				"    </testcase>",
+			);
+		}
+		out.push("  </testsuite>");
+	}
 	for (const [index, run] of rollbackRuns(report).entries()) {
 		const failedRun = report.rollbacks[index]?.ok !== true;
 		out.push(

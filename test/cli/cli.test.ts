@@ -187,10 +187,18 @@ describe("rollout config", () => {
 		expect(runCli(["config", "set", "operator", "Dana Ops"], { env }).code).toBe(0);
 		expect(runCli(["config", "set", "color", "off"], { env }).stdout).toBe("color=false\n");
 		expect(runCli(["config", "get", "operator"], { env }).stdout).toBe("Dana Ops\n");
-		expect(runCli(["config", "get"], { env }).stdout).toBe("operator=Dana Ops\nsessionsDir=\ncolor=false\n");
+		expect(runCli(["config", "get"], { env }).stdout).toBe(
+			"operator=Dana Ops\nsessionsDir=\ncolor=false\nflow=\n",
+		);
+		expect(runCli(["config", "set", "flow", "step"], { env }).stdout).toBe("flow=step\n");
+		expect(runCli(["config", "set", "flow", "sometimes"], { env })).toMatchObject({
+			code: 2,
+			stderr: 'rollout: flow is auto or step, not "sometimes"\n',
+		});
 		expect(JSON.parse(readFileSync(join(env.ROLLOUT_CONFIG_DIR, "config.json"), "utf8"))).toEqual({
 			operator: "Dana Ops",
 			color: false,
+			flow: "step",
 		});
 		expect(runCli(["config", "unset", "operator"], { env }).code).toBe(0);
 		expect(runCli(["config", "get", "operator"], { env }).code).toBe(1);
@@ -200,7 +208,7 @@ describe("rollout config", () => {
 		const env = { ROLLOUT_CONFIG_DIR: tempDir() };
 		expect(runCli(["config", "set", "colour", "on"], { env })).toMatchObject({
 			code: 2,
-			stderr: 'rollout: unknown setting "colour": use one of operator, sessionsDir, color\n',
+			stderr: 'rollout: unknown setting "colour": use one of operator, sessionsDir, color, flow\n',
 		});
 		expect(runCli(["config", "set", "color", "purple"], { env }).stderr).toBe(
 			'rollout: color is on or off, not "purple"\n',
