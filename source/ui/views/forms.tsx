@@ -1,6 +1,5 @@
 import { Box, Text, useInput } from "ink";
 import SelectInput from "ink-select-input";
-import TextInput from "ink-text-input";
 import { useRef, useState } from "react";
 import type { Step } from "../../checklist/schema.js";
 import type { Approval } from "../../engine/engine.js";
@@ -18,7 +17,11 @@ function stripControl(text: string): string {
 	return text.replace(/[\u0000-\u001f\u007f]/g, "");
 }
 
-/** One line of text: a label, the input, Enter to submit. An empty answer is refused when `required`. */
+/**
+ * One line of text: a label, the input, Enter to submit. An empty answer is refused when
+ * `required`. Edited as in a shell: Backspace, Ctrl+U clears, Ctrl+W deletes the last word;
+ * no control key ever ends up in the text.
+ */
 export function TextField({
 	label,
 	fallback,
@@ -33,7 +36,7 @@ export function TextField({
 }) {
 	const [value, setValue] = useState("");
 	// Text and Enter that arrive together (a paste, a fast typist) are handled before React
-	// re-renders: the submitted value is read from here, not from the last render.
+	// re-renders: the value is kept here, not read from the last render.
 	const latest = useRef("");
 	const [refused, setRefused] = useState(false);
 	useTyping();
@@ -42,26 +45,23 @@ export function TextField({
 		setValue(next);
 		setRefused(false);
 	};
-	// Line editing as in a shell: Ctrl+U clears the field, Ctrl+W deletes the last word.
 	useInput((input, key) => {
-		if (key.ctrl && input === "u") change("");
+		if (key.return) {
+			const answer = latest.current.trim() || fallback || "";
+			if (required && answer === "") setRefused(true);
+			else onSubmit(answer);
+		} else if (key.ctrl && input === "u") change("");
 		else if (key.ctrl && input === "w") change(latest.current.replace(/\S+\s*$/, ""));
+		else if (key.backspace || key.delete) change(latest.current.slice(0, -1));
+		else if (!key.ctrl && !key.meta && !key.escape && !key.tab && !key.upArrow && !key.downArrow)
+			change(latest.current + stripControl(input));
 	});
 	return (
 		<Box flexDirection="column">
 			<Box>
 				<Text bold>{`${label} `}</Text>
-				<TextInput
-					value={value}
-					// Control keys edit the field (above); they never end up in the text.
-					onChange={(next) => change(stripControl(next))}
-					placeholder={fallback}
-					onSubmit={() => {
-						const answer = latest.current.trim() || fallback || "";
-						if (required && answer === "") setRefused(true);
-						else onSubmit(answer);
-					}}
-				/>
+				{value === "" && fallback ? <Text color={colorOf("dim")}>{fallback}</Text> : <Text>{value}</Text>}
+				<Text inverse> </Text>
 			</Box>
 			{refused ? <Text color={colorOf("bad")}>This cannot be empty.</Text> : null}
 		</Box>
