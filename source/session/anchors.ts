@@ -1,0 +1,77 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { canonicalJson } from "./canonical.js";
+import type { SessionRecord } from "./events.js";
+import { reduce, type SessionState } from "./reduce.js";
+
+const LOG_FILE = "events.jsonl";
+const SNAPSHOT_FILE = "session.json";
+const SIGNOFF_FILE = "signoff.json";
+
+/** The head of the log when a file was written: a log shorter than it lost records, one whose hash there differs was rewritten. */
+export interface Anchor {
+	readonly events: number;
+	readonly head: string;
+}
+
+/**
+ * Checks the files written from the log against the log itself: session.json's and the sign-off
+ * record's anchors, and session.json's state against the state replayed from the same records.
+ * Returns the first disagreement, phrased for the operator; undefined when all agree.
+ */
+export function checkAgainstLog(dir: string, records: readonly SessionRecord[]): string | undefined {
+	const logPath = join(dir, LOG_FILE);
+	const snapshot = readJson(join(dir, SNAPSHOT_FILE)) as { state?: unknown; anchor?: Anchor } | undefined;
+	const audit = (readJson(join(dir, SIGNOFF_FILE)) as { audit?: Anchor } | undefined)?.audit;
+	for (const [name, anchor] of [
+		[SNAPSHOT_FILE, snapshot?.anchor],
+		[SIGNOFF_FILE, audit],
+	] as const) {
+		if (!anchor || typeof anchor.events !== "number") continue;
+		if (anchor.events > records.length) {
+			return `${logPath}: the log has ${records.length} events but ${name} recorded ${anchor.events}: records were lost from the end`;
+		}
+		if (records[anchor.events - 1]?.hash !== anchor.head) {
+			return `${logPath}:${anchor.events}: the hash differs from the head recorded in ${name}: the log was rewritten`;
+		}
+	}
+	if (snapshot?.anchor && snapshot.state && typeof snapshot.state === "object") {
+		const replayed = replay(records.slice(0, snapshot.anchor.events));
+		const differ = differingFields(snapshot.state as Record<string, unknown>, replayed);
+		if (differ.length > 0) {
+			return `${join(dir, SNAPSHOT_FILE)}: ${differ.join(", ")} ${differ.length === 1 ? "differs" : "differ"} from the state the log gives (it was edited)`;
+		}
+	}
+	return undefined;
+}
+
+/** The state a list of records gives. */
+export function replay(records: readonly SessionRecord[]): SessionState | undefined {
+	return records.reduce<SessionState | undefined>(
+		(state, record) => reduce(state, record, record.at),
+		undefined,
+	);
+}
+
+/**
+ * Top-level fields whose values differ, with both sides' value when short. Only fields both
+ * have are compared, so a snapshot written by an earlier version that lacked a field still agrees.
+ */
+function differingFields(written: Record<string, unknown>, replayed: SessionState | undefined): string[] {
+	if (!replayed) return ["everything"];
+	const derived = replayed as unknown as Record<string, unknown>;
+	return Object.keys(written)
+		.filter((key) => key in derived && canonicalJson(written[key]) !== canonicalJson(derived[key]))
+		.map((key) => {
+			const [a, b] = [canonicalJson(written[key]), canonicalJson(derived[key])];
+			return a.length + b.length <= 80 ? `${key} (${a} there, ${b} in the log)` : key;
+		});
+}
+
+function readJson(path: string): unknown {
+	try {
+		return JSON.parse(readFileSync(path, "utf8"));
+	} catch {
+		return undefined;
+	}
+}
