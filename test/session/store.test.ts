@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, recordHash } from "../../source/session/canonical.js";
 import { invalidSessionId, newSessionId, resolveSessionId } from "../../source/session/ids.js";
-import { verifySession } from "../../source/session/inspect.js";
+import { listSessions, verifySession } from "../../source/session/inspect.js";
 import { SessionLockedError } from "../../source/session/lock.js";
 import { readSnapshot, SessionStore } from "../../source/session/store.js";
 import { holdSessionInChild, makeSession, steppingClock } from "../helpers/session.js";
@@ -202,6 +202,50 @@ describe("tampering", () => {
 		expect(verifySession(dir).problem).toMatch(
 			/events\.jsonl:4: the hash differs from the head recorded in session.json/,
 		);
+	});
+});
+
+describe("session.json and the log", () => {
+	it("a status or operator edited in session.json fails verify, is not listed, and stops the session", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		const snapshot = JSON.parse(readFileSync(join(dir, "session.json"), "utf8"));
+		snapshot.state.status = "GO";
+		snapshot.state.operator = "Mallory";
+		writeFileSync(join(dir, "session.json"), JSON.stringify(snapshot));
+		expect(verifySession(dir).problem).toBe(
+			`${join(dir, "session.json")}: operator ("Mallory" there, "Dana Ops" in the log), status ("GO" there, "in progress" in the log) differ from the state the log gives (it was edited)`,
+		);
+		expect(listSessions(sessions)).toMatchObject([{ id: ID, status: "in progress", operator: "Dana Ops" }]);
+		await expect(SessionStore.open(sessions, ID)).rejects.toThrow(
+			/differ from the state the log gives \(it was edited\); the session cannot continue: run rollout verify/,
+		);
+	});
+
+	it("a log whose tail was cut is never re-anchored: open refuses and verify keeps saying so", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		writeLines(dir, logLines(dir).slice(0, 3));
+		const problem = /the log has 3 events but session\.json recorded 4: records were lost from the end/;
+		expect(verifySession(dir).problem).toMatch(problem);
+		await expect(SessionStore.open(sessions, ID)).rejects.toThrow(problem);
+		await expect(SessionStore.open(sessions, ID)).rejects.toThrow(/cannot continue: run rollout verify/);
+		expect(verifySession(dir).problem).toMatch(problem);
+		expect(existsSync(join(dir, "lock.json"))).toBe(false);
+	});
+
+	it("a snapshot one event behind the log (a crash between the two writes) agrees with it", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		const before = readFileSync(join(dir, "session.json"));
+		const store = await SessionStore.open(sessions, ID);
+		store.append({ type: "step.finished", data: { stepId: "tests", status: "passed" } });
+		await store.close();
+		const lines = logLines(dir);
+		writeLines(dir, lines.slice(0, -1));
+		writeFileSync(join(dir, "session.json"), before);
+		appendFileSync(join(dir, "events.jsonl"), `${lines.at(-1)}\n`);
+		expect(verifySession(dir)).toMatchObject({ ok: true });
 	});
 });
 
