@@ -17,6 +17,7 @@ import { type Format, writeExport, writeRecordFiles } from "../report/write.js";
 import { type HttpGet, httpGet } from "../runner/http.js";
 import { createMasker, type Masker, maskDeep } from "../runner/mask.js";
 import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../runner/run-command.js";
+import { isDiskFull } from "../session/atomic.js";
 import { canonicalJson } from "../session/canonical.js";
 import type { Outcome, SessionEvent, StepRef } from "../session/events.js";
 import { newSessionId } from "../session/ids.js";
@@ -247,7 +248,13 @@ export class Engine {
 		try {
 			outcome = await executeStep(step, ctx);
 		} catch (error) {
-			outcome = { status: "failed", reason: (error as Error).message };
+			// A full disk says nothing about the step: it stays to be run again, not failed.
+			outcome = isDiskFull(error)
+				? {
+						status: "interrupted",
+						reason: `${(error as Error).message}: free some space, then run the step again`,
+					}
+				: { status: "failed", reason: (error as Error).message };
 		}
 		this.finish(stepId, outcome);
 		return outcome;
