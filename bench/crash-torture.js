@@ -200,35 +200,51 @@ function tempFiles(dir) {
 	});
 }
 
-function killAfter(args, ms) {
+/**
+ * Runs rollout and kills it with SIGKILL: `ms` after start, or, with `afterSession`, `ms` after
+ * its session folder appears. Resolves with how it ended and when the session appeared.
+ */
+function killAt(args, box, ms, afterSession) {
 	return new Promise((resolve) => {
+		const started = performance.now();
 		const child = spawn(process.execPath, [bin, ...args], {
 			stdio: "ignore",
 			env: { ...process.env, NO_COLOR: "1" },
 		});
-		const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+		let appeared;
+		let timer;
+		const poll = setInterval(() => {
+			if (appeared !== undefined || sessionIds(box.sessions).length === 0) return;
+			appeared = performance.now() - started;
+			if (afterSession) timer = setTimeout(() => child.kill("SIGKILL"), ms);
+		}, 5);
+		if (!afterSession && ms !== undefined) timer = setTimeout(() => child.kill("SIGKILL"), ms);
 		child.on("exit", (code, signal) => {
+			clearInterval(poll);
 			clearTimeout(timer);
-			resolve({ code, signal });
+			resolve({ code, signal, appeared, ms: performance.now() - started });
 		});
 	});
 }
 
-// How long an uninterrupted run takes: the kills land anywhere in it.
+// How long an uninterrupted run takes, and when its session appears: the kills land anywhere in it.
 const calibration = sandbox();
-const started = performance.now();
-const clean = cli(runArgs(calibration));
-const fullMs = performance.now() - started;
-if (clean.status !== 0) {
-	console.error(`an uninterrupted run failed (exit ${clean.status}):\n${clean.stdout}${clean.stderr}`);
+const clean = await killAt(runArgs(calibration), calibration, undefined, false);
+if (clean.code !== 0 || clean.appeared === undefined) {
+	console.error(
+		`an uninterrupted run failed (exit ${clean.code}); run it by hand: node dist/cli.js ${runArgs(calibration).join(" ")}`,
+	);
 	process.exit(1);
 }
+const fullMs = clean.ms;
+const appearMs = clean.appeared;
 rmSync(calibration.work, { recursive: true, force: true });
 
 const random = seededRandom(seed);
 const counts = {
 	"killed before a session existed": 0,
 	"killed after the run ended": 0,
+	"killed in the middle of a step": 0,
 	"verify failures": 0,
 	"resumes that did not reach GO": 0,
 	"completed steps lost": 0,
@@ -237,12 +253,16 @@ const counts = {
 	"temp files left": 0,
 };
 const problems = [];
-console.log(`crash torture: ${runs} runs, seed ${seed}, an uninterrupted run takes ${Math.round(fullMs)} ms`);
+console.log(
+	`crash torture: ${runs} runs, seed ${seed}; an uninterrupted run takes ${Math.round(fullMs)} ms, its session appears after ${Math.round(appearMs)} ms`,
+);
 for (let run = 0; run < runs; run++) {
 	const box = sandbox();
-	const at = Math.round(random() * fullMs);
-	const where = `run ${run} (killed at ${at} ms)`;
-	const ended = await killAfter(runArgs(box), at);
+	// One kill in ten while the session is being created, the others while it runs.
+	const early = random() < 0.1;
+	const at = Math.round(random() * (early ? appearMs : fullMs - appearMs));
+	const where = `run ${run} (killed ${at} ms after ${early ? "the start" : "the session appeared"})`;
+	const ended = await killAt(runArgs(box), box, at, !early);
 	const [id] = sessionIds(box.sessions);
 	if (!id) {
 		counts["killed before a session existed"]++;
@@ -264,7 +284,10 @@ for (let run = 0; run < runs; run++) {
 		counts["verify failures"]++;
 		problems.push(`${where}: verify: ${verified.stderr.trim()}`);
 	}
-	const before = doneSteps(records(box.sessions, id));
+	const events = records(box.sessions, id);
+	const before = doneSteps(events);
+	const last = events.findLast((event) => event.type === "step.started");
+	if (last && !before.has(last.data.stepId)) counts["killed in the middle of a step"]++;
 	const startsBefore = starts(box.app);
 	const all = records(box.sessions, id)[0]?.data.steps.map((step) => step.id) ?? [];
 	let resumedOk = all.every((step) => before.has(step));
@@ -309,9 +332,7 @@ for (let run = 0; run < runs; run++) {
 	counts["temp files left"] += left.length;
 	if (left.length > 0) problems.push(`${where}: left ${left.join(", ")}`);
 	if (!keep) rmSync(box.work, { recursive: true, force: true });
-	process.stderr.write(".");
 }
-process.stderr.write("\n");
 for (const problem of problems) console.log(`  ${problem}`);
 console.log(`N = ${runs} (seed ${seed})`);
 for (const [name, count] of Object.entries(counts)) console.log(`${name.padEnd(34)} ${count}`);
