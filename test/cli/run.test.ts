@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -272,6 +273,74 @@ function canMountTmpfs(): boolean {
 		return false;
 	}
 }
+
+describe("a record tampered with after the run", () => {
+	it("a backup edited with its manifest: verify names the log's checksum, rollback refuses to restore it", () => {
+		const { args, env, sessions } = setup();
+		const id = sessionId(runCli(args(), { env }).stdout);
+		const dir = join(sessions, id);
+		const manifest = JSON.parse(readFileSync(join(dir, "backups", "manifest.json"), "utf8"));
+		const [entry] = manifest.entries;
+		const forged = "features:\n  coordinator: true\n";
+		writeFileSync(join(dir, entry.backup), forged);
+		entry.sha256 = createHash("sha256").update(forged).digest("hex");
+		entry.size = forged.length;
+		writeFileSync(join(dir, "backups", "manifest.json"), JSON.stringify(manifest));
+		const verified = runCli(["verify", id, "--sessions-dir", sessions], { env });
+		expect(verified.code).toBe(1);
+		expect(verified.stderr).toMatch(/checksum differs from the one the log recorded at .*events\.jsonl:\d+/);
+		const rollback = runCli(["rollback", id, "--yes", "--sessions-dir", sessions], { env });
+		expect(rollback.stdout).toMatch(/✗ restore .* does not match its checksum: refusing to restore from it/);
+		expect(rollback.code).toBe(1);
+	});
+
+	it("a status edited in session.json: verify fails, list shows the log's, resume refuses", () => {
+		const { args, env, sessions, answers } = setup();
+		const id = sessionId(runCli(args(), { env }).stdout);
+		const file = join(sessions, id, "session.json");
+		const snapshot = JSON.parse(readFileSync(file, "utf8"));
+		const real = snapshot.state.operator;
+		snapshot.state.operator = "Mallory";
+		writeFileSync(file, JSON.stringify(snapshot));
+		expect(runCli(["verify", id, "--sessions-dir", sessions], { env }).stderr).toContain(
+			`operator ("Mallory" there, "${real}" in the log) differs from the state the log gives (it was edited)`,
+		);
+		const [listed] = JSON.parse(runCli(["list", "--json", "--sessions-dir", sessions], { env }).stdout);
+		expect(listed.operator).toBe(real);
+		const resumed = runCli(["resume", id, "--answers", answers, "--sessions-dir", sessions], { env });
+		expect(resumed.code).not.toBe(0);
+		expect(resumed.stderr).toMatch(/the session cannot continue: run rollout verify/);
+		expect(readFileSync(file, "utf8")).toContain("Mallory");
+	});
+
+	it("a log whose tail was cut is never re-anchored by resume or rollback", async () => {
+		const { args, env, app, sessions, answers } = setup();
+		writeFileSync(join(app, "delay"), "30");
+		const run = spawnRun(args(), env);
+		await until(() => recordedPgid(sessions) !== undefined);
+		run.child.kill("SIGINT");
+		await run.exit;
+		const id = sessionId(run.output().stdout);
+		const log = join(sessions, id, "events.jsonl");
+		const lines = readFileSync(log, "utf8").trimEnd().split("\n");
+		writeFileSync(log, `${lines.slice(0, -3).join("\n")}\n`);
+		const broken = runCli(["verify", id, "--sessions-dir", sessions], { env });
+		expect(broken.stderr).toMatch(/records were lost from the end/);
+		for (const command of [
+			["resume", id, "--answers", answers],
+			["rollback", id, "--yes"],
+		]) {
+			const result = runCli([...command, "--sessions-dir", sessions], { env });
+			expect(result.code, command[0]).not.toBe(0);
+			expect(result.stderr.trim().split("\n")).toEqual([
+				expect.stringMatching(
+					/records were lost from the end; the session cannot continue: run rollout verify/,
+				),
+			]);
+		}
+		expect(runCli(["verify", id, "--sessions-dir", sessions], { env }).stderr).toBe(broken.stderr);
+	});
+});
 
 describe("rollout run with monitors", () => {
 	it("prints each monitor's outcome line and records its readings", () => {
