@@ -279,6 +279,9 @@ describe("a record tampered with after the run", () => {
 		const { args, env, sessions } = setup();
 		const id = sessionId(runCli(args(), { env }).stdout);
 		const dir = join(sessions, id);
+		expect(runCli(["verify", id, "--sessions-dir", sessions], { env }).stdout).toMatch(
+			/^intact .*: \d+ events, chain verified, head [0-9a-f]{12}, 1 backup matches its checksum in the log\n$/,
+		);
 		const manifest = JSON.parse(readFileSync(join(dir, "backups", "manifest.json"), "utf8"));
 		const [entry] = manifest.entries;
 		const forged = "features:\n  coordinator: true\n";
