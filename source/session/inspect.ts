@@ -6,7 +6,8 @@ import { hashFile } from "./hash.js";
 import { sessionIds } from "./ids.js";
 import { readLog } from "./log.js";
 import { type BackupEntry, MANIFEST, readManifest, recordedBackups } from "./manifest.js";
-import { progress, type SessionState, type SessionStatus } from "./reduce.js";
+import type { SessionState } from "./reduce.js";
+import { listingStatus, progress, type SessionStatus, sessionOutcome } from "./rules.js";
 import { LOG_FILE } from "./store.js";
 
 /** The newest session still in progress, if any: what `rollout resume` with no id continues. */
@@ -19,7 +20,10 @@ export interface SessionSummary {
 	readonly id: string;
 	readonly title: string;
 	readonly checklistId: string;
+	/** In progress until the session has ended; then how it ended. */
 	readonly status: SessionStatus | "damaged";
+	/** The outcome decided so far, shown apart from the status while the session is still in progress. */
+	readonly decision?: string;
 	readonly done: number;
 	readonly total: number;
 	readonly operator: string;
@@ -68,7 +72,8 @@ export function listSessions(sessionsDir: string): SessionSummary[] {
 			id,
 			title: state.checklist.title,
 			checklistId: state.checklist.id,
-			status: damaged ? "damaged" : state.status,
+			status: damaged ? "damaged" : listingStatus(state),
+			decision: sessionOutcome(state)?.outcome,
 			...progress(state),
 			operator: state.operator,
 			startedAt: state.startedAt,
