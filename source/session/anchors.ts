@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { canonicalJson } from "./canonical.js";
+import { canonicalJson, sha256 } from "./canonical.js";
 import type { SessionRecord } from "./events.js";
 import { reduce, type SessionState } from "./reduce.js";
 
@@ -19,9 +19,15 @@ export interface Anchor {
  * record's anchors, and session.json's state against the state replayed from the same records.
  * Returns the first disagreement, phrased for the operator; undefined when all agree.
  */
-export function checkAgainstLog(dir: string, records: readonly SessionRecord[]): string | undefined {
+export function checkAgainstLog(
+	dir: string,
+	records: readonly SessionRecord[],
+	notes?: string[],
+): string | undefined {
 	const logPath = join(dir, LOG_FILE);
-	const snapshot = readJson(join(dir, SNAPSHOT_FILE)) as { state?: unknown; anchor?: Anchor } | undefined;
+	const snapshot = readJson(join(dir, SNAPSHOT_FILE)) as
+		| { state?: unknown; anchor?: Anchor; format?: string }
+		| undefined;
 	const audit = (readJson(join(dir, SIGNOFF_FILE)) as { audit?: Anchor } | undefined)?.audit;
 	for (const [name, anchor] of [
 		[SNAPSHOT_FILE, snapshot?.anchor],
@@ -36,13 +42,30 @@ export function checkAgainstLog(dir: string, records: readonly SessionRecord[]):
 		}
 	}
 	if (snapshot?.anchor && snapshot.state && typeof snapshot.state === "object") {
-		const replayed = replay(records.slice(0, snapshot.anchor.events));
-		const differ = differingFields(snapshot.state as Record<string, unknown>, replayed);
+		const written = snapshot.state as Record<string, unknown>;
+		const replayed = (replay(records.slice(0, snapshot.anchor.events)) ?? {}) as Record<string, unknown>;
+		// Fields a version of rollout with another state shape wrote, or lacks, are compared only
+		// when session.json says it has this version's shape (its format is the hash of its fields).
+		const sameShape = snapshot.format !== undefined && snapshot.format === stateFormat(replayed);
+		if (!sameShape && snapshot.format !== undefined && snapshot.format !== stateFormat(written)) {
+			return `${join(dir, SNAPSHOT_FILE)}: its fields do not match the format it was written in (it was edited)`;
+		}
+		const differ = differingFields(written, replayed, sameShape);
 		if (differ.length > 0) {
 			return `${join(dir, SNAPSHOT_FILE)}: ${differ.join(", ")} ${differ.length === 1 ? "differs" : "differ"} from the state the log gives (it was edited)`;
 		}
+		if (!sameShape) {
+			notes?.push(
+				`${join(dir, SNAPSHOT_FILE)} was written by a version of rollout with another state shape: compared on the fields both have`,
+			);
+		}
 	}
 	return undefined;
+}
+
+/** A short hash of a state's top-level field names: which shape of state a snapshot holds. */
+export function stateFormat(state: object): string {
+	return sha256(Object.keys(state).sort().join(",")).slice(0, 16);
 }
 
 /** The state a list of records gives. */
@@ -54,16 +77,21 @@ export function replay(records: readonly SessionRecord[]): SessionState | undefi
 }
 
 /**
- * Top-level fields whose values differ, with both sides' value when short. Only fields both
- * have are compared, so a snapshot written by an earlier version that lacked a field still agrees.
+ * Top-level fields whose values differ, with both sides' value when short; with `all`, also
+ * fields only one side has.
  */
-function differingFields(written: Record<string, unknown>, replayed: SessionState | undefined): string[] {
-	if (!replayed) return ["everything"];
-	const derived = replayed as unknown as Record<string, unknown>;
-	return Object.keys(written)
-		.filter((key) => key in derived && canonicalJson(written[key]) !== canonicalJson(derived[key]))
+function differingFields(
+	written: Record<string, unknown>,
+	derived: Record<string, unknown>,
+	all: boolean,
+): string[] {
+	const keys = [...new Set([...Object.keys(written), ...Object.keys(derived)])].sort();
+	return keys
+		.filter((key) => (key in written && key in derived) || all)
+		.filter((key) => canonicalJson(written[key]) !== canonicalJson(derived[key]))
 		.map((key) => {
-			const [a, b] = [canonicalJson(written[key]), canonicalJson(derived[key])];
+			const show = (side: Record<string, unknown>) => (key in side ? canonicalJson(side[key]) : "absent");
+			const [a, b] = [show(written), show(derived)];
 			return a.length + b.length <= 80 ? `${key} (${a} there, ${b} in the log)` : key;
 		});
 }

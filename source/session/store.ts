@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync } from "node:fs";
 import { join } from "node:path";
-import { type Anchor, checkAgainstLog } from "./anchors.js";
+import { type Anchor, checkAgainstLog, stateFormat } from "./anchors.js";
 import {
 	fsyncDirectory,
 	isDiskFull,
@@ -20,6 +20,8 @@ export type { Anchor } from "./anchors.js";
 export interface Snapshot {
 	readonly state: SessionState;
 	readonly anchor: Anchor;
+	/** The state's shape (a hash of its field names), so verify knows which fields to expect. */
+	readonly format?: string;
 }
 
 /** A problem with a session on disk, phrased for the operator. */
@@ -208,7 +210,11 @@ export class SessionStore {
 
 	private writeSnapshot(): void {
 		if (!this.current) return;
-		const snapshot: Snapshot = { state: this.current, anchor: this.anchor };
+		const snapshot: Snapshot = {
+			state: this.current,
+			anchor: this.anchor,
+			format: stateFormat(this.current),
+		};
 		try {
 			writeFileAtomicSync(join(this.dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
 		} catch (error) {
