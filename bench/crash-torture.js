@@ -10,6 +10,7 @@
 // temp files left behind once the session has been resumed. Exit 1 when any count is not 0.
 import { spawn, spawnSync } from "node:child_process";
 import {
+	cpSync,
 	existsSync,
 	mkdirSync,
 	mkdtempSync,
