@@ -1,5 +1,4 @@
 import { userInfo } from "node:os";
-import { dirname, resolve } from "node:path";
 import { formatDuration } from "../checklist/duration.js";
 import { placedSteps } from "../checklist/steps.js";
 import { type Answers, AnswersError, loadAnswers } from "../engine/answers.js";
@@ -10,7 +9,9 @@ import { formatNumber } from "../runner/thresholds.js";
 import { resolveSessionId } from "../session/ids.js";
 import { newestUnfinished } from "../session/inspect.js";
 import { listingStatus } from "../session/rules.js";
+import { moduleNamed } from "../steps/registry.js";
 import { colorsFor, EXIT, OperatorError } from "./output.js";
+import { resumeHint } from "./sessions-dir.js";
 
 export interface RunFlags {
 	readonly answers: string;
@@ -67,6 +68,9 @@ export async function runFollowup(
 	const { engine, answers } = await reopen(idOrPrefix, sessionsDir, flags);
 	try {
 		engine.startFollowup(followupId);
+		const early = engine.notices.at(-1);
+		if (early?.startsWith(`${followupId} is due`))
+			process.stderr.write(`${colorsFor(process.stderr).yellow("note")} ${early}\n`);
 	} catch (error) {
 		await engine.close();
 		throw error;
@@ -127,7 +131,7 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 		const current = engine.current();
 		if (result.interrupted) {
 			if (current) engine.interrupt(current.step.id, "interrupted by a signal");
-			process.stdout.write(`interrupted — resume with: ${resumeHint(engine, answers)}\n`);
+			process.stdout.write(`interrupted — resume with: ${resumeCommand(engine, answers)}\n`);
 			process.stdout.write(`session: ${engine.id}\n`);
 			return EXIT.interrupted;
 		}
@@ -156,7 +160,7 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 		if (failed && !decision) process.stdout.write(`${out.red("failed")}: critical step ${failed} failed\n`);
 		const status = listingStatus(engine.state);
 		if (status === "in progress" && engine.current())
-			process.stdout.write(`stopped before the end — resume with: ${resumeHint(engine, answers)}\n`);
+			process.stdout.write(`stopped before the end — resume with: ${resumeCommand(engine, answers)}\n`);
 		process.stdout.write(`session: ${engine.id}\n`);
 		return decision === "NO-GO" || failed || status === "rollback failed" ? EXIT.failed : EXIT.ok;
 	} finally {
@@ -165,15 +169,9 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 	}
 }
 
-/** The command that continues this session, with the options it needs to find it. */
-function resumeHint(engine: Engine, answers: Answers): string {
-	const dir = dirname(engine.dir);
-	const where = dir === resolve("sessions") ? "" : ` --sessions-dir ${shellWord(dir)}`;
-	return `rollout resume ${engine.id} --answers ${shellWord(answers.file)}${where}`;
-}
-
-function shellWord(text: string): string {
-	return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+/** The command that continues this session unattended, with the options it needs to find it. */
+function resumeCommand(engine: Engine, answers: Answers): string {
+	return resumeHint(engine.dir, engine.id, ["--answers", answers.file]);
 }
 
 const SYMBOL = { passed: "✓", failed: "✗", skipped: "-", interrupted: "!" } as const;
@@ -181,13 +179,14 @@ const SYMBOL = { passed: "✓", failed: "✗", skipped: "-", interrupted: "!" } 
 function formatReport(line: StepReport, c: ReturnType<typeof colorsFor>): string {
 	const { outcome } = line;
 	const paint = { passed: c.green, failed: c.red, skipped: c.dim, interrupted: c.yellow }[outcome.status];
-	const figure = line.kind === "decision" ? (outcome.reason ?? "") : keyFigure(outcome);
+	const decision = moduleNamed(line.kind)?.mode === "decision";
+	const figure = decision ? (outcome.reason ?? "") : keyFigure(outcome);
 	if (outcome.summary) {
 		const why = outcome.status === "failed" && outcome.reason ? `\n    ${c.dim(outcome.reason)}` : "";
 		return `${paint(SYMBOL[outcome.status])} ${outcome.summary}${why}\n`;
 	}
 	const head = `${paint(SYMBOL[outcome.status])} ${line.stepId.padEnd(30)} ${paint(outcome.status.padEnd(11))} ${formatDuration(line.durationMs).padStart(7)}${figure ? `  ${figure}` : ""}`;
-	const showReason = outcome.reason && line.kind !== "decision" && outcome.status !== "passed";
+	const showReason = outcome.reason && !decision && outcome.status !== "passed";
 	return `${head}\n${showReason ? `    ${c.dim(outcome.reason ?? "")}\n` : ""}`;
 }
 

@@ -25,6 +25,13 @@ export const BINDINGS = {
 	},
 	back: { label: "Esc", description: "back, close", matches: (_input, key) => key.escape },
 	skip: { label: "s", description: "skip, with a reason", matches: char("s") },
+	pass: { label: "p", description: "a prompt passed", matches: char("p") },
+	fail: { label: "f", description: "a prompt failed (say what went wrong)", matches: char("f") },
+	flow: {
+		label: "m",
+		description: "auto-run passing steps, or not",
+		matches: char("m"),
+	},
 	details: { label: "h", description: "the step's help text", matches: char("h") },
 	review: { label: "r", description: "review earlier steps", matches: char("r") },
 	rerun: { label: "a", description: "run a reviewed step again", matches: char("a") },

@@ -6,6 +6,8 @@ import type { Format } from "../report/write.js";
 import { Tail } from "../runner/run-command.js";
 import type { Outcome } from "../session/events.js";
 import type { StepOutcome } from "../steps/context.js";
+import { moduleOf } from "../steps/registry.js";
+import { resultChoice } from "./wizard-keys.js";
 import { initialWizardState, reduceWizard, type Screen, type WizardState } from "./wizard-state.js";
 
 /** Lines of live command output kept for the screen; the full output is in the step's log. */
@@ -23,7 +25,8 @@ export interface Wizard {
 	readonly run: (stepId: string) => void;
 	readonly answer: (stepId: string, result: "pass" | "fail" | "skip", notes?: string) => void;
 	readonly decide: (stepId: string, choice: { outcome: Outcome; conditions?: string[] }) => void;
-	readonly signoff: (stepId: string, approvals: Approval[]) => void;
+	/** Records one role's approval the moment it is entered. */
+	readonly approve: (stepId: string, approval: Approval) => void;
 	readonly skip: (stepId: string, reason: string) => void;
 	readonly override: (stepId: string, reason: string) => void;
 	readonly next: () => void;
@@ -38,44 +41,102 @@ export interface Wizard {
 	readonly dispatch: React.Dispatch<Parameters<typeof reduceWizard>[1]>;
 }
 
-/** The next screen: the first step without a result (steps whose `when` is off are skipped on the way), or the end. */
+/**
+ * The next screen: a critical failure that holds the rollout, else the first step without a
+ * result (steps whose `when` is off are skipped on the way), else the end.
+ */
 export function nextScreen(engine: Engine): Screen {
+	const blocking = engine.blockingStep();
+	if (blocking && !engine.frozen()) {
+		const result = engine.state.results[blocking];
+		return {
+			name: "result",
+			stepId: blocking,
+			outcome: { status: "failed", reason: result?.reason, evidence: undefined },
+		};
+	}
 	for (let placed = engine.current(); placed; placed = engine.current()) {
 		if (!engine.skipIfOff(placed.step.id)) return { name: "step", stepId: placed.step.id };
 	}
 	return { name: "done", panel: "summary" };
 }
 
+/** A step that needs no one: it runs, and when it passes the walk goes on by itself. */
+export function runsByItself(engine: Engine, stepId: string): boolean {
+	const module = moduleOf(engine.placed(stepId).step);
+	return module.mode === "run" && !module.asksYes;
+}
+
+/** How the wizard walks: passing automated steps on their own (`auto`), and whether the first one starts at once. */
+export interface Flow {
+	readonly auto: boolean;
+	readonly startAtOnce?: boolean;
+}
+
 /** The wizard's actions on the engine, and the screen they lead to. */
-export function useWizard(engine: Engine, signals?: Signals): Wizard {
+export function useWizard(engine: Engine, signals?: Signals, flow: Flow = { auto: true }): Wizard {
 	const [state, dispatch] = useReducer(reduceWizard, undefined, () =>
-		initialWizardState(nextScreen(engine), engine.notices),
+		initialWizardState(nextScreen(engine), engine.notices, flow.auto),
 	);
+	// Read by callbacks made once: the flow as the operator last set it.
+	const auto = useRef(state.auto);
+	auto.current = state.auto;
 	const running = useRef<{ controller: AbortController; stepId: string }>(undefined);
 	const tail = useRef(new Tail(TAIL_LINES));
 	// Set once a signal from outside asked to stop: the wizard then quits as soon as the step is recorded.
 	const leaving = useRef(false);
 
-	const finish = useCallback((stepId: string, outcome: StepOutcome) => {
-		if (outcome.status === "interrupted") {
-			if (leaving.current) dispatch({ type: "exit", code: 130 });
-			else dispatch({ type: "ask-quit", stepId, code: 130 });
-		} else dispatch({ type: "finished", stepId, outcome });
+	// Set below once `run` exists: going on to the next screen may start the next step.
+	const advanceRef = useRef<() => void>(() => {});
+
+	const finish = useCallback(
+		(stepId: string, outcome: StepOutcome) => {
+			if (outcome.status === "interrupted") {
+				if (leaving.current) dispatch({ type: "exit", code: 130 });
+				else dispatch({ type: "ask-quit", stepId, code: 130 });
+				return;
+			}
+			// A step that passed with nothing to look at goes on by itself; anything else stops for the operator.
+			const placed = engine.placed(stepId);
+			const clean = outcome.status !== "failed" && resultChoice(engine, placed) === "next";
+			if (auto.current && clean && !leaving.current) {
+				dispatch({
+					type: "passed-by",
+					line: `${outcome.status === "skipped" ? "-" : "✓"} ${placed.step.title} ${outcome.status}`,
+				});
+				advanceRef.current();
+			} else dispatch({ type: "finished", stepId, outcome });
+		},
+		[engine],
+	);
+
+	/**
+	 * Every engine call from the screens goes through here: what the engine refuses, or what the
+	 * operator can fix, becomes a line on the screen, never a stack trace.
+	 */
+	const guard = useCallback((act: () => void) => {
+		try {
+			act();
+		} catch (error) {
+			dispatch({ type: "message", text: (error as Error).message });
+		}
 	}, []);
 
 	const attempt = useCallback(
-		(stepId: string, act: () => StepOutcome) => {
-			try {
-				finish(stepId, act());
-			} catch (error) {
-				dispatch({ type: "message", text: (error as Error).message });
-			}
-		},
-		[finish],
+		(stepId: string, act: () => StepOutcome | undefined) =>
+			guard(() => {
+				const outcome = act();
+				// An answer that leaves the step open (one role of a sign-off) redraws the same screen.
+				if (outcome) finish(stepId, outcome);
+				else dispatch({ type: "message", text: undefined });
+			}),
+		[finish, guard],
 	);
 
 	const run = useCallback(
 		(stepId: string) => {
+			const refused = engine.refusal(stepId);
+			if (refused) return dispatch({ type: "message", text: refused });
 			tail.current = new Tail(TAIL_LINES);
 			const controller = new AbortController();
 			running.current = { controller, stepId };
@@ -92,6 +153,23 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 		},
 		[engine, finish],
 	);
+
+	/** The next screen; with the flow on, a next step that needs no one starts at once. */
+	const advance = useCallback(() => {
+		const next = nextScreen(engine);
+		if (auto.current && next.name === "step" && runsByItself(engine, next.stepId)) run(next.stepId);
+		else dispatch({ type: "show", screen: next });
+	}, [engine, run]);
+	advanceRef.current = advance;
+
+	const opened = useRef(false);
+	useEffect(() => {
+		if (opened.current) return;
+		opened.current = true;
+		// Started from the pre-flight screen: the first steps that need no one run straight away.
+		const first = state.screen;
+		if (flow.startAtOnce && first.name === "step" && runsByItself(engine, first.stepId)) run(first.stepId);
+	}, [engine, run, flow.startAtOnce, state.screen]);
 
 	const quit = useCallback(
 		(code = 0) => {
@@ -150,19 +228,21 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 		answer: (stepId, result, notes) => attempt(stepId, () => engine.answer(stepId, result, notes)),
 		decide: (stepId, choice) =>
 			attempt(stepId, () => {
-				const decision = engine.decide(stepId, choice);
-				return { status: "passed", reason: decision.outcome };
+				const { outcome } = engine.decide(stepId, choice);
+				return { status: outcome === "NO-GO" ? "failed" : "passed", reason: outcome };
 			}),
-		signoff: (stepId, approvals) => attempt(stepId, () => engine.signoff(stepId, approvals)),
-		skip: (stepId, reason) => {
-			engine.skip(stepId, reason);
-			dispatch({ type: "show", screen: nextScreen(engine) });
-		},
-		override: (stepId, reason) => {
-			engine.override(stepId, reason);
-			dispatch({ type: "show", screen: nextScreen(engine) });
-		},
-		next: () => dispatch({ type: "show", screen: nextScreen(engine) }),
+		approve: (stepId, approval) => attempt(stepId, () => engine.approve(stepId, approval)),
+		skip: (stepId, reason) =>
+			guard(() => {
+				engine.skip(stepId, reason);
+				advance();
+			}),
+		override: (stepId, reason) =>
+			guard(() => {
+				engine.override(stepId, reason);
+				advance();
+			}),
+		next: advance,
 		show: (screen) => dispatch({ type: "show", screen }),
 		askRollback: (why) =>
 			dispatch({
@@ -177,21 +257,13 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 				},
 			}),
 		rollback,
-		exportAs: (format) => {
-			try {
-				dispatch({ type: "message", text: `wrote ${engine.exportRecord(format)}` });
-			} catch (error) {
-				dispatch({ type: "message", text: `export failed: ${(error as Error).message}` });
-			}
-		},
-		startFollowup: (id) => {
-			try {
+		exportAs: (format) =>
+			guard(() => dispatch({ type: "message", text: `wrote ${engine.exportRecord(format)}` })),
+		startFollowup: (id) =>
+			guard(() => {
 				engine.startFollowup(id);
-				dispatch({ type: "show", screen: nextScreen(engine) });
-			} catch (error) {
-				dispatch({ type: "message", text: (error as Error).message });
-			}
-		},
+				advance();
+			}),
 		interrupt,
 		quit,
 	};

@@ -43,6 +43,10 @@ export interface WizardState {
 	readonly message?: string;
 	/** Set when the wizard should end, with the process's exit code. */
 	readonly exit?: number;
+	/** Passing automated steps run one after another on their own; off: one at a time, each on Enter. */
+	readonly auto: boolean;
+	/** The steps that passed on their own since the operator last acted, latest last. */
+	readonly trail: readonly string[];
 }
 
 export type WizardAction =
@@ -58,11 +62,13 @@ export type WizardAction =
 	| { readonly type: "rollback-ended"; readonly ok: boolean }
 	| { readonly type: "toggle-help" }
 	| { readonly type: "toggle-details" }
+	| { readonly type: "toggle-flow" }
+	| { readonly type: "passed-by"; readonly line: string }
 	| { readonly type: "message"; readonly text?: string }
 	| { readonly type: "exit"; readonly code: number };
 
-export function initialWizardState(first: Screen, notices: readonly string[] = []): WizardState {
-	return { screen: first, help: false, details: false, notices };
+export function initialWizardState(first: Screen, notices: readonly string[] = [], auto = true): WizardState {
+	return { screen: first, help: false, details: false, notices, auto, trail: [] };
 }
 
 /** The wizard's screen flow; pure, so every transition is tested without a terminal. */
@@ -95,6 +101,7 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 				...state,
 				screen: { name: "result", stepId: action.stepId, outcome: action.outcome },
 				notices: [],
+				trail: [],
 			};
 		case "ask-quit":
 			return {
@@ -131,6 +138,14 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 			return { ...state, help: !state.help };
 		case "toggle-details":
 			return { ...state, details: !state.details };
+		case "toggle-flow":
+			return {
+				...state,
+				auto: !state.auto,
+				message: state.auto ? "one step at a time: Enter runs each" : "passing steps now run on their own",
+			};
+		case "passed-by":
+			return { ...state, trail: [...state.trail, action.line].slice(-3) };
 		case "message":
 			return { ...state, message: action.text };
 		case "exit":

@@ -4,15 +4,18 @@ import Spinner from "ink-spinner";
 import { useEffect, useState } from "react";
 import { formatDuration, formatSpan } from "../checklist/duration.js";
 import type { PlacedStep } from "../checklist/steps.js";
+import { resumeHint } from "../cli/sessions-dir.js";
 import type { Engine } from "../engine/engine.js";
 import { describeAction } from "../report/rollback-plan.js";
 import { FORMATS } from "../report/write.js";
+import type { StepResult } from "../session/reduce.js";
 import { listingStatus } from "../session/rules.js";
+import { moduleOf } from "../steps/registry.js";
 import { keyHints } from "./key-bindings.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "./theme.js";
 import { TypingContext } from "./typing.js";
 import { useNow } from "./use-now.js";
-import { type Signals, useWizard, type Wizard as WizardApi } from "./use-wizard.js";
+import { type Flow, type Signals, useWizard, type Wizard as WizardApi } from "./use-wizard.js";
 import { Footer, Header, HelpOverlay, Phases, phaseLines, sectionId } from "./views/chrome.js";
 import { DecisionForm, PromptForm, SignoffForm, TextField, toneOf } from "./views/forms.js";
 import { Outcome, Readings, StepPlan } from "./views/step-details.js";
@@ -24,11 +27,13 @@ export interface WizardProps {
 	readonly signals?: Signals;
 	/** Called once with the exit code when the operator leaves. */
 	readonly onExit: (code: number) => void;
+	/** How the walk goes: passing steps on their own (the default), or one at a time. */
+	readonly flow?: Flow;
 }
 
 /** The whole wizard: header, phases, the screen of the moment, and the keys that work. */
-export function Wizard({ engine, signals, onExit }: WizardProps) {
-	const wizard = useWizard(engine, signals);
+export function Wizard({ engine, signals, onExit, flow }: WizardProps) {
+	const wizard = useWizard(engine, signals, flow);
 	const { state } = wizard;
 	const { exit } = useApp();
 	const { stdout } = useStdout();
@@ -50,7 +55,11 @@ export function Wizard({ engine, signals, onExit }: WizardProps) {
 	const phases = phaseLines(engine.steps, engine.state);
 	const phasesShown = Math.min(phaseRows, phases.length);
 	// What the screen has left for output, diffs and lists once the header, phases, step title and footer are drawn.
-	const room = Math.max(3, rows - 9 - phasesShown - (state.message ? 1 : 0) - state.notices.length);
+	const trail = state.screen.name === "done" ? [] : state.trail;
+	const room = Math.max(
+		3,
+		rows - 9 - phasesShown - (state.message ? 1 : 0) - state.notices.length - trail.length,
+	);
 	return (
 		<TypingContext.Provider value={setTyping}>
 			<Box flexDirection="column" height={rows - 1} width={columns} overflow="hidden">
@@ -64,6 +73,13 @@ export function Wizard({ engine, signals, onExit }: WizardProps) {
 					/>
 				</Box>
 				<Box flexDirection="column" flexGrow={1} marginTop={1} overflow="hidden">
+					{state.help
+						? null
+						: trail.map((line) => (
+								<Text key={line} color={colorOf("dim")} wrap="truncate-end">
+									{line}
+								</Text>
+							))}
 					{state.help ? <HelpOverlay /> : <Body wizard={wizard} placed={placed} room={room} />}
 				</Box>
 				{state.message ? (
@@ -102,7 +118,7 @@ function Body({
 							color={colorOf("warn")}
 						>{`${screen.stepId} was interrupted; it runs again from its start.`}</Text>
 					) : null}
-					<Text>{`The session is saved. Resume it any time with: rollout resume ${engine.id}`}</Text>
+					<Text>{`The session is saved. Resume it any time with: ${resumeHint(engine.dir, engine.id)}`}</Text>
 					<Text bold>Quit now? (y/n)</Text>
 				</Box>
 			);
@@ -140,7 +156,7 @@ function StepScreen({
 				<Text bold>{step.title}</Text>
 				<Text
 					color={colorOf("dim")}
-				>{`  ${step.kind}${critical ? " · critical" : ""}${result && result.attempts > 0 && screen.name === "step" ? ` · done ${result.attempts}× before` : ""}`}</Text>
+				>{`  ${step.kind}${critical ? " · critical" : ""}${screen.name === "step" ? attemptsNote(result) : ""}`}</Text>
 			</Text>
 			{step.kind === "prompt" && step.instructions && screen.name === "step" ? (
 				<Text>{step.instructions.trim()}</Text>
@@ -176,6 +192,14 @@ function StepScreen({
 	);
 }
 
+/** How often the step was tried before: only finished attempts count as done. */
+function attemptsNote(result: StepResult | undefined): string {
+	if (!result || result.attempts === 0 || result.status === "running") return "";
+	return result.status === "interrupted"
+		? ` · cut off ${result.attempts}× before`
+		: ` · done ${result.attempts}× before`;
+}
+
 function StepAction({
 	wizard,
 	placed,
@@ -187,43 +211,47 @@ function StepAction({
 }) {
 	const { engine } = wizard;
 	const { step } = placed;
-	switch (step.kind) {
-		case "prompt":
-			return (
-				<PromptForm
-					key={step.id}
-					step={step}
-					onAnswer={(result, notes) => wizard.answer(step.id, result, notes)}
-				/>
-			);
-		case "decision":
-			return (
-				<DecisionForm
-					key={step.id}
-					proposed={engine.proposeDecision(step.id)}
-					onDecide={(choice) => wizard.decide(step.id, choice)}
-				/>
-			);
-		case "signoff":
-			return (
-				<SignoffForm key={step.id} step={step} onSign={(approvals) => wizard.signoff(step.id, approvals)} />
-			);
-		default:
-			return (
-				<Box flexDirection="column">
-					<StepPlan step={step} baseDir={engine.state.cwd} maxLines={room - 2} />
-					<Text bold>
-						{step.kind === "flag"
-							? engine.state.dryRun
-								? "Dry run: y records what would change, the file is left alone."
-								: "Apply this change? (y to apply)"
-							: engine.state.dryRun
-								? "Dry run: Enter records what would happen; nothing runs."
-								: "Press Enter to run it."}
-					</Text>
-				</Box>
-			);
-	}
+	const module = moduleOf(step);
+	if (step.kind === "prompt")
+		return (
+			<PromptForm
+				key={step.id}
+				step={step}
+				onAnswer={(result, notes) => wizard.answer(step.id, result, notes)}
+			/>
+		);
+	if (module.mode === "decision")
+		return (
+			<DecisionForm
+				key={step.id}
+				proposed={engine.proposeDecision(step.id)}
+				onDecide={(choice) => wizard.decide(step.id, choice)}
+			/>
+		);
+	if (step.kind === "signoff")
+		return (
+			<SignoffForm
+				key={step.id}
+				step={step}
+				given={engine.approvalsOf(step.id)}
+				onApprove={(approval) => wizard.approve(step.id, approval)}
+			/>
+		);
+	const dry = engine.state.dryRun;
+	return (
+		<Box flexDirection="column">
+			<StepPlan step={step} baseDir={engine.state.cwd} maxLines={room - 2} />
+			<Text bold>
+				{module.asksYes
+					? dry
+						? "Dry run: y records what would change, the file is left alone."
+						: "Apply this change? (y to apply)"
+					: dry
+						? "Dry run: Enter records what would happen; nothing runs."
+						: "Press Enter to run it."}
+			</Text>
+		</Box>
+	);
 }
 
 function Running({
@@ -242,7 +270,11 @@ function Running({
 	// Redrawn five times a second: the elapsed time, the output tail, a monitor's readings.
 	const now = useNow(200);
 	const { step } = placed;
-	const lines = wizard.tail().slice(-Math.max(1, room - 2));
+	// A progress bar redraws its line with \r: show the line as it stands now.
+	const lines = wizard
+		.tail()
+		.slice(-Math.max(1, room - 2))
+		.map((line) => line.split("\r").filter(Boolean).at(-1) ?? "");
 	return (
 		<Box flexDirection="column">
 			<Text>
@@ -266,7 +298,7 @@ function Running({
 
 /** What the operator may do after a step: go on, or for a failed critical step retry, override or roll back. */
 function ResultChoices({ wizard, placed }: { readonly wizard: WizardApi; readonly placed: PlacedStep }) {
-	const choice = resultChoice(wizard, placed);
+	const choice = resultChoice(wizard.engine, placed);
 	const text = {
 		next: "Enter to go on.",
 		blocked: "This critical step failed: t to retry, o to override with a reason, b to abort and roll back.",

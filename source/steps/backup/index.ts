@@ -18,6 +18,8 @@ export const backup: StepKindModule<"backup", BackupEvidence> = {
 	asksYes: false,
 	critical: (step) => step.critical === true,
 	execute: runBackup,
+	touches: (step) => step.paths.map((path) => ({ action: "back up" as const, path })),
+	longestMs: () => 0,
 	preview(step, baseDir) {
 		const optional = new Set(step.optional ?? []);
 		return {
@@ -26,10 +28,10 @@ export const backup: StepKindModule<"backup", BackupEvidence> = {
 				...step.paths.map((path) => {
 					const full = resolve(baseDir, path);
 					const stat = statSync(full, { throwIfNoEntry: false });
-					if (stat) return { text: `  ${full}  ${stat.isDirectory() ? "folder" : `${stat.size} bytes`}` };
+					if (stat) return { text: `  ${full} ${stat.isDirectory() ? "folder" : `${stat.size} bytes`}` };
 					return optional.has(path)
-						? { text: `  ${full}  absent (optional)`, tone: "dim" as const }
-						: { text: `  ${full}  MISSING`, tone: "bad" as const };
+						? { text: `  ${full} absent (optional)`, tone: "dim" as const }
+						: { text: `  ${full} MISSING`, tone: "bad" as const };
 				}),
 			],
 		};
