@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import type { Approval, Engine } from "../engine/engine.js";
 import { formatResult } from "../engine/rollback.js";
@@ -34,6 +36,8 @@ export interface Wizard {
 	/** Shows the rollback plan and asks before carrying it out. */
 	readonly askRollback: (why: string) => void;
 	readonly rollback: () => void;
+	/** Opens a step's whole log, read once, in a pager. */
+	readonly openLog: (stepId: string) => void;
 	readonly exportAs: (format: Format) => void;
 	readonly startFollowup: (id: string) => void;
 	readonly interrupt: () => void;
@@ -257,6 +261,16 @@ export function useWizard(engine: Engine, signals?: Signals, flow: Flow = { auto
 				},
 			}),
 		rollback,
+		openLog: (stepId) =>
+			guard(() => {
+				const file = join(engine.dir, "logs", `${stepId}.log`);
+				if (!existsSync(file)) {
+					dispatch({ type: "message", text: `${stepId} has no log: it ran no command` });
+					return;
+				}
+				const lines = readFileSync(file, "utf8").split("\n");
+				dispatch({ type: "show", screen: { name: "log", stepId, file, lines, top: 0, from: state.screen } });
+			}),
 		exportAs: (format) =>
 			guard(() => dispatch({ type: "message", text: `wrote ${engine.exportRecord(format)}` })),
 		startFollowup: (id) =>

@@ -15,7 +15,22 @@ export type Screen =
 	| { readonly name: "reason"; readonly stepId: string; readonly purpose: "skip" | "override" }
 	/** After q or Ctrl+C: the session is saved, quit (with this exit code) or stay. `stepId`: the step Ctrl+C cut off. */
 	| { readonly name: "quit"; readonly stepId?: string; readonly code: number }
-	| { readonly name: "review"; readonly index: number; readonly open: boolean }
+	| {
+			readonly name: "review";
+			readonly index: number;
+			readonly open: boolean;
+			/** Picking a phase to jump to (g), or typing a search (/). */
+			readonly mode?: "phase" | "search";
+	  }
+	/** A step's whole log, paged. The lines are read once, when it is opened. */
+	| {
+			readonly name: "log";
+			readonly stepId: string;
+			readonly file: string;
+			readonly lines: readonly string[];
+			readonly top: number;
+			readonly from: Screen;
+	  }
 	| {
 			readonly name: "rollback";
 			readonly phase: "confirm" | "running" | "ended";
@@ -57,6 +72,8 @@ export type WizardAction =
 	| { readonly type: "ask-quit"; readonly stepId?: string; readonly code: number }
 	| { readonly type: "stay" }
 	| { readonly type: "review-move"; readonly by: number; readonly count: number }
+	| { readonly type: "review-to"; readonly index: number }
+	| { readonly type: "log-move"; readonly by: number; readonly page: number }
 	| { readonly type: "rollback-started" }
 	| { readonly type: "rollback-line"; readonly line: string }
 	| { readonly type: "rollback-ended"; readonly ok: boolean }
@@ -121,6 +138,18 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 			if (state.screen.name !== "review" || action.count === 0) return state;
 			const index = Math.min(action.count - 1, Math.max(0, state.screen.index + action.by));
 			return { ...state, screen: { ...state.screen, index, open: false } };
+		}
+		case "review-to":
+			return state.screen.name === "review"
+				? { ...state, screen: { ...state.screen, index: action.index, open: false, mode: undefined } }
+				: state;
+		case "log-move": {
+			if (state.screen.name !== "log") return state;
+			const last = Math.max(0, state.screen.lines.length - action.page);
+			return {
+				...state,
+				screen: { ...state.screen, top: Math.min(last, Math.max(0, state.screen.top + action.by)) },
+			};
 		}
 		case "rollback-started":
 			return state.screen.name === "rollback"

@@ -1,7 +1,7 @@
 import { Box, Text, useApp, useInput, useStdout } from "ink";
 import SelectInput from "ink-select-input";
 import Spinner from "ink-spinner";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { formatDuration, formatSpan } from "../checklist/duration.js";
 import type { PlacedStep } from "../checklist/steps.js";
 import { resumeHint } from "../cli/sessions-dir.js";
@@ -12,12 +12,13 @@ import type { StepResult } from "../session/reduce.js";
 import { listingStatus } from "../session/rules.js";
 import { moduleOf } from "../steps/registry.js";
 import { keyHints } from "./key-bindings.js";
-import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "./theme.js";
+import { colorOf } from "./theme.js";
 import { TypingContext } from "./typing.js";
 import { useNow } from "./use-now.js";
 import { type Flow, type Signals, useWizard, type Wizard as WizardApi } from "./use-wizard.js";
 import { Footer, Header, HelpOverlay, Phases, phaseLines, sectionId } from "./views/chrome.js";
 import { DecisionForm, PromptForm, SignoffForm, TextField, toneOf } from "./views/forms.js";
+import { LogPager, Review } from "./views/review.js";
 import { Outcome, Readings, StepPlan } from "./views/step-details.js";
 import { handleKey, hintsFor, resultChoice } from "./wizard-keys.js";
 import type { Screen } from "./wizard-state.js";
@@ -37,7 +38,13 @@ export function Wizard({ engine, signals, onExit, flow }: WizardProps) {
 	const { state } = wizard;
 	const { exit } = useApp();
 	const { stdout } = useStdout();
-	const [typing, setTyping] = useState(false);
+	const [typing, setTypingState] = useState(false);
+	// Keys are read from the ref: a key that arrives before the next render still finds the field's state.
+	const typingNow = useRef(false);
+	const setTyping = useCallback((value: boolean) => {
+		typingNow.current = value;
+		setTypingState(value);
+	}, []);
 	const rows = Math.max(12, stdout.rows || 24);
 	const columns = Math.max(40, stdout.columns || 80);
 
@@ -47,7 +54,7 @@ export function Wizard({ engine, signals, onExit, flow }: WizardProps) {
 		exit();
 	}, [state.exit, onExit, exit]);
 
-	useInput((input, key) => handleKey(wizard, input, key, typing));
+	useInput((input, key) => handleKey(wizard, input, key, typingNow.current));
 
 	const stepId = "stepId" in state.screen ? state.screen.stepId : undefined;
 	const placed = stepId ? engine.placed(stepId) : engine.current();
@@ -123,7 +130,9 @@ function Body({
 				</Box>
 			);
 		case "review":
-			return <Review wizard={wizard} index={screen.index} open={screen.open} room={room} />;
+			return <Review wizard={wizard} screen={screen} room={room} />;
+		case "log":
+			return <LogPager screen={screen} room={room} />;
 		case "rollback":
 			return <Rollback wizard={wizard} screen={screen} room={room} />;
 		case "done":
@@ -311,56 +320,6 @@ function ResultChoices({ wizard, placed }: { readonly wizard: WizardApi; readonl
 			<Text bold color={colorOf(choice === "next" ? undefined : choice === "warned" ? "warn" : "bad")}>
 				{text}
 			</Text>
-		</Box>
-	);
-}
-
-function Review({
-	wizard,
-	index,
-	open,
-	room,
-}: {
-	readonly wizard: WizardApi;
-	readonly index: number;
-	readonly open: boolean;
-	readonly room: number;
-}) {
-	const { engine } = wizard;
-	const steps = engine.steps;
-	const selected = steps[index];
-	const selectedResult = selected && engine.state.results[selected.step.id];
-	const listRows = Math.max(3, open ? Math.floor(room / 3) : room - 1);
-	const start = Math.max(0, Math.min(index - Math.floor(listRows / 2), steps.length - listRows));
-	return (
-		<Box flexDirection="column">
-			<Text bold>Review (read-only)</Text>
-			{steps.slice(start, start + listRows).map(({ step }, offset) => {
-				const result = engine.state.results[step.id];
-				const status = result?.status ?? "pending";
-				const here = start + offset === index;
-				return (
-					<Text key={step.id} wrap="truncate-end" inverse={here}>
-						<Text
-							color={colorOf(STATUS_TONE[status])}
-						>{`${here ? "›" : " "} ${STATUS_SYMBOL[status]} `}</Text>
-						{`${step.id.padEnd(24)} ${status}${result?.override ? " (overridden)" : ""}`}
-					</Text>
-				);
-			})}
-			{open && selected ? (
-				<Box flexDirection="column" marginTop={1}>
-					<Text bold>{selected.step.title}</Text>
-					{selectedResult ? (
-						<Outcome
-							step={selected.step}
-							outcome={selectedResult}
-							result={selectedResult}
-							maxLines={Math.max(2, room - listRows - 4)}
-						/>
-					) : null}
-				</Box>
-			) : null}
 		</Box>
 	);
 }

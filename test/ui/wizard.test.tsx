@@ -452,6 +452,35 @@ describe("anywhere", () => {
 		await screen.waitFor("Turn the coordinator on");
 	});
 
+	it("groups the review by phase; g jumps to a phase, / finds a step, l pages through its whole log", async () => {
+		const { screen } = await openWizard({
+			before: async (e) => {
+				await e.run("backup");
+				await e.run("unit-tests");
+			},
+		});
+		await screen.press("r");
+		expect(screen.frame()).toMatch(/Prepare\n.*backup/);
+		expect(screen.frame()).toContain("Go / No-Go");
+		await screen.press("g");
+		expect(screen.frame()).toContain("Jump to a phase:");
+		await screen.press(KEY.down);
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toMatch(/› · enable-flag/);
+		await screen.press("/");
+		await screen.type("unit");
+		await screen.press(KEY.enter);
+		// The search field has given the keyboard back when the footer offers the review's keys again.
+		await screen.waitFor("l log");
+		expect(screen.frame()).toMatch(/› ✓ unit-tests/);
+		await screen.press("l");
+		await screen.waitFor("lines 1–");
+		expect(screen.frame()).toMatch(/lines 1–\d+ of \d+ · \S+\/logs\/unit-tests/);
+		expect(screen.frame()).toContain("line 1");
+		await screen.press(KEY.escape);
+		expect(screen.frame()).toContain("Review (read-only)");
+	});
+
 	it("Esc leaves the review where it was", async () => {
 		const { screen } = await openWizard();
 		await screen.press("r");
