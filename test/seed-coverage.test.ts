@@ -100,12 +100,22 @@ function idsOf(file: string): Set<string> | undefined {
 }
 
 const sections = parseSections(coverage);
-const seeds = readdirSync(seedsDir)
-	.filter((name) => name.endsWith(".txt"))
-	.sort();
+// The seed documents live beside the repository, not in it: a clone alone checks the table's
+// own consistency, and the comparison with the seeds runs wherever they are present.
+const seedsPresent = existsSync(seedsDir);
+const seeds = seedsPresent
+	? readdirSync(seedsDir)
+			.filter((name) => name.endsWith(".txt"))
+			.sort()
+	: [];
 
 describe("docs/seed-coverage.md", () => {
-	it("has one section per seed document", () => {
+	it("has sections, each with rows", () => {
+		expect(sections.length).toBeGreaterThan(0);
+		for (const section of sections) expect(section.rows.length, section.seed).toBeGreaterThan(0);
+	});
+
+	it.skipIf(!seedsPresent)("has one section per seed document (needs ../shared/seeds)", () => {
 		expect(sections.map((section) => section.seed).sort()).toEqual(seeds);
 	});
 
@@ -116,7 +126,7 @@ describe("docs/seed-coverage.md", () => {
 			);
 		});
 
-		it("has a row for every checkbox item of the seed", () => {
+		it.skipIf(!seedsPresent)("has a row for every checkbox item of the seed (needs ../shared/seeds)", () => {
 			const seed = readFileSync(new URL(section.seed, seedsDir), "utf8");
 			const items = countItems(seed);
 			expect(items).toBeGreaterThan(0);

@@ -13,7 +13,11 @@ export function verify(sessionsDir: string, idOrPrefix: string): number {
 		process.stderr.write(`${colorsFor(process.stderr).red("broken")} ${id}: ${report.problem}\n`);
 		return EXIT.failed;
 	}
-	const backups = report.backupsChecked > 0 ? `, ${report.backupsChecked} backups match their checksums` : "";
+	const count = report.backupsChecked;
+	const backups =
+		count > 0
+			? `, ${count} ${count === 1 ? "backup matches its checksum" : "backups match their checksums"} in the log`
+			: "";
 	process.stdout.write(
 		`${c.green("intact")} ${id}: ${report.events} events, chain verified, head ${report.head?.slice(0, 12)}${backups}\n`,
 	);

@@ -18,6 +18,7 @@ import { type Format, writeExport, writeRecordFiles } from "../report/write.js";
 import { type HttpGet, httpGet } from "../runner/http.js";
 import { createMasker, type Masker, maskDeep } from "../runner/mask.js";
 import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../runner/run-command.js";
+import { isDiskFull } from "../session/atomic.js";
 import { canonicalJson } from "../session/canonical.js";
 import type { Outcome, SessionEvent, StepRef } from "../session/events.js";
 import { newSessionId } from "../session/ids.js";
@@ -273,7 +274,13 @@ export class Engine {
 		try {
 			outcome = await module.execute(step as never, ctx);
 		} catch (error) {
-			outcome = { status: "failed", reason: (error as Error).message };
+			// A full disk says nothing about the step: it stays to be run again, not failed.
+			outcome = isDiskFull(error)
+				? {
+						status: "interrupted",
+						reason: `${(error as Error).message}: free some space, then run the step again`,
+					}
+				: { status: "failed", reason: (error as Error).message };
 		}
 		this.finish(stepId, outcome);
 		return outcome;

@@ -1,6 +1,7 @@
 import { flagFormat } from "../checklist/rules.js";
 import type { Step } from "../checklist/schema.js";
 import { placedSteps } from "../checklist/steps.js";
+import { recordedBackups } from "../session/manifest.js";
 import type { Previous } from "../steps/flag/edit.js";
 import type { MonitorVerdict } from "../steps/monitor/monitor.js";
 import type { SessionData } from "./session-data.js";
@@ -41,7 +42,7 @@ export interface RollbackPlan {
  * rollback steps and their verification.
  */
 export function deriveRollbackPlan(data: SessionData): RollbackPlan {
-	const { records, definition, backups, state } = data;
+	const { records, definition, state } = data;
 	const flagSteps = new Map(
 		placedSteps(definition).flatMap(({ step }) => (step.kind === "flag" ? [[step.id, step] as const] : [])),
 	);
@@ -72,8 +73,10 @@ export function deriveRollbackPlan(data: SessionData): RollbackPlan {
 			announced.delete(record.data.stepId);
 		}
 	}
-	const restores: RollbackAction[] = backups.flatMap((entry) =>
-		entry.absent || !entry.backup || !entry.sha256
+	// Checksums from the hash-chained log, not manifest.json: a backup edited together with
+	// its manifest entry must still be refused.
+	const restores: RollbackAction[] = recordedBackups(records).flatMap((entry) =>
+		!entry.backup || !entry.sha256
 			? []
 			: [
 					{

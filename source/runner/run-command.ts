@@ -1,6 +1,8 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { execa } from "execa";
+import { isDiskFull } from "../session/atomic.js";
+import { cutToTail, DEFAULT_LOG_MAX_BYTES } from "./log-cap.js";
 import type { Masker } from "./mask.js";
 
 /** What to run: a shell string, or an argument list run without a shell. */
@@ -27,6 +29,8 @@ export interface RunOptions {
 	readonly tailLines?: number;
 	/** Between SIGTERM and SIGKILL. */
 	readonly graceMs?: number;
+	/** The log file's cap: past it, the oldest output is cut so that the latest is kept. */
+	readonly maxLogBytes?: number;
 }
 
 export interface RunResult {
@@ -39,6 +43,12 @@ export interface RunResult {
 	readonly tail: readonly string[];
 	/** Set when the command could not be started at all. */
 	readonly spawnError?: string;
+	/** Bytes of older output cut from the log to keep it under its cap. */
+	readonly logCutBytes?: number;
+	/** Writing the log failed (a full disk, say): the command was stopped, as output could not be kept. */
+	readonly logError?: { readonly code?: string; readonly message: string; readonly diskFull: boolean };
+	/** A process outside the command's group (started with setsid, a daemon) still held its output when reading stopped. */
+	readonly outputLeftOpen?: boolean;
 }
 
 /** Runs processes; injected so the engine can be driven by tests and by dry runs. */
@@ -49,6 +59,12 @@ export interface ProcessRunner {
 const FLUSH_BYTES = 64 * 1024;
 /** After the main process exits, how long background children may keep the output open. */
 const LINGER_MS = 200;
+/** Output without a newline for this long is cut into a line of its own. */
+const LONGEST_LINE = 1024 * 1024;
+/** Once the group is gone, how long output still in the pipes may take to arrive. */
+const DRAIN_MS = 200;
+/** On a full disk, how much of the log's end is given up so the interruption can still be recorded. */
+const ROOM_BYTES = 256 * 1024;
 
 /**
  * Runs one command in its own process group. A timeout, an abort or the end of rollout
@@ -58,19 +74,47 @@ const LINGER_MS = 200;
 export const processRunner: ProcessRunner = {
 	async run(spec, options) {
 		const started = performance.now();
-		const log = openSync(options.logFile, "a");
+		const maxLogBytes = options.maxLogBytes ?? DEFAULT_LOG_MAX_BYTES;
+		let log = openSync(options.logFile, "a");
+		let logSize = fstatSync(log).size;
+		let logCutBytes = 0;
+		let logError: RunResult["logError"];
 		const tail = new Tail(options.tailLines ?? 200);
 		let pending = "";
 		let timedOut = false;
 		let interrupted = false;
+		let killGroup = () => {};
 		const timers: NodeJS.Timeout[] = [];
 
+		const flush = () => {
+			const bytes = Buffer.from(pending);
+			pending = "";
+			if (logError || bytes.length === 0) return;
+			try {
+				for (let written = 0; written < bytes.length; ) {
+					written += writeSync(log, bytes, written);
+				}
+				logSize += bytes.length;
+				if (logSize > maxLogBytes) {
+					closeSync(log);
+					try {
+						const cut = cutToTail(options.logFile, Math.floor(maxLogBytes / 2), logCutBytes);
+						logCutBytes += cut.cutBytes;
+						logSize = cut.size;
+					} finally {
+						log = openSync(options.logFile, "a");
+					}
+				}
+			} catch (error) {
+				logError = describeLogError(error);
+				if (logError.diskFull) makeRoom(log);
+				// Output that cannot be kept is not worth running for: stop the command.
+				killGroup();
+			}
+		};
 		const write = (text: string, force = false) => {
 			pending += text;
-			if (force || pending.length >= FLUSH_BYTES) {
-				if (pending) writeSync(log, pending);
-				pending = "";
-			}
+			if (force || pending.length >= FLUSH_BYTES) flush();
 		};
 		const consume = (block: string) => {
 			const masked = options.mask(block);
@@ -79,20 +123,23 @@ export const processRunner: ProcessRunner = {
 			options.onOutput?.(masked);
 			return masked;
 		};
-		// Complete lines only, so a secret split across chunks is still masked whole.
+		// Complete lines only, so a secret split across chunks is still masked whole; a "line"
+		// that never ends (output without newlines) is broken up so memory stays bounded.
 		const collector = (onLine?: (line: string) => void) => {
 			const decoder = new StringDecoder("utf8");
 			let rest = "";
 			return {
 				data(chunk: Buffer) {
 					const text = rest + decoder.write(chunk);
-					const cut = text.lastIndexOf("\n");
-					if (cut < 0) {
+					let cut = text.lastIndexOf("\n") + 1;
+					if (text.length - cut > LONGEST_LINE) cut = text.length;
+					if (cut === 0) {
 						rest = text;
 						return;
 					}
-					rest = text.slice(cut + 1);
-					const masked = consume(text.slice(0, cut + 1));
+					rest = text.slice(cut);
+					const block = text.slice(0, cut);
+					const masked = consume(block.endsWith("\n") ? block : `${block}\n`);
 					if (onLine) for (const line of masked.slice(0, -1).split("\n")) onLine(line);
 				},
 				end() {
@@ -105,7 +152,6 @@ export const processRunner: ProcessRunner = {
 				},
 			};
 		};
-
 		const shell = typeof spec.run === "string";
 		const [file, ...args] = shell ? [spec.run as string] : (spec.run as string[]);
 		const subprocess = execa(file ?? "", shell ? [] : args, {
@@ -119,10 +165,11 @@ export const processRunner: ProcessRunner = {
 			cleanup: false,
 		});
 		const pgid = subprocess.pid;
-		const killGroup = () => {
+		const graceMs = options.graceMs ?? 3000;
+		killGroup = () => {
 			if (!pgid) return;
 			signalGroup(pgid, "SIGTERM");
-			timers.push(setTimeout(() => signalGroup(pgid, "SIGKILL"), options.graceMs ?? 3000).unref());
+			timers.push(setTimeout(() => signalGroup(pgid, "SIGKILL"), graceMs).unref());
 		};
 		const onExit = () => pgid && signalGroup(pgid, "SIGKILL");
 		process.on("exit", onExit);
@@ -141,9 +188,31 @@ export const processRunner: ProcessRunner = {
 			);
 		}
 		if (pgid) options.onSpawn?.(pgid);
-		// The main process has ended: whatever it left running in its group goes too.
+		// The main process has ended: whatever it left running in its group goes too. A process
+		// that left the group (setsid, a daemon) may hold the pipes open for ever: once the group
+		// is gone and the pipes have had time to drain, reading stops.
+		let outputLeftOpen = false;
+		let settled = false;
 		subprocess.on("exit", () => {
 			timers.push(setTimeout(killGroup, LINGER_MS).unref());
+			const deadline = performance.now() + LINGER_MS + graceMs + DRAIN_MS;
+			const poll = () => {
+				if (settled) return;
+				const groupGone = !pgid || !groupAlive(pgid);
+				if (!groupGone && performance.now() < deadline) {
+					timers.push(setTimeout(poll, 50).unref());
+					return;
+				}
+				timers.push(
+					setTimeout(() => {
+						if (settled) return;
+						outputLeftOpen = true;
+						subprocess.stdout?.destroy();
+						subprocess.stderr?.destroy();
+					}, DRAIN_MS).unref(),
+				);
+			};
+			timers.push(setTimeout(poll, LINGER_MS).unref());
 		});
 
 		const out = collector(options.onStdoutLine);
@@ -151,8 +220,12 @@ export const processRunner: ProcessRunner = {
 		subprocess.stdout?.on("data", out.data);
 		subprocess.stderr?.on("data", err.data);
 		const result = await subprocess;
+		settled = true;
 		out.end();
 		err.end();
+		if (outputLeftOpen) {
+			write("[rollout: stopped reading: a process outside the command's group still held its output]\n");
+		}
 		write("", true);
 		closeSync(log);
 		for (const timer of timers) clearTimeout(timer);
@@ -172,9 +245,32 @@ export const processRunner: ProcessRunner = {
 			interrupted,
 			tail: tail.lines(),
 			spawnError,
+			...(logCutBytes > 0 ? { logCutBytes } : {}),
+			...(logError ? { logError } : {}),
+			...(outputLeftOpen ? { outputLeftOpen } : {}),
 		};
 	},
 };
+
+function describeLogError(error: unknown): NonNullable<RunResult["logError"]> {
+	const code = (error as NodeJS.ErrnoException).code;
+	return { code, message: (error as Error).message, diskFull: isDiskFull(error) };
+}
+
+/** Gives up the log's last bytes so that the events saying what happened still fit on the disk. */
+function makeRoom(fd: number): void {
+	try {
+		const size = fstatSync(fd).size;
+		const keep = Math.max(0, size - ROOM_BYTES);
+		ftruncateSync(fd, keep);
+		writeSync(
+			fd,
+			`\n[rollout: no space left on the device: output stopped here, the last ${size - keep} bytes given up]\n`,
+		);
+	} catch {
+		// Nothing more can be done for the log; the step still says why it stopped.
+	}
+}
 
 /** Sends a signal to a whole process group; a group that is already gone is fine. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {

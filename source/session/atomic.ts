@@ -1,15 +1,62 @@
-import { closeSync, fsyncSync, openSync, readdirSync, rmSync } from "node:fs";
+import {
+	chownSync,
+	closeSync,
+	existsSync,
+	fchmodSync,
+	fsyncSync,
+	openSync,
+	readdirSync,
+	realpathSync,
+	renameSync,
+	rmSync,
+	statSync,
+	writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
-import writeFileAtomic from "write-file-atomic";
 
-/** Writes a file so that a crash leaves either the old or the new content, never a mix. */
+let writes = 0;
+
+/**
+ * Writes a file so that a crash leaves either the old or the new content, never a mix: a temp
+ * file beside it named after this process, fsynced, renamed over it, then the folder fsynced.
+ * An existing file keeps its mode and owner; a symlink is written through. Temps that a killed
+ * writer left beside the file are removed first.
+ */
 export function writeFileAtomicSync(path: string, data: string | Buffer, mode?: number): void {
-	writeFileAtomic.sync(path, data, {
-		fsync: true,
-		...(mode === undefined ? {} : { mode }),
-	});
-	fsyncDirectory(dirname(path));
+	const target = existsSync(path) ? realpathSync(path) : path;
+	removeStaleTemps(target);
+	const existing = statOrUndefined(target);
+	const temp = join(dirname(target), tempNameFor(basename(target), ++writes));
+	const fd = openSync(temp, "wx", mode ?? 0o666);
+	try {
+		try {
+			const bytes = typeof data === "string" ? Buffer.from(data) : data;
+			for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+			if (mode !== undefined) fchmodSync(fd, mode);
+			else if (existing) fchmodSync(fd, existing.mode & 0o7777);
+			if (existing && process.getuid?.() === 0) chownSync(temp, existing.uid, existing.gid);
+			fsyncSync(fd);
+		} finally {
+			closeSync(fd);
+		}
+		renameSync(temp, target);
+	} catch (error) {
+		rmSync(temp, { force: true });
+		throw error;
+	}
+	fsyncDirectory(dirname(target));
 }
+
+const TEMP_SUFFIX = ".rollout-tmp";
+
+/** A temp file name for `name` in this process, which removeStaleTemps knows once the process is gone. */
+export function tempNameFor(name: string, serial: number): string {
+	return `.${name}.${process.pid}.${serial}${TEMP_SUFFIX}`;
+}
+/** `.<name>.<pid>.<n>.rollout-tmp`, written by writeFileAtomicSync. */
+const TEMP = /^\.(.+)\.(\d+)\.\d+\.rollout-tmp$/;
+/** `<name>.<uint32>`: what write-file-atomic, used before, left behind. */
+const LEGACY_TEMP = /^(.+)\.\d{5,10}$/;
 
 /** Makes a rename or a new file in `dir` durable. */
 export function fsyncDirectory(dir: string): void {
@@ -21,13 +68,63 @@ export function fsyncDirectory(dir: string): void {
 	}
 }
 
-/** Removes temp files an atomic write left behind when its process was killed. */
+/**
+ * Removes the temp files a killed atomic write of `path` left behind, returning their names.
+ * A temp of a process still running on this host is its write in progress and stays.
+ */
 export function removeStaleTemps(path: string): string[] {
 	const dir = dirname(path);
-	const prefix = `${basename(path)}.`;
-	const stale = readdirSync(dir).filter(
-		(name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)),
-	);
-	for (const name of stale) rmSync(join(dir, name), { force: true });
-	return stale;
+	const name = basename(path);
+	let names: string[];
+	try {
+		names = readdirSync(dir);
+	} catch {
+		return [];
+	}
+	const stale = names.filter((entry) => {
+		const match = TEMP.exec(entry);
+		return match?.[1] === name && !alive(Number(match[2]));
+	});
+	for (const entry of stale) rmSync(join(dir, entry), { force: true });
+	return stale.map((entry) => join(dir, entry));
+}
+
+/** Every stale temp in a folder whose files are all ours (a session folder), whatever file it was for. */
+export function removeStaleTempsIn(dir: string): string[] {
+	let names: string[];
+	try {
+		names = readdirSync(dir);
+	} catch {
+		return [];
+	}
+	const stale = names.filter((entry) => {
+		const match = TEMP.exec(entry);
+		return match ? !alive(Number(match[2])) : LEGACY_TEMP.test(entry);
+	});
+	for (const entry of stale) rmSync(join(dir, entry), { force: true });
+	return stale.map((entry) => join(dir, entry));
+}
+
+/** Whether an error means the disk (or the quota) is full: nothing the step did wrong, worth a retry. */
+export function isDiskFull(error: unknown): boolean {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	return code === "ENOSPC" || code === "EDQUOT";
+}
+
+function statOrUndefined(path: string) {
+	try {
+		return statSync(path);
+	} catch {
+		return undefined;
+	}
+}
+
+function alive(pid: number): boolean {
+	if (pid === process.pid) return false;
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === "EPERM";
+	}
 }

@@ -1,12 +1,14 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { checkAgainstLog, replay } from "./anchors.js";
+import type { SessionRecord } from "./events.js";
 import { hashFile } from "./hash.js";
 import { sessionIds } from "./ids.js";
 import { readLog } from "./log.js";
-import { type BackupEntry, MANIFEST, readManifest } from "./manifest.js";
-import { reduce, type SessionState } from "./reduce.js";
+import { type BackupEntry, MANIFEST, readManifest, recordedBackups } from "./manifest.js";
+import type { SessionState } from "./reduce.js";
 import { listingStatus, progress, type SessionStatus, sessionOutcome } from "./rules.js";
-import { LOG_FILE, readSnapshot } from "./store.js";
+import { LOG_FILE } from "./store.js";
 
 /** The newest session still in progress, if any: what `rollout resume` with no id continues. */
 export function newestUnfinished(sessionsDir: string): string | undefined {
@@ -30,28 +32,28 @@ export interface SessionSummary {
 	readonly dryRun: boolean;
 }
 
-/** The state of a session read without locking or repairing anything. */
-export function readSessionState(dir: string): SessionState | undefined {
-	const snapshot = readSnapshot(dir);
-	if (snapshot) return snapshot.state;
+/**
+ * The state of a session read without locking or repairing anything, replayed from its log:
+ * session.json is only a copy, and a copy edited by hand must not be what a listing shows.
+ * `damaged` when the log breaks somewhere (the state is then what the records before the break give).
+ */
+export function readSessionState(dir: string): { state: SessionState; damaged: boolean } | undefined {
 	if (!existsSync(join(dir, LOG_FILE))) return undefined;
-	const { records } = readLog(join(dir, LOG_FILE));
-	return records.reduce<SessionState | undefined>(
-		(state, record) => reduce(state, record, record.at),
-		undefined,
-	);
+	const { records, problem } = readLog(join(dir, LOG_FILE));
+	const state = replay(records);
+	return state && { state, damaged: problem !== undefined };
 }
 
 /** Sessions in `sessionsDir`, newest first. */
 export function listSessions(sessionsDir: string): SessionSummary[] {
 	const rows = sessionIds(sessionsDir).map((id): SessionSummary => {
-		let state: SessionState | undefined;
+		let read: ReturnType<typeof readSessionState>;
 		try {
-			state = readSessionState(join(sessionsDir, id));
+			read = readSessionState(join(sessionsDir, id));
 		} catch {
-			state = undefined;
+			read = undefined;
 		}
-		if (!state) {
+		if (!read) {
 			return {
 				id,
 				title: "",
@@ -65,11 +67,12 @@ export function listSessions(sessionsDir: string): SessionSummary[] {
 				dryRun: false,
 			};
 		}
+		const { state, damaged } = read;
 		return {
 			id,
 			title: state.checklist.title,
 			checklistId: state.checklist.id,
-			status: listingStatus(state),
+			status: damaged ? "damaged" : listingStatus(state),
 			decision: sessionOutcome(state)?.outcome,
 			...progress(state),
 			operator: state.operator,
@@ -79,17 +82,6 @@ export function listSessions(sessionsDir: string): SessionSummary[] {
 		};
 	});
 	return rows.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
-}
-
-function readAudit(dir: string): { events: number; head: string } | undefined {
-	try {
-		const { audit } = JSON.parse(readFileSync(join(dir, "signoff.json"), "utf8")) as {
-			audit?: { events: number; head: string };
-		};
-		return audit && typeof audit.events === "number" ? audit : undefined;
-	} catch {
-		return undefined;
-	}
 }
 
 export interface VerifyReport {
@@ -102,7 +94,10 @@ export interface VerifyReport {
 	readonly backupsChecked: number;
 }
 
-/** Checks a session on disk: the log's chain, the snapshot's anchor and every backup's checksum. */
+/**
+ * Checks a session on disk: the log's chain, the files written from it (session.json, the
+ * sign-off record) against it, and every backup against the checksum the log recorded.
+ */
 export function verifySession(dir: string): VerifyReport {
 	const logPath = join(dir, LOG_FILE);
 	const notes: string[] = [];
@@ -125,55 +120,69 @@ export function verifySession(dir: string): VerifyReport {
 			`${logPath}: the last ${tornTail.bytes} bytes are a record cut off mid-write; it is dropped when the session is next opened`,
 		);
 	}
-	// session.json and the sign-off record each hold the log's count and head hash when written:
-	// a log that ends earlier lost records, one whose hash there differs was rewritten.
-	for (const [name, anchor] of [
-		["session.json", readSnapshot(dir)?.anchor],
-		["signoff.json", readAudit(dir)],
-	] as const) {
-		if (!anchor) continue;
-		if (anchor.events > records.length) {
-			return {
-				...base,
-				ok: false,
-				problem: `${logPath}: the log has ${records.length} events but ${name} recorded ${anchor.events}: records were lost from the end`,
-			};
-		}
-		if (records[anchor.events - 1]?.hash !== anchor.head) {
-			return {
-				...base,
-				ok: false,
-				problem: `${logPath}:${anchor.events}: the hash differs from the head recorded in ${name}: the log was rewritten`,
-			};
-		}
-	}
+	const disagreement = checkAgainstLog(dir, records, notes);
+	if (disagreement) return { ...base, ok: false, problem: disagreement };
+	const backups = checkBackups(dir, records, notes);
+	return { ...base, ...backups, ok: backups.problem === undefined };
+}
+
+/** Each backup the log recorded against its checksum there; manifest.json must agree with the log. */
+function checkBackups(
+	dir: string,
+	records: readonly SessionRecord[],
+	notes: string[],
+): { backupsChecked: number; problem?: string } {
 	let entries: BackupEntry[];
 	try {
 		entries = readManifest(dir);
 	} catch {
-		return { ...base, ok: false, problem: `${join(dir, MANIFEST)}: not a readable manifest` };
+		return { backupsChecked: 0, problem: `${join(dir, MANIFEST)}: not a readable manifest` };
 	}
+	const recorded = recordedBackups(records);
+	const logged = new Map(recorded.map((entry) => [entry.backup, entry]));
 	let checked = 0;
-	for (const entry of entries) {
-		if (entry.absent || !entry.backup) continue;
-		const copy = join(dir, entry.backup);
+	for (const entry of recorded) {
+		const copy = join(dir, entry.backup as string);
+		const where = `${join(dir, LOG_FILE)}:${entry.line}`;
 		if (!existsSync(copy)) {
 			return {
-				...base,
 				backupsChecked: checked,
-				ok: false,
-				problem: `${copy}: backup of ${entry.source} is missing`,
+				problem: `${copy}: backup of ${entry.source} is missing (recorded at ${where})`,
 			};
 		}
 		if (hashFile(copy) !== entry.sha256) {
 			return {
-				...base,
 				backupsChecked: checked,
-				ok: false,
-				problem: `${copy}: checksum differs from the manifest (backup of ${entry.source})`,
+				problem: `${copy}: checksum differs from the one the log recorded at ${where} (backup of ${entry.source})`,
 			};
 		}
 		checked++;
 	}
-	return { ...base, ok: true, backupsChecked: checked };
+	for (const entry of entries) {
+		if (entry.absent || !entry.backup) continue;
+		const inLog = logged.get(entry.backup);
+		if (inLog) {
+			if (inLog.sha256 !== entry.sha256 || inLog.source !== entry.source) {
+				return {
+					backupsChecked: checked,
+					problem: `${join(dir, MANIFEST)}: the entry for ${entry.backup} differs from the log's at ${join(dir, LOG_FILE)}:${inLog.line} (the manifest was edited)`,
+				};
+			}
+			continue;
+		}
+		// Copied by a backup step that was cut off before it finished: the log never vouched for it.
+		const copy = join(dir, entry.backup);
+		if (!existsSync(copy)) {
+			return { backupsChecked: checked, problem: `${copy}: backup of ${entry.source} is missing` };
+		}
+		if (hashFile(copy) !== entry.sha256) {
+			return {
+				backupsChecked: checked,
+				problem: `${copy}: checksum differs from the manifest (backup of ${entry.source})`,
+			};
+		}
+		notes.push(`${copy}: not recorded in the log (its backup step was cut off); no rollback restores it`);
+		checked++;
+	}
+	return { backupsChecked: checked };
 }

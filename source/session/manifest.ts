@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomicSync } from "./atomic.js";
+import type { SessionRecord } from "./events.js";
 
 /** One entry of `backups/manifest.json`: a file copied before the rollout touched it, or a path that was absent. */
 export interface BackupEntry {
@@ -35,4 +36,33 @@ export function latestBackupOf(sessionDir: string, file: string): BackupEntry | 
 	return readManifest(sessionDir)
 		.filter((entry) => entry.source === file && !entry.absent)
 		.at(-1);
+}
+
+/** A backup as the hash-chained log recorded it, with the log line that vouches for it. */
+export interface RecordedBackup extends BackupEntry {
+	readonly line: number;
+}
+
+/**
+ * The backups the log vouches for: the files listed in the evidence of each finished backup
+ * step. manifest.json is a copy that anyone can edit together with a backup; these checksums
+ * sit in the hash chain, so restores and verify trust them.
+ */
+export function recordedBackups(records: readonly SessionRecord[]): RecordedBackup[] {
+	return records.flatMap((record) => {
+		if (record.type !== "step.finished") return [];
+		const files = (record.data.evidence as { files?: unknown } | undefined)?.files;
+		if (!Array.isArray(files)) return [];
+		return files
+			.filter(
+				(entry): entry is BackupEntry =>
+					typeof entry === "object" &&
+					entry !== null &&
+					typeof entry.source === "string" &&
+					typeof entry.backup === "string" &&
+					typeof entry.sha256 === "string" &&
+					entry.absent !== true,
+			)
+			.map((entry) => ({ ...entry, line: record.seq + 1 }));
+	});
 }

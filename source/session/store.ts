@@ -1,22 +1,27 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, truncateSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync } from "node:fs";
 import { join } from "node:path";
-import { fsyncDirectory, removeStaleTemps, writeFileAtomicSync } from "./atomic.js";
+import { type Anchor, checkAgainstLog, stateFormat } from "./anchors.js";
+import {
+	fsyncDirectory,
+	isDiskFull,
+	removeStaleTemps,
+	removeStaleTempsIn,
+	writeFileAtomicSync,
+} from "./atomic.js";
 import { recordHash } from "./canonical.js";
 import { GENESIS_HASH, type SessionEvent, type SessionRecord } from "./events.js";
-import { type LockOptions, lockSession } from "./lock.js";
+import { type LockOptions, lockSession, type SessionLock } from "./lock.js";
 import { LogWriter, readLog } from "./log.js";
 import { reduce, type SessionState } from "./reduce.js";
 
-/** The head of the log: a log shorter than an anchor it once had has lost records. */
-export interface Anchor {
-	readonly events: number;
-	readonly head: string;
-}
+export type { Anchor } from "./anchors.js";
 
 /** `session.json`: the derived state for fast listing, and the anchor of the log it came from. */
 export interface Snapshot {
 	readonly state: SessionState;
 	readonly anchor: Anchor;
+	/** The state's shape (a hash of its field names), so verify knows which fields to expect. */
+	readonly format?: string;
 }
 
 /** A problem with a session on disk, phrased for the operator. */
@@ -37,13 +42,14 @@ export const SNAPSHOT_FILE = "session.json";
 export class SessionStore {
 	/** What opening the session found and repaired, such as a torn last line. */
 	readonly warnings: string[] = [];
-	private compromised: Error | undefined;
+	/** Set once a write failed: a half-written record may follow the last good one, so nothing more is appended. */
+	private failed: string | undefined;
 
 	private constructor(
 		readonly dir: string,
 		readonly id: string,
 		private readonly writer: LogWriter,
-		private readonly release: () => Promise<void>,
+		private readonly lock: SessionLock,
 		private readonly log: SessionRecord[],
 		private current: SessionState | undefined,
 		private readonly now: () => Date,
@@ -61,7 +67,8 @@ export class SessionStore {
 		if (existsSync(dir)) throw new SessionStoreError(`session ${id} already exists`);
 		// The session appears under its id only once its first event is on disk: a crash
 		// before that leaves a hidden folder that no listing shows, never a half-made session.
-		const temp = join(sessionsDir, `.creating-${id}`);
+		removeAbandonedCreations(sessionsDir);
+		const temp = join(sessionsDir, `${CREATING}${process.pid}-${id}`);
 		mkdirSync(temp);
 		const at = (options.now ?? (() => new Date()))().toISOString();
 		const unsigned = { ...started, seq: 0, at, prev: GENESIS_HASH };
@@ -96,13 +103,24 @@ export class SessionStore {
 				);
 			}
 			if (contents.records.length === 0) throw new SessionStoreError(`session ${id} has no events`);
+			// Appending would write a new anchor over the evidence that the log lost or changed records.
+			const problem = checkAgainstLog(dir, contents.records);
+			if (problem) {
+				throw new SessionStoreError(
+					`${problem}; the session cannot continue: run rollout verify ${id} and keep the folder as evidence`,
+				);
+			}
 			if (contents.tornTail) {
 				truncateSync(logPath, contents.tornTail.offset);
 				warnings.push(
 					`the last record of ${logPath} was cut off mid-write (${contents.tornTail.bytes} bytes) and was removed`,
 				);
 			}
-			for (const temp of removeStaleTemps(join(dir, SNAPSHOT_FILE))) {
+			for (const temp of [
+				...removeStaleTempsIn(dir),
+				...removeStaleTempsIn(join(dir, "backups")),
+				...filesWritten(contents.records).flatMap(removeStaleTemps),
+			]) {
 				warnings.push(`removed ${temp}, left by an interrupted write`);
 			}
 			return contents.records;
@@ -119,32 +137,24 @@ export class SessionStore {
 		options: StoreOptions,
 		read: () => readonly SessionRecord[],
 	): Promise<SessionStore> {
-		const holder: { store?: SessionStore } = {};
-		const release = await lockSession(dir, {
-			...options,
-			onCompromised: (error) => {
-				if (holder.store) holder.store.compromised = error;
-				options.onCompromised?.(error);
-			},
-		});
+		const lock = await lockSession(dir, options);
 		try {
 			const records = [...read()];
 			const state = records.reduce<SessionState | undefined>(
 				(current, record) => reduce(current, record, record.at),
 				undefined,
 			);
-			holder.store = new SessionStore(
+			return new SessionStore(
 				dir,
 				id,
 				new LogWriter(join(dir, LOG_FILE)),
-				release,
+				lock,
 				records,
 				state,
 				options.now ?? (() => new Date()),
 			);
-			return holder.store;
 		} catch (error) {
-			await release();
+			lock.release();
 			throw error;
 		}
 	}
@@ -167,10 +177,11 @@ export class SessionStore {
 
 	/** Appends one event durably, then updates the state and the snapshot. */
 	append(event: SessionEvent): SessionRecord {
-		if (this.compromised) {
-			throw new SessionStoreError(
-				`lost the lock on session ${this.id} (${this.compromised.message}); stopped writing so no two processes write it`,
-			);
+		if (this.failed) throw new SessionStoreError(this.failed);
+		const lost = this.lock.lost();
+		if (lost) {
+			this.failed = `lost the lock on session ${this.id} (${lost}); stopped writing so no two processes write it`;
+			throw new SessionStoreError(this.failed);
 		}
 		const previous = this.log.at(-1);
 		// Never let the log go back in time, even if the wall clock does.
@@ -183,7 +194,14 @@ export class SessionStore {
 			prev: previous?.hash ?? GENESIS_HASH,
 		};
 		const record = { ...unsigned, hash: recordHash(unsigned) } as SessionRecord;
-		this.writer.append(record);
+		try {
+			this.writer.append(record);
+		} catch (error) {
+			this.failed = isDiskFull(error)
+				? `no space left to record ${event.type} in ${join(this.dir, LOG_FILE)} (${(error as NodeJS.ErrnoException).code}); every earlier record is intact: free some space, then run rollout resume ${this.id}`
+				: `could not record ${event.type} in ${join(this.dir, LOG_FILE)}: ${(error as Error).message}`;
+			throw new SessionStoreError(this.failed);
+		}
 		this.log.push(record);
 		this.current = reduce(this.current, event, at);
 		this.writeSnapshot();
@@ -192,14 +210,56 @@ export class SessionStore {
 
 	private writeSnapshot(): void {
 		if (!this.current) return;
-		const snapshot: Snapshot = { state: this.current, anchor: this.anchor };
-		writeFileAtomicSync(join(this.dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
+		const snapshot: Snapshot = {
+			state: this.current,
+			anchor: this.anchor,
+			format: stateFormat(this.current),
+		};
+		try {
+			writeFileAtomicSync(join(this.dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
+		} catch (error) {
+			// The record is in the log already; a snapshot one event behind is what a crash leaves too.
+			if (!isDiskFull(error)) throw error;
+		}
 	}
 
 	async close(): Promise<void> {
 		this.writer.close();
-		await this.release();
+		this.lock.release();
 	}
+}
+
+const CREATING = ".creating-";
+
+/** Folders of sessions whose creator was killed before the first event was in place. */
+function removeAbandonedCreations(sessionsDir: string): void {
+	for (const name of readdirSync(sessionsDir)) {
+		if (!name.startsWith(CREATING)) continue;
+		const pid = Number(/^(\d+)-/.exec(name.slice(CREATING.length))?.[1]);
+		if (pid && pid !== process.pid && processAlive(pid)) continue;
+		rmSync(join(sessionsDir, name), { recursive: true, force: true });
+	}
+}
+
+function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === "EPERM";
+	}
+}
+
+/** Files outside the session that its steps write atomically: flag files and restored backups. */
+function filesWritten(records: readonly SessionRecord[]): string[] {
+	const files = new Set<string>();
+	for (const record of records) {
+		if (record.type !== "step.intent") continue;
+		const detail = record.data.detail as { file?: unknown; source?: unknown } | undefined;
+		if (typeof detail?.file === "string") files.add(detail.file);
+		if (typeof detail?.source === "string") files.add(detail.source);
+	}
+	return [...files];
 }
 
 /** Reads a snapshot, or undefined when it is missing or unreadable. */

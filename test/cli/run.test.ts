@@ -1,13 +1,15 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { groupAlive } from "../../source/runner/run-command.js";
+import { sessionIds } from "../../source/session/ids.js";
 import { BIN, ROOT, runCli } from "../helpers/cli.js";
 import { ANSWERS, CONFIG, makeSandbox, SANDBOX_CHECKLIST } from "../helpers/sandbox.js";
 import { tempDir } from "../helpers/temp.js";
 
-const env = { ROLLOUT_LOCK_STALE_MS: "2000", ROLLOUT_CONFIG_DIR: undefined as string | undefined };
+const env = { ROLLOUT_CONFIG_DIR: undefined as string | undefined };
 
 function setup(options: { passed?: number; failed?: number } = {}) {
 	const sandbox = makeSandbox(options);
@@ -60,10 +62,9 @@ function spawnRun(args: string[], extraEnv: Record<string, string | undefined>) 
 
 /** The process group the session recorded for its running command, once it has one. */
 function recordedPgid(sessions: string): number | undefined {
-	for (const id of readdirSync(sessions)) {
+	// Only sessions whose first event is in place: a folder being created is renamed under a reader.
+	for (const id of sessionIds(sessions)) {
 		const log = join(sessions, id, "events.jsonl");
-		// The folder exists a moment before its log does.
-		if (!existsSync(log)) continue;
 		const match = /"action":"run","detail":\{"command":"[^"]*","pgid":(\d+)\}/.exec(
 			readFileSync(log, "utf8"),
 		);
@@ -168,30 +169,180 @@ describe("rollout run", () => {
 	});
 
 	it("after kill -9 at random points, every session verifies and resumes to a decision", async () => {
+		// Seeded, and the seed printed, so a failing round can be replayed with ROLLOUT_FUZZ_SEED.
+		const seed = Number(process.env.ROLLOUT_FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
+		console.info(`kill -9 fuzz: seed ${seed} (replay with ROLLOUT_FUZZ_SEED=${seed})`);
+		const random = seededRandom(seed);
 		for (let round = 0; round < 4; round++) {
 			const { args, env, app, sessions, answers } = setup();
 			writeFileSync(join(app, "delay"), "0.3");
+			const delay = Math.round(random() * 600);
+			const context = `seed ${seed}, round ${round}, killed ${delay} ms after the session appeared`;
 			const run = spawnRun(args(), env);
 			await until(() => readdirSync(sessions).length > 0);
-			await new Promise((resolve) => setTimeout(resolve, Math.random() * 600));
+			await new Promise((resolve) => setTimeout(resolve, delay));
 			run.child.kill("SIGKILL");
 			await run.exit;
-			const [id = ""] = readdirSync(sessions);
+			await until(() => sessionIds(sessions).length > 0);
+			const [id = ""] = sessionIds(sessions);
 			const verified = runCli(["verify", id, "--sessions-dir", sessions], { env });
-			expect(verified.code, verified.stderr).toBe(0);
+			expect(verified.code, `${context}: ${verified.stderr}`).toBe(0);
 			rmSync(join(app, "delay"));
 			const [listed] = JSON.parse(runCli(["list", "--json", "--sessions-dir", sessions], { env }).stdout);
 			if (listed.status === "in progress") {
 				const resumed = runCli(["resume", id, "--answers", answers, "--sessions-dir", sessions], { env });
-				expect(resumed.code, resumed.stderr).toBe(0);
-				expect(resumed.stdout).toContain("decision: GO");
+				expect(resumed.code, `${context}: ${resumed.stderr}`).toBe(0);
+				expect(resumed.stdout, context).toContain("decision: GO");
 			}
-			expect(runCli(["verify", id, "--sessions-dir", sessions], { env }).code).toBe(0);
-			expect(readFileSync(join(app, "config.yaml"), "utf8")).toBe(
+			expect(runCli(["verify", id, "--sessions-dir", sessions], { env }).code, context).toBe(0);
+			expect(readFileSync(join(app, "config.yaml"), "utf8"), context).toBe(
 				CONFIG.replace("coordinator: false", "coordinator: true"),
 			);
 		}
 	}, 120_000);
+
+	it.skipIf(!canMountTmpfs())(
+		"on a full disk stops the flooding command, keeps the lock free and the record intact, and resumes to GO (needs root to mount a tmpfs)",
+		() => {
+			const { env, app, answers } = setup();
+			const small = tempDir("rollout-full-");
+			mountTmpfs(small, "4m");
+			try {
+				const sessions = join(small, "sessions");
+				const normal = readFileSync(join(app, "pytest-output.txt"), "utf8");
+				// 20 MB of output into a 4 MB disk.
+				writeFileSync(
+					join(app, "pytest-output.txt"),
+					`${"flood ".repeat(16).concat("\n").repeat(200_000)}${normal}`,
+				);
+				const full = runCli(
+					["run", SANDBOX_CHECKLIST, "--answers", answers, "--var", `app=${app}`, "--sessions-dir", sessions],
+					{ env },
+				);
+				expect(full.code, full.stderr).toBe(130);
+				expect(full.stdout).toMatch(/^! unit-tests +interrupted/m);
+				expect(full.stdout).toMatch(
+					/no space left on the device for .*unit-tests\.log \(ENOSPC\): the command was stopped; free some space, then run the step again/,
+				);
+				expect(full.stdout).toMatch(/^interrupted — resume with: rollout resume /m);
+				expect(full.stderr).not.toMatch(/^\s+at /m);
+				const id = sessionId(full.stdout);
+				expect(existsSync(join(sessions, id, "lock.json"))).toBe(false);
+				expect(runCli(["verify", id, "--sessions-dir", sessions], { env }).code).toBe(0);
+				writeFileSync(join(app, "pytest-output.txt"), normal);
+				const resumed = runCli(["resume", id, "--answers", answers, "--sessions-dir", sessions], { env });
+				expect(resumed.code, resumed.stderr).toBe(0);
+				expect(resumed.stdout).toMatch(/^✓ unit-tests/m);
+				expect(resumed.stdout).toContain("decision: GO");
+			} finally {
+				spawnSync("umount", ["-l", small]);
+			}
+		},
+		60_000,
+	);
+});
+
+/** mulberry32: a small seeded generator, so a fuzz run can be replayed. */
+function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+	};
+}
+
+function mountTmpfs(dir: string, size: string): void {
+	const result = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir], {
+		encoding: "utf8",
+	});
+	if (result.status !== 0) throw new Error(`mount failed: ${result.stderr}`);
+}
+
+/** A real full disk needs a small file system: a tmpfs, which only root may mount. */
+function canMountTmpfs(): boolean {
+	if (process.getuid?.() !== 0) return false;
+	const dir = tempDir("rollout-mount-");
+	try {
+		mountTmpfs(dir, "64k");
+		spawnSync("umount", [dir]);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+describe("a record tampered with after the run", () => {
+	it("a backup edited with its manifest: verify names the log's checksum, rollback refuses to restore it", () => {
+		const { args, env, sessions } = setup();
+		const id = sessionId(runCli(args(), { env }).stdout);
+		const dir = join(sessions, id);
+		expect(runCli(["verify", id, "--sessions-dir", sessions], { env }).stdout).toMatch(
+			/^intact .*: \d+ events, chain verified, head [0-9a-f]{12}, 1 backup matches its checksum in the log\n$/,
+		);
+		const manifest = JSON.parse(readFileSync(join(dir, "backups", "manifest.json"), "utf8"));
+		const [entry] = manifest.entries;
+		const forged = "features:\n  coordinator: true\n";
+		writeFileSync(join(dir, entry.backup), forged);
+		entry.sha256 = createHash("sha256").update(forged).digest("hex");
+		entry.size = forged.length;
+		writeFileSync(join(dir, "backups", "manifest.json"), JSON.stringify(manifest));
+		const verified = runCli(["verify", id, "--sessions-dir", sessions], { env });
+		expect(verified.code).toBe(1);
+		expect(verified.stderr).toMatch(/checksum differs from the one the log recorded at .*events\.jsonl:\d+/);
+		const rollback = runCli(["rollback", id, "--yes", "--sessions-dir", sessions], { env });
+		expect(rollback.stdout).toMatch(/✗ restore .* does not match its checksum: refusing to restore from it/);
+		expect(rollback.code).toBe(1);
+	});
+
+	it("a status edited in session.json: verify fails, list shows the log's, resume refuses", () => {
+		const { args, env, sessions, answers } = setup();
+		const id = sessionId(runCli(args(), { env }).stdout);
+		const file = join(sessions, id, "session.json");
+		const snapshot = JSON.parse(readFileSync(file, "utf8"));
+		const real = snapshot.state.operator;
+		snapshot.state.operator = "Mallory";
+		writeFileSync(file, JSON.stringify(snapshot));
+		expect(runCli(["verify", id, "--sessions-dir", sessions], { env }).stderr).toContain(
+			`operator ("Mallory" there, "${real}" in the log) differs from the state the log gives (it was edited)`,
+		);
+		const [listed] = JSON.parse(runCli(["list", "--json", "--sessions-dir", sessions], { env }).stdout);
+		expect(listed.operator).toBe(real);
+		const resumed = runCli(["resume", id, "--answers", answers, "--sessions-dir", sessions], { env });
+		expect(resumed.code).not.toBe(0);
+		expect(resumed.stderr).toMatch(/the session cannot continue: run rollout verify/);
+		expect(readFileSync(file, "utf8")).toContain("Mallory");
+	});
+
+	it("a log whose tail was cut is never re-anchored by resume or rollback", async () => {
+		const { args, env, app, sessions, answers } = setup();
+		writeFileSync(join(app, "delay"), "30");
+		const run = spawnRun(args(), env);
+		await until(() => recordedPgid(sessions) !== undefined);
+		run.child.kill("SIGINT");
+		await run.exit;
+		const id = sessionId(run.output().stdout);
+		const log = join(sessions, id, "events.jsonl");
+		const lines = readFileSync(log, "utf8").trimEnd().split("\n");
+		writeFileSync(log, `${lines.slice(0, -3).join("\n")}\n`);
+		const broken = runCli(["verify", id, "--sessions-dir", sessions], { env });
+		expect(broken.stderr).toMatch(/records were lost from the end/);
+		for (const command of [
+			["resume", id, "--answers", answers],
+			["rollback", id, "--yes"],
+		]) {
+			const result = runCli([...command, "--sessions-dir", sessions], { env });
+			expect(result.code, command[0]).not.toBe(0);
+			expect(result.stderr.trim().split("\n")).toEqual([
+				expect.stringMatching(
+					/records were lost from the end; the session cannot continue: run rollout verify/,
+				),
+			]);
+		}
+		expect(runCli(["verify", id, "--sessions-dir", sessions], { env }).stderr).toBe(broken.stderr);
+	});
 });
 
 describe("rollout run with monitors", () => {

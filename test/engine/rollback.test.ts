@@ -101,4 +101,27 @@ describe("the rollback plan and rollout rollback", () => {
 		expect(result.ok).toBe(false);
 		expect(listingStatus(state)).toBe("rollback failed");
 	});
+
+	it("refuses a backup edited together with its manifest: the log holds the true checksum", async () => {
+		const { sessions, id } = await rolledOut();
+		const dir = join(sessions, id);
+		const entries = readManifest(dir);
+		const [backup] = entries;
+		const forged = "features:\n  coordinator: true\n";
+		writeFileSync(join(dir, backup?.backup ?? ""), forged);
+		const { sha256 } = await import("../../source/session/canonical.js");
+		writeFileSync(
+			join(dir, "backups", "manifest.json"),
+			JSON.stringify({
+				entries: [{ ...backup, sha256: sha256(forged), size: forged.length }, ...entries.slice(1)],
+			}),
+		);
+		expect(verifySession(dir)).toMatchObject({
+			ok: false,
+			problem: expect.stringMatching(/checksum differs from the one the log recorded at .*events\.jsonl:\d+/),
+		});
+		const { result, lines } = await rollback(sessions, id);
+		expect(lines[1]).toMatch(/does not match its checksum: refusing to restore from it$/);
+		expect(result.ok).toBe(false);
+	});
 });

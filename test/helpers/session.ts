@@ -81,8 +81,21 @@ export async function holdSessionInChild(sessionsDir: string, id: string) {
 	buildSync({
 		stdin: {
 			contents: `import { SessionStore } from ${JSON.stringify(fileURLToPath(new URL("../../source/session/store.ts", import.meta.url)))};
-const store = await SessionStore.open(process.argv[2], process.argv[3], { staleMs: 2000 });
+const store = await SessionStore.open(process.argv[2], process.argv[3]);
 process.stdout.write("locked\\n");
+// "stall <ms>": block the event loop that long (as a long synchronous edit does), then append.
+process.stdin.on("data", (chunk) => {
+	const ms = Number(/stall (\\d+)/.exec(String(chunk))?.[1]);
+	if (!ms) return;
+	const until = Date.now() + ms;
+	while (Date.now() < until) {}
+	try {
+		store.append({ type: "session.closed", data: { reason: "after a stall" } });
+		process.stdout.write("appended\\n");
+	} catch (error) {
+		process.stdout.write("refused: " + error.message + "\\n");
+	}
+});
 setInterval(() => {}, 1000);`,
 			resolveDir: fileURLToPath(new URL(".", import.meta.url)),
 			loader: "ts",
@@ -95,7 +108,7 @@ setInterval(() => {}, 1000);`,
 		logLevel: "error",
 	});
 	const child = spawn(process.execPath, [holderScript, sessionsDir, id], {
-		stdio: ["ignore", "pipe", "pipe"],
+		stdio: ["pipe", "pipe", "pipe"],
 	});
 	let stderr = "";
 	child.stderr.on("data", (chunk) => {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createMasker } from "../../source/runner/mask.js";
@@ -118,5 +118,81 @@ describe("processRunner", () => {
 		);
 		expect(result.exitCode).toBeUndefined();
 		expect(result.spawnError).toMatch(/no-such-command-xyz/);
+	});
+
+	it("stops waiting on output held open by a process that left the group (setsid), at the timeout", async () => {
+		const dir = tempDir();
+		const log = join(dir, "log");
+		const started = Date.now();
+		const result = await processRunner.run(
+			{ run: "setsid sleep 300 & echo daemon $!; sleep 300", cwd: dir, timeoutMs: 1000 },
+			{ logFile: log, mask, graceMs: 300 },
+		);
+		const daemon = Number(/daemon (\d+)/.exec(readFileSync(log, "utf8"))?.[1]);
+		try {
+			expect(result.timedOut).toBe(true);
+			expect(result.outputLeftOpen).toBe(true);
+			expect(Date.now() - started).toBeLessThan(5000);
+			expect(readFileSync(log, "utf8")).toContain(
+				"[rollout: stopped reading: a process outside the command's group still held its output]",
+			);
+		} finally {
+			process.kill(daemon, "SIGKILL");
+		}
+	});
+
+	it("stops waiting on such output once the command has exited, and when aborted", async () => {
+		const dir = tempDir();
+		const log = join(dir, "log");
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 300);
+		const started = Date.now();
+		const aborted = await processRunner.run(
+			{ run: "setsid sleep 300 & echo daemon $!; sleep 300", cwd: dir },
+			{ logFile: log, mask, graceMs: 300, signal: controller.signal },
+		);
+		const exited = await processRunner.run(
+			{ run: "setsid sleep 300 & echo daemon $!", cwd: dir },
+			{ logFile: log, mask, graceMs: 300 },
+		);
+		const daemons = [...readFileSync(log, "utf8").matchAll(/daemon (\d+)/g)].map((match) => Number(match[1]));
+		try {
+			expect(aborted).toMatchObject({ interrupted: true, outputLeftOpen: true });
+			expect(exited).toMatchObject({ exitCode: 0, outputLeftOpen: true });
+			expect(Date.now() - started).toBeLessThan(8000);
+		} finally {
+			for (const pid of daemons) process.kill(pid, "SIGKILL");
+		}
+	});
+
+	it("caps the log: past the limit the oldest output is cut, the latest kept, and the cut said", async () => {
+		const dir = tempDir();
+		const log = join(dir, "log");
+		const cap = 1024 * 1024;
+		const result = await processRunner.run(
+			{ run: "seq 1 3000000", cwd: dir },
+			{ logFile: log, mask, maxLogBytes: cap },
+		);
+		const text = readFileSync(log, "utf8");
+		expect(result.exitCode).toBe(0);
+		expect(Buffer.byteLength(text)).toBeLessThanOrEqual(cap);
+		// seq 1 3000000 prints 20,888,896 bytes.
+		expect(result.logCutBytes).toBeGreaterThan(19_000_000);
+		expect(text.split("\n")[0]).toMatch(
+			/^\[rollout: \d+\.\d MB of earlier output cut here: the log keeps its last 512 KB \(ROLLOUT_LOG_MAX_BYTES\)\]$/,
+		);
+		expect(text.split("\n")[1]).toMatch(/^\d+$/);
+		expect(text.endsWith("2999999\n3000000\n")).toBe(true);
+	});
+
+	it("stops the command when its log cannot be written (a full disk), without throwing", async () => {
+		const dir = tempDir();
+		const log = join(dir, "log");
+		symlinkSync("/dev/full", log);
+		const started = Date.now();
+		const result = await processRunner.run({ run: "yes", cwd: dir }, { logFile: log, mask, graceMs: 300 });
+		expect(result.logError).toMatchObject({ code: "ENOSPC", diskFull: true });
+		expect(result.exitCode).toBeUndefined();
+		expect(Date.now() - started).toBeLessThan(5000);
 	});
 });

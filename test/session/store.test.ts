@@ -1,10 +1,11 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { stateFormat } from "../../source/session/anchors.js";
 import { canonicalJson, recordHash } from "../../source/session/canonical.js";
 import { invalidSessionId, newSessionId, resolveSessionId } from "../../source/session/ids.js";
-import { verifySession } from "../../source/session/inspect.js";
+import { listSessions, verifySession } from "../../source/session/inspect.js";
 import { SessionLockedError } from "../../source/session/lock.js";
 import { readSnapshot, SessionStore } from "../../source/session/store.js";
 import { holdSessionInChild, makeSession, steppingClock } from "../helpers/session.js";
@@ -83,16 +84,57 @@ describe("after a crash", () => {
 		expect(verifySession(dir).ok).toBe(true);
 	});
 
-	it("removes temp files an interrupted snapshot write left behind", async () => {
+	it("removes temp files killed writes left behind: in the session and beside the files it edits", async () => {
 		const sessions = tempDir();
 		const dir = await makeSession(sessions);
-		writeFileSync(join(dir, "session.json.123456789"), "{ half");
+		const config = join(tempDir(), "config.yaml");
+		writeFileSync(config, "flag: false\n");
 		const store = await SessionStore.open(sessions, ID);
+		store.append({
+			type: "step.intent",
+			data: { stepId: "tests", action: "flag-write", detail: { file: config } },
+		});
 		await store.close();
-		expect(store.warnings).toContain("removed session.json.123456789, left by an interrupted write");
-		expect(readdirSync(dir).filter((name) => name.startsWith("session.json."))).toEqual([]);
+		const dead = await deadPid();
+		const left = [
+			join(dir, "session.json.123456789"),
+			join(dir, "signoff.json.3141592653"),
+			join(dir, `.session.json.${dead}.7.rollout-tmp`),
+			join(dir, "backups", "manifest.json.2718281828"),
+			join(config, "..", `.config.yaml.${dead}.1.rollout-tmp`),
+		];
+		const live = join(config, "..", `.config.yaml.${process.ppid}.1.rollout-tmp`);
+		const { mkdirSync } = await import("node:fs");
+		mkdirSync(join(dir, "backups"));
+		for (const file of [...left, live]) writeFileSync(file, "{ half");
+		const reopened = await SessionStore.open(sessions, ID);
+		await reopened.close();
+		for (const file of left) {
+			expect(existsSync(file), file).toBe(false);
+			expect(reopened.warnings).toContain(`removed ${file}, left by an interrupted write`);
+		}
+		expect(existsSync(live)).toBe(true);
+		expect(existsSync(config)).toBe(true);
+	});
+
+	it("removes the folder of a session whose creation was killed, on the next start", async () => {
+		const sessions = tempDir();
+		const { mkdirSync } = await import("node:fs");
+		const dead = await deadPid();
+		mkdirSync(join(sessions, `.creating-${dead}-20261123-081500-demo-zz99`));
+		mkdirSync(join(sessions, `.creating-${process.ppid}-20261123-081500-demo-yy88`));
+		await makeSession(sessions);
+		expect(readdirSync(sessions).sort()).toEqual([`.creating-${process.ppid}-20261123-081500-demo-yy88`, ID]);
 	});
 });
+
+/** The pid of a process that has ended. */
+async function deadPid(): Promise<number> {
+	const { spawn } = await import("node:child_process");
+	const child = spawn(process.execPath, ["-e", ""]);
+	await new Promise((resolve) => child.once("exit", resolve));
+	return child.pid as number;
+}
 
 describe("tampering", () => {
 	const tamper = async (change: (lines: string[]) => string[]) => {
@@ -164,6 +206,69 @@ describe("tampering", () => {
 	});
 });
 
+describe("session.json and the log", () => {
+	it("a status or operator edited in session.json fails verify, is not listed, and stops the session", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		const snapshot = JSON.parse(readFileSync(join(dir, "session.json"), "utf8"));
+		snapshot.state.status = "GO";
+		snapshot.state.operator = "Mallory";
+		writeFileSync(join(dir, "session.json"), JSON.stringify(snapshot));
+		expect(verifySession(dir).problem).toBe(
+			`${join(dir, "session.json")}: operator ("Mallory" there, "Dana Ops" in the log), status ("GO" there, absent in the log) differ from the state the log gives (it was edited)`,
+		);
+		expect(listSessions(sessions)).toMatchObject([{ id: ID, status: "in progress", operator: "Dana Ops" }]);
+		await expect(SessionStore.open(sessions, ID)).rejects.toThrow(
+			/differ from the state the log gives \(it was edited\); the session cannot continue: run rollout verify/,
+		);
+	});
+
+	it("a log whose tail was cut is never re-anchored: open refuses and verify keeps saying so", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		writeLines(dir, logLines(dir).slice(0, 3));
+		const problem = /the log has 3 events but session\.json recorded 4: records were lost from the end/;
+		expect(verifySession(dir).problem).toMatch(problem);
+		await expect(SessionStore.open(sessions, ID)).rejects.toThrow(problem);
+		await expect(SessionStore.open(sessions, ID)).rejects.toThrow(/cannot continue: run rollout verify/);
+		expect(verifySession(dir).problem).toMatch(problem);
+		expect(existsSync(join(dir, "lock.json"))).toBe(false);
+	});
+
+	it("a field added with its format updated is a snapshot of another shape: shared fields still compared", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		const snapshot = JSON.parse(readFileSync(join(dir, "session.json"), "utf8"));
+		snapshot.state.status = "GO";
+		writeFileSync(join(dir, "session.json"), JSON.stringify(snapshot));
+		expect(verifySession(dir).problem).toMatch(/status \("GO" there, absent in the log\) differs/);
+		snapshot.format = stateFormat(snapshot.state);
+		writeFileSync(join(dir, "session.json"), JSON.stringify(snapshot));
+		const report = verifySession(dir);
+		expect(report.ok).toBe(true);
+		expect(report.notes).toEqual([
+			`${join(dir, "session.json")} was written by a version of rollout with another state shape: compared on the fields both have`,
+		]);
+		snapshot.state.operator = "Mallory";
+		writeFileSync(join(dir, "session.json"), JSON.stringify(snapshot));
+		expect(verifySession(dir).problem).toMatch(/operator \("Mallory" there, "Dana Ops" in the log\) differs/);
+	});
+
+	it("a snapshot one event behind the log (a crash between the two writes) agrees with it", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		const before = readFileSync(join(dir, "session.json"));
+		const store = await SessionStore.open(sessions, ID);
+		store.append({ type: "step.finished", data: { stepId: "tests", status: "passed" } });
+		await store.close();
+		const lines = logLines(dir);
+		writeLines(dir, lines.slice(0, -1));
+		writeFileSync(join(dir, "session.json"), before);
+		appendFileSync(join(dir, "events.jsonl"), `${lines.at(-1)}\n`);
+		expect(verifySession(dir)).toMatchObject({ ok: true });
+	});
+});
+
 describe("backups in the manifest", () => {
 	it("are checked against their checksums", async () => {
 		const dir = await makeSession(tempDir());
@@ -210,19 +315,94 @@ describe("the lock", () => {
 		}
 	});
 
-	it("is taken over once its holder has been killed", async () => {
+	it("is taken over at once when its holder has been killed", async () => {
 		const sessions = tempDir();
 		await makeSession(sessions);
 		const child = await holdSessionInChild(sessions, ID);
 		child.kill("SIGKILL");
 		await new Promise((resolve) => child.once("exit", resolve));
-		const store = await SessionStore.open(sessions, ID, { staleMs: 2000 });
+		const taken: string[] = [];
+		const started = performance.now();
+		const store = await SessionStore.open(sessions, ID, { onWait: (message) => taken.push(message) });
+		expect(performance.now() - started).toBeLessThan(1000);
+		expect(taken).toEqual([`pid ${child.pid} ended without closing the session; took it over`]);
 		store.append({ type: "session.resumed", data: { pid: process.pid, host: hostname(), unclean: true } });
 		await store.close();
 		expect(store.state.resumes).toBe(1);
 		expect(existsSync(join(sessions, ID, "lock.json"))).toBe(false);
 	});
+
+	it("stays with a holder whose event loop is blocked, however long", async () => {
+		const sessions = tempDir();
+		await makeSession(sessions);
+		const child = await holdSessionInChild(sessions, ID);
+		try {
+			const appended = lineFrom(child, /appended|refused/);
+			child.stdin?.write("stall 4000\n");
+			await new Promise((resolve) => setTimeout(resolve, 3000));
+			await expect(SessionStore.open(sessions, ID)).rejects.toThrow(
+				new RegExp(`open in another process: pid ${child.pid}`),
+			);
+			expect(await appended).toBe("appended");
+			expect(verifySession(join(sessions, ID))).toMatchObject({ ok: true, events: 5 });
+		} finally {
+			child.kill("SIGKILL");
+		}
+	});
+
+	it("stays with a holder that was stopped (Ctrl+Z)", async () => {
+		const sessions = tempDir();
+		await makeSession(sessions);
+		const child = await holdSessionInChild(sessions, ID);
+		try {
+			child.kill("SIGSTOP");
+			await new Promise((resolve) => setTimeout(resolve, 3000));
+			await expect(SessionStore.open(sessions, ID)).rejects.toBeInstanceOf(SessionLockedError);
+			child.kill("SIGCONT");
+			const appended = lineFrom(child, /appended|refused/);
+			child.stdin?.write("stall 1\n");
+			expect(await appended).toBe("appended");
+		} finally {
+			child.kill("SIGKILL");
+		}
+	});
+
+	it("held on another host is refused, naming the host and the file to remove", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		const since = "2026-11-23T09:00:00.000Z";
+		writeFileSync(join(dir, "lock.json"), JSON.stringify({ pid: 1, host: "far-away-host", since }));
+		await expect(SessionStore.open(sessions, ID)).rejects.toThrow(
+			`the session is open on another host: pid 1 on far-away-host since ${since}; if that process is gone, remove ${join(dir, "lock.json")}`,
+		);
+	});
+
+	it("removed by hand stops the holder's writes", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		const store = await SessionStore.open(sessions, ID);
+		rmSync(join(dir, "lock.json"));
+		expect(() => store.append({ type: "session.closed", data: { reason: "x" } })).toThrow(
+			/lost the lock on session .*lock\.json was removed\); stopped writing/,
+		);
+		await store.close();
+	});
 });
+
+/** The next line of the child's stdout that matches. */
+function lineFrom(child: { stdout: NodeJS.ReadableStream | null }, pattern: RegExp): Promise<string> {
+	return new Promise((resolve) => {
+		const listen = (chunk: Buffer) => {
+			const line = String(chunk)
+				.split("\n")
+				.find((text) => pattern.test(text));
+			if (line === undefined) return;
+			child.stdout?.off("data", listen);
+			resolve(line);
+		};
+		child.stdout?.on("data", listen);
+	});
+}
 
 describe("session ids", () => {
 	it("sort by start time and name the checklist", () => {

@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatDuration } from "../../checklist/duration.js";
 import type { Step } from "../../checklist/schema.js";
+import { formatBytes } from "../../runner/log-cap.js";
 import { createParser } from "../../runner/parsers.js";
 import { normaliseSelector } from "../../runner/prometheus.js";
 import type { RunResult } from "../../runner/run-command.js";
@@ -91,7 +92,24 @@ async function runOnce(
 		log: run.logFile,
 		tail: result.tail.slice(-20),
 		attempt: run.attempt,
+		...(result.logCutBytes
+			? { logCut: `${formatBytes(result.logCutBytes)} of older output cut from the log` }
+			: {}),
+		...(result.outputLeftOpen
+			? { outputLeftOpen: "a process outside the command's group (setsid, a daemon) still held its output" }
+			: {}),
 	};
+	// Not a verdict on the command: it was stopped because its output could not be kept.
+	if (result.logError) {
+		const why = result.logError.diskFull
+			? `no space left on the device for ${run.logFile} (${result.logError.code})`
+			: `could not write ${run.logFile}: ${result.logError.message}`;
+		return {
+			status: "interrupted",
+			reason: `${why}: the command was stopped; free some space, then run the step again (rollout resume)`,
+			evidence,
+		};
+	}
 	if (result.interrupted)
 		return { status: "interrupted", reason: "interrupted: the command's process group was killed", evidence };
 	const parsed = parser?.finish(run.cwd);
