@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { type Document, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, isPair, isSeq, LineCounter, parseDocument } from "yaml";
 import type * as z from "zod";
 import { type ChecklistProblem, formatKeyPath } from "./errors.js";
 import {
@@ -12,9 +11,11 @@ import {
 	type VarValue,
 } from "./interpolate.js";
 import { locate, position } from "./locate.js";
+import { InputFileError, readInputFile } from "./read-file.js";
 import { checkRules } from "./rules.js";
 import { type Checklist, checklistSchema } from "./schema.js";
 import { expandStepPaths } from "./steps.js";
+import { allowedKeys, closest } from "./suggest.js";
 
 /** A checklist ready to run. */
 export interface LoadedChecklist {
@@ -42,6 +43,9 @@ export interface LoadOptions {
 const MAX_BYTES = 5 * 1024 * 1024;
 /** Aliases are fine for sharing blocks; past this many, the file is treated as an alias bomb. */
 const MAX_ALIAS_COUNT = 200;
+/** A checklist needs a dozen levels; far deeper nesting is refused before anything recurses into it. */
+const MAX_DEPTH = 64;
+const TOO_DEEP = `refused: nested more than ${MAX_DEPTH} levels deep`;
 
 /** Reads, parses, validates and interpolates a checklist file; every problem is reported, none thrown. */
 export function loadChecklistFile(path: string, options: LoadOptions = {}): LoadResult {
@@ -52,12 +56,10 @@ export function loadChecklistFile(path: string, options: LoadOptions = {}): Load
 	});
 	let bytes: Buffer;
 	try {
-		const stat = statSync(path);
-		if (stat.isDirectory()) return fail("is a directory, not a checklist file");
-		if (stat.size > MAX_BYTES) return fail(`is ${stat.size} bytes; a checklist may be at most 5 MiB`);
-		bytes = readFileSync(path);
+		bytes = readInputFile(path, MAX_BYTES, "a checklist file");
 	} catch (error) {
-		return fail(describeFsError(error));
+		if (error instanceof InputFileError) return fail(error.message);
+		throw error;
 	}
 	if (bytes.includes(0)) return fail("is a binary file, not a YAML checklist");
 	let text: string;
@@ -76,11 +78,13 @@ export function loadChecklistFile(path: string, options: LoadOptions = {}): Load
 export function parseChecklist(text: string, name: string, options: LoadOptions = {}): LoadResult {
 	const home = options.home ?? homedir();
 	const lineCounter = new LineCounter();
-	const doc = parseDocument(text, {
-		lineCounter,
-		prettyErrors: false,
-		uniqueKeys: true,
-	});
+	let doc: Document;
+	try {
+		doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+	} catch (error) {
+		if (error instanceof RangeError) return { ok: false, problems: [{ file: name, message: TOO_DEEP }] };
+		throw error;
+	}
 	const at = (offset: number, key: string, message: string): ChecklistProblem => ({
 		file: name,
 		...position(lineCounter, offset),
@@ -93,14 +97,19 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 	);
 	if (yamlProblems.length > 0) return { ok: false, problems: yamlProblems };
 	if (doc.contents === null) return { ok: false, problems: [{ file: name, message: "is empty" }] };
+	const deep = tooDeep(doc.contents);
+	if (deep !== undefined) return { ok: false, problems: [at(deep, "", TOO_DEEP)] };
 
 	let data: unknown;
 	try {
 		data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
 	} catch (error) {
-		const message = /alias/i.test((error as Error).message)
-			? "refused: aliases expand too far (an alias bomb?)"
-			: (error as Error).message;
+		const message =
+			error instanceof RangeError
+				? TOO_DEEP
+				: /alias/i.test((error as Error).message)
+					? "refused: aliases expand too far (an alias bomb?)"
+					: (error as Error).message;
 		return { ok: false, problems: [{ file: name, message }] };
 	}
 	if (data === null || typeof data !== "object" || Array.isArray(data)) {
@@ -131,7 +140,7 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 
 	for (const problem of interpolation) problems.push(locateInterpolation(doc, text, problem, at, name));
 	const parsed = checklistSchema.safeParse(interpolated, { reportInput: true });
-	if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => zodProblems(doc, issue, at)));
+	if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => zodProblems(doc, issue, at, interpolated)));
 	for (const rule of checkRules(interpolated, vars)) {
 		const first = rule.first && position(lineCounter, locate(doc, rule.first).offset).line;
 		const message = first ? `${rule.message} (first used on line ${first})` : rule.message;
@@ -141,6 +150,23 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 
 	const checklist = expandStepPaths(parsed.data, (value) => expandHome(value, home));
 	return { ok: true, loaded: { checklist, file: name, sha256: "", vars } };
+}
+
+/** The offset of the first node nested deeper than MAX_DEPTH; walked without recursion. */
+function tooDeep(root: unknown): number | undefined {
+	const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 0 }];
+	for (let item = stack.pop(); item; item = stack.pop()) {
+		const { node, depth } = item;
+		const range = (node as { range?: [number, number] } | undefined)?.range;
+		if (depth > MAX_DEPTH) return range?.[0] ?? 0;
+		if (isMap(node) || isSeq(node)) {
+			for (const child of node.items) {
+				stack.push({ node: isPair(child) ? child.value : child, depth: depth + 1 });
+				if (isPair(child)) stack.push({ node: child.key, depth: depth + 1 });
+			}
+		}
+	}
+	return undefined;
 }
 
 function isVarMap(value: unknown): value is Record<string, VarValue | null> {
@@ -182,11 +208,15 @@ function zodProblems(
 	doc: Document,
 	issue: z.core.$ZodIssue,
 	at: (offset: number, key: string, message: string) => ChecklistProblem,
+	data: unknown,
 ): ChecklistProblem[] {
 	if (issue.code === "unrecognized_keys") {
+		const allowed = allowedKeys(checklistSchema, data, issue.path);
 		return issue.keys.map((key) => {
 			const path = [...issue.path, key];
-			return at(locate(doc, path, true).offset, formatKeyPath(path), `unknown key "${key}"`);
+			const meant = closest(key, allowed);
+			const hint = meant ? `: did you mean "${meant}"?` : "";
+			return at(locate(doc, path, true).offset, formatKeyPath(path), `unknown key "${key}"${hint}`);
 		});
 	}
 	const found = locate(doc, issue.path);
@@ -209,7 +239,9 @@ function zodMessage(issue: z.core.$ZodIssue): string {
 		case "too_small":
 			return issue.origin === "array"
 				? `needs at least ${issue.minimum} item(s)`
-				: `must be at least ${issue.minimum}`;
+				: issue.inclusive === false
+					? `must be more than ${issue.minimum}`
+					: `must be at least ${issue.minimum}`;
 		case "too_big":
 			return `must be at most ${issue.maximum}`;
 		case "invalid_key":
@@ -236,20 +268,12 @@ function yamlMessage(code: string, message: string, rest: string): string {
 		case "TAG_RESOLVE_FAILED":
 			return `${plain} (checklists use plain YAML values)`;
 		default:
-			return `YAML: ${plain}`;
+			return /Maximum call stack/.test(plain) ? TOO_DEEP : `YAML: ${plain}`;
 	}
 }
 
 function sortProblems(problems: ChecklistProblem[]): ChecklistProblem[] {
 	return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-}
-
-function describeFsError(error: unknown): string {
-	const code = (error as NodeJS.ErrnoException).code;
-	if (code === "ENOENT") return "no such file";
-	if (code === "EACCES" || code === "EPERM") return "permission denied";
-	if (code === "EISDIR") return "is a directory, not a checklist file";
-	return (error as Error).message;
 }
 
 /** The line of the first byte that is not UTF-8, for the error message. */

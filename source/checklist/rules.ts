@@ -92,6 +92,10 @@ function stepRules(step: Raw, path: (string | number)[]): RuleProblem[] {
 			});
 		}
 	}
+	if (step.kind === "monitor") {
+		const levels = levelProblem(step.warn, step.critical);
+		if (levels) problems.push({ path: [...path, "warn"], message: levels });
+	}
 	if (step.kind === "monitor" && step.onCritical !== undefined && step.critical === undefined) {
 		problems.push({
 			path: [...path, "onCritical"],
@@ -100,6 +104,29 @@ function stepRules(step: Raw, path: (string | number)[]): RuleProblem[] {
 		});
 	}
 	return problems;
+}
+
+const LEVEL = /^\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+/**
+ * A warning must come before the critical level it warns of: for `>` levels the warn value
+ * is the lower one, for `<` levels the higher one, and both must point the same way.
+ */
+function levelProblem(warn: unknown, critical: unknown): string | undefined {
+	const w = typeof warn === "string" ? LEVEL.exec(warn) : null;
+	const c = typeof critical === "string" ? LEVEL.exec(critical) : null;
+	if (!w?.[1] || !c?.[1]) return undefined;
+	const direction = (op: string) => (op.startsWith(">") ? 1 : op.startsWith("<") ? -1 : 0);
+	const [wd, cd] = [direction(w[1]), direction(c[1])];
+	if (wd === 0 || cd === 0) return undefined;
+	if (wd !== cd)
+		return `warn "${warn}" and critical "${critical}" point in opposite directions: use > for both or < for both`;
+	const [wv, cv] = [Number(w[2]), Number(c[2])];
+	if (wd > 0 && wv > cv)
+		return `warn "${warn}" is above critical "${critical}": a reading would be critical before it warns (warn must be at most ${cv})`;
+	if (wd < 0 && wv < cv)
+		return `warn "${warn}" is below critical "${critical}": a reading would be critical before it warns (warn must be at least ${cv})`;
+	return undefined;
 }
 
 /** The format of a flag step's file: as written, or from the file's extension. */

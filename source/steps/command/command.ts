@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatDuration } from "../../checklist/duration.js";
+import { compilePattern } from "../../checklist/pattern.js";
 import type { Step } from "../../checklist/schema.js";
 import { createParser } from "../../runner/parsers.js";
 import { normaliseSelector } from "../../runner/prometheus.js";
@@ -143,8 +144,8 @@ function thresholdReasons(
 
 /** stdoutMatches / stdoutNotMatches, checked line by line as output streams. */
 function lineMatchers(expect: CommandFields["expect"]) {
-	const must = expect?.stdoutMatches === undefined ? undefined : new RegExp(expect.stdoutMatches);
-	const mustNot = expect?.stdoutNotMatches === undefined ? undefined : new RegExp(expect.stdoutNotMatches);
+	const must = expect?.stdoutMatches === undefined ? undefined : compilePattern(expect.stdoutMatches);
+	const mustNot = expect?.stdoutNotMatches === undefined ? undefined : compilePattern(expect.stdoutNotMatches);
 	let matched = false;
 	let forbidden: string | undefined;
 	return {
