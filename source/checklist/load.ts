@@ -4,6 +4,7 @@ import { type Document, isMap, isPair, isSeq, LineCounter, parseDocument } from 
 import type * as z from "zod";
 import { type ChecklistProblem, formatKeyPath } from "./errors.js";
 import {
+	declaredVars,
 	expandHome,
 	type InterpolationProblem,
 	interpolateTree,
@@ -24,8 +25,10 @@ export interface LoadedChecklist {
 	readonly file: string;
 	/** SHA-256 of the file's bytes, recorded by every session started from it. */
 	readonly sha256: string;
-	/** Variables after defaults, `--var` overrides, interpolation and `~` expansion. */
+	/** Variables after defaults, `--var` overrides, interpolation and `~` expansion; a secret shows as ***. */
 	readonly vars: Readonly<Record<string, VarValue>>;
+	/** Secret values by variable name: substituted only when a step runs, masked everywhere else. */
+	readonly secrets: ReadonlyMap<string, string>;
 }
 
 export type LoadResult =
@@ -38,6 +41,8 @@ export interface LoadOptions {
 	/** The file name used in messages; defaults to the path as given. */
 	readonly displayName?: string;
 	readonly home?: string;
+	/** Where a secret's ROLLOUT_SECRET_<NAME> is looked up; the process environment by default. */
+	readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 const MAX_BYTES = 5 * 1024 * 1024;
@@ -121,27 +126,28 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 
 	const record = data as Record<string, unknown>;
 	const interpolation: InterpolationProblem[] = [];
-	const defaults = isVarMap(record.vars) ? record.vars : {};
-	const overrides = options.vars ?? {};
-	const problems: ChecklistProblem[] = Object.keys(overrides)
-		.filter((key) => !(key in defaults))
+	const specs = declaredVars(record.vars);
+	const overrides = new Map(Object.entries(options.vars ?? {}));
+	const problems: ChecklistProblem[] = [...overrides.keys()]
+		.filter((key) => !specs.has(key))
 		.map((key) => ({
 			file: name,
 			key: `--var ${key}`,
-			message: `the checklist has no variable "${key}" (it has: ${Object.keys(defaults).join(", ") || "none"})`,
+			message: `the checklist has no variable "${key}" (it has: ${[...specs.keys()].join(", ") || "none"})`,
 		}));
-	const { vars, problems: varProblems } = resolveVars(defaults, overrides, home);
-	interpolation.push(...varProblems);
+	const resolved = resolveVars(specs, overrides, home, options.env);
+	interpolation.push(...resolved.problems);
 	const { vars: _vars, ...rest } = record;
 	const interpolated = {
 		vars: _vars,
-		...(interpolateTree(rest, vars, [], interpolation) as object),
+		...(interpolateTree(rest, resolved, [], interpolation) as object),
 	};
 
 	for (const problem of interpolation) problems.push(locateInterpolation(doc, text, problem, at, name));
 	const parsed = checklistSchema.safeParse(interpolated, { reportInput: true });
-	if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => zodProblems(doc, issue, at, interpolated)));
-	for (const rule of checkRules(interpolated, vars)) {
+	if (!parsed.success)
+		problems.push(...parsed.error.issues.flatMap((issue) => zodProblems(doc, issue, at, interpolated)));
+	for (const rule of checkRules(interpolated, specs)) {
 		const first = rule.first && position(lineCounter, locate(doc, rule.first).offset).line;
 		const message = first ? `${rule.message} (first used on line ${first})` : rule.message;
 		problems.push(at(locate(doc, rule.path, rule.atKey).offset, formatKeyPath(rule.path), message));
@@ -149,7 +155,13 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 	if (problems.length > 0 || !parsed.success) return { ok: false, problems: sortProblems(problems) };
 
 	const checklist = expandStepPaths(parsed.data, (value) => expandHome(value, home));
-	return { ok: true, loaded: { checklist, file: name, sha256: "", vars } };
+	const vars: Record<string, VarValue> = Object.create(null);
+	for (const [key, value] of resolved.vars) vars[key] = value;
+	for (const key of resolved.secrets.keys()) vars[key] = "***";
+	return {
+		ok: true,
+		loaded: { checklist, file: name, sha256: "", vars, secrets: resolved.secrets },
+	};
 }
 
 /** The offset of the first node nested deeper than MAX_DEPTH; walked without recursion. */
@@ -167,17 +179,6 @@ function tooDeep(root: unknown): number | undefined {
 		}
 	}
 	return undefined;
-}
-
-function isVarMap(value: unknown): value is Record<string, VarValue | null> {
-	return (
-		value !== null &&
-		typeof value === "object" &&
-		!Array.isArray(value) &&
-		Object.values(value).every(
-			(item) => item === null || ["string", "number", "boolean"].includes(typeof item),
-		)
-	);
 }
 
 function locateInterpolation(

@@ -22,7 +22,8 @@ export function readInputFile(path: string, maxBytes: number, what = "a regular 
 		const stat = fstatSync(fd);
 		const kind = describeNonRegular(stat);
 		if (kind) throw new InputFileError(`is ${kind}, not ${what}`);
-		if (stat.size > maxBytes) throw new InputFileError(`is ${stat.size} bytes; the limit is ${sizeText(maxBytes)}`);
+		if (stat.size > maxBytes)
+			throw new InputFileError(`is ${stat.size} bytes; the limit is ${sizeText(maxBytes)}`);
 		// The file may grow after fstat: read one byte past the limit to notice.
 		const buffer = Buffer.alloc(maxBytes + 1);
 		let length = 0;
@@ -55,5 +56,5 @@ function describeFsError(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException).code;
 	if (code === "ENOENT") return "no such file";
 	if (code === "EACCES" || code === "EPERM") return "permission denied";
-		return (error as Error).message;
+	return (error as Error).message;
 }

@@ -1,4 +1,3 @@
-import type { VarValue } from "./interpolate.js";
 import { stepLists } from "./steps.js";
 
 /** A rule the schema alone cannot hold, broken at a data path. */
@@ -26,7 +25,7 @@ const FLAG_FORMATS: Record<string, string> = {
  * backup paths that are among the paths, a flag file whose format is known.
  * Works on raw data so it can report alongside schema errors.
  */
-export function checkRules(data: Raw, vars: Readonly<Record<string, VarValue>>): RuleProblem[] {
+export function checkRules(data: Raw, vars: ReadonlyMap<string, unknown>): RuleProblem[] {
 	const problems: RuleProblem[] = [];
 	const seen = new Map<string, (string | number)[]>();
 	const unique = (kind: string, id: unknown, path: (string | number)[]) => {
@@ -45,7 +44,7 @@ export function checkRules(data: Raw, vars: Readonly<Record<string, VarValue>>):
 		for (const [index, step] of asRecords(list.steps).entries()) {
 			const path = [...list.path, index];
 			unique("step", step.id, [...path, "id"]);
-			if (typeof step.when === "string" && !(step.when in vars)) {
+			if (typeof step.when === "string" && !vars.has(step.when)) {
 				problems.push({
 					path: [...path, "when"],
 					message: `"${step.when}" is not a variable: define it under vars:`,

@@ -340,6 +340,21 @@ export const stepSchema = z
 		description: "One step: backup, flag, command, prompt, monitor, decision or signoff.",
 	});
 
+/** The long form of a variable, for what a plain value cannot say. */
+const varEntry = z
+	.strictObject({
+		default: z.union([scalar, z.null()]).optional(),
+		secret: z.boolean().optional().meta({
+			description:
+				"Masked in every record and export; the rollback script reads it from ROLLOUT_SECRET_<NAME>. Names such as *_TOKEN, *_PASS, *_WEBHOOK_URL are secret unless this says false.",
+		}),
+		allowEmpty: z.boolean().optional().meta({
+			description: "May be empty where it is substituted into a command (refused otherwise).",
+		}),
+		description: z.string().optional(),
+	})
+	.meta({ description: "A variable with a default and what it may hold." });
+
 const phase = z.strictObject({
 	id,
 	title: text,
@@ -365,7 +380,9 @@ export const checklistSchema = z
 				z.string().regex(VAR_NAME_PATTERN, {
 					error: "bad variable name: use letters, digits and _",
 				}),
-				z.union([scalar, z.null()]),
+				z.union([scalar, z.null(), varEntry], {
+					error: "a variable is a value, null, or a mapping with default, secret, allowEmpty",
+				}),
 			)
 			.optional()
 			.meta({

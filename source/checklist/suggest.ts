@@ -48,7 +48,9 @@ function pickOption(def: Def, value: unknown): z.ZodType | undefined {
 		const tag = (value as Record<string, unknown> | undefined)?.[def.discriminator];
 		return objects.find((option) => {
 			const literal = defOf(option).shape?.[def.discriminator ?? ""];
-			return (literal as unknown as { _zod: { def: { values?: unknown[] } } })?._zod.def.values?.includes(tag);
+			return (literal as unknown as { _zod: { def: { values?: unknown[] } } })?._zod.def.values?.includes(
+				tag,
+			);
 		});
 	}
 	return objects[0];

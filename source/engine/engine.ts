@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { formatProblem } from "../checklist/errors.js";
-import { isTruthy } from "../checklist/interpolate.js";
+import { isTruthy, secretsFromEnvironment } from "../checklist/interpolate.js";
 import { type LoadedChecklist, loadChecklistFile } from "../checklist/load.js";
 import type { Checklist, Step } from "../checklist/schema.js";
 import { type PlacedStep, phaseSteps, placedSteps } from "../checklist/steps.js";
@@ -15,7 +15,7 @@ import {
 import { sessionData } from "../report/session-data.js";
 import { type Format, writeExport, writeRecordFiles } from "../report/write.js";
 import { type HttpGet, httpGet } from "../runner/http.js";
-import { createMasker, type Masker, maskDeep } from "../runner/mask.js";
+import { createMasker, extendMasker, type Masker, maskDeep } from "../runner/mask.js";
 import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../runner/run-command.js";
 import { canonicalJson } from "../session/canonical.js";
 import type { Outcome, SessionEvent, StepRef } from "../session/events.js";
@@ -39,6 +39,8 @@ export interface Effects {
 	readonly http: HttpGet;
 	readonly clock: Clock;
 	readonly mask: Masker;
+	/** Secret values by variable name: masked, and put into a step only as it runs. */
+	readonly secrets?: ReadonlyMap<string, string>;
 }
 
 export const defaultEffects = (): Effects => ({
@@ -94,7 +96,7 @@ export class Engine {
 
 	static async start(options: StartOptions): Promise<Engine> {
 		const loaded = load(options.checklistPath, options.vars ?? {});
-		const effects = options.effects ?? defaultEffects();
+		const effects = keepingSecrets(options.effects ?? defaultEffects(), loaded.secrets);
 		const { checklist } = loaded;
 		const id = newSessionId(checklist.id, effects.clock.now());
 		const started: Extract<SessionEvent, { type: "session.started" }> = {
@@ -119,7 +121,10 @@ export class Engine {
 				definition: checklist,
 			},
 		};
-		const store = await Store.create(options.sessionsDir, id, maskDeep(started, effects.mask), {
+		// The recorded checklist holds secrets only as ${secret:name}; masking it could change what a resume runs.
+		const masked = maskDeep(started, effects.mask);
+		const record = { ...masked, data: { ...masked.data, definition: checklist } };
+		const store = await Store.create(options.sessionsDir, id, record, {
 			now: () => effects.clock.now(),
 			...options.store,
 		});
@@ -133,7 +138,12 @@ export class Engine {
 			...options.store,
 		});
 		try {
-			const engine = new Engine(store, definitionOf(store), effects);
+			const definition = definitionOf(store);
+			const engine = new Engine(
+				store,
+				definition,
+				keepingSecrets(effects, secretsFromEnvironment(definition.vars)),
+			);
 			engine.notices.push(...store.warnings);
 			if (options.checkChecklist !== false)
 				engine.checkChecklistFile(options.acceptChangedChecklist === true);
@@ -485,6 +495,7 @@ export class Engine {
 			runner: this.effects.runner,
 			clock: this.effects.clock,
 			mask: this.effects.mask,
+			secrets: this.effects.secrets,
 			signal,
 			state: this.state,
 			onOutput,
@@ -565,6 +576,11 @@ function load(path: string, vars: Readonly<Record<string, string>>): LoadedCheck
 	const result = loadChecklistFile(path, { vars });
 	if (!result.ok) throw new EngineError(result.problems.map(formatProblem).join("\n"));
 	return result.loaded;
+}
+
+/** Effects that mask the session's secret values and hand them to steps as they run. */
+function keepingSecrets(effects: Effects, secrets: ReadonlyMap<string, string>): Effects {
+	return { ...effects, secrets, mask: extendMasker(effects.mask, [...secrets.values()]) };
 }
 
 function stepRefs(checklist: Checklist): StepRef[] {

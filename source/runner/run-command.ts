@@ -58,7 +58,8 @@ const LINGER_MS = 200;
 export const processRunner: ProcessRunner = {
 	async run(spec, options) {
 		const started = performance.now();
-		const log = openSync(options.logFile, "a");
+		// Output can hold anything a command prints: readable by its owner only (inside a private folder too).
+		const log = openSync(options.logFile, "a", 0o600);
 		const tail = new Tail(options.tailLines ?? 200);
 		let pending = "";
 		let timedOut = false;

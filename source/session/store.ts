@@ -1,6 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, truncateSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, truncateSync } from "node:fs";
 import { join } from "node:path";
-import { fsyncDirectory, removeStaleTemps, writeFileAtomicSync } from "./atomic.js";
+import {
+	fsyncDirectory,
+	makeSessionDir,
+	removeStaleTemps,
+	sessionModes,
+	touchSessionFile,
+	writeFileAtomicSync,
+} from "./atomic.js";
 import { recordHash } from "./canonical.js";
 import { GENESIS_HASH, type SessionEvent, type SessionRecord } from "./events.js";
 import { type LockOptions, lockSession } from "./lock.js";
@@ -56,13 +63,15 @@ export class SessionStore {
 		started: Extract<SessionEvent, { type: "session.started" }>,
 		options: StoreOptions = {},
 	): Promise<SessionStore> {
-		mkdirSync(sessionsDir, { recursive: true });
+		makeSessionDir(sessionsDir);
 		const dir = join(sessionsDir, id);
 		if (existsSync(dir)) throw new SessionStoreError(`session ${id} already exists`);
 		// The session appears under its id only once its first event is on disk: a crash
 		// before that leaves a hidden folder that no listing shows, never a half-made session.
 		const temp = join(sessionsDir, `.creating-${id}`);
 		mkdirSync(temp);
+		chmodSync(temp, sessionModes().dir);
+		touchSessionFile(join(temp, LOG_FILE));
 		const at = (options.now ?? (() => new Date()))().toISOString();
 		const unsigned = { ...started, seq: 0, at, prev: GENESIS_HASH };
 		const writer = new LogWriter(join(temp, LOG_FILE));

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatDuration } from "../../checklist/duration.js";
 import { compilePattern } from "../../checklist/pattern.js";
@@ -7,6 +7,7 @@ import { createParser } from "../../runner/parsers.js";
 import { normaliseSelector } from "../../runner/prometheus.js";
 import type { RunResult } from "../../runner/run-command.js";
 import { compare, describeMiss } from "../../runner/thresholds.js";
+import { makeSessionDir, sessionModes } from "../../session/atomic.js";
 import type { Metrics } from "../../session/events.js";
 import type { StepContext, StepOutcome } from "../context.js";
 
@@ -37,7 +38,7 @@ export async function runCommand(
 	const cwd = resolve(ctx.baseDir, fields.cwd ?? ".");
 	if (ctx.dryRun)
 		return { status: "skipped", reason: `dry run: would run ${line}`, evidence: { command: line, cwd } };
-	mkdirSync(join(ctx.sessionDir, "logs"), { recursive: true });
+	makeSessionDir(join(ctx.sessionDir, "logs"));
 	const logFile = join(ctx.sessionDir, "logs", `${logName}.log`);
 	const attempts = (fields.retries ?? 0) + 1;
 	let outcome: StepOutcome = { status: "failed" };
@@ -57,7 +58,9 @@ async function runOnce(
 	run: { line: string; cwd: string; logFile: string; attempt: number; attempts: number },
 ): Promise<StepOutcome> {
 	const label = run.attempts > 1 ? ` (try ${run.attempt} of ${run.attempts})` : "";
-	appendFileSync(run.logFile, `$ ${run.line}${label}  — ${ctx.clock.now().toISOString()}\n`);
+	appendFileSync(run.logFile, ctx.mask(`$ ${run.line}${label}  — ${ctx.clock.now().toISOString()}\n`), {
+		mode: sessionModes().file,
+	});
 	const parser = createParser(fields.expect);
 	const matches = lineMatchers(fields.expect);
 	const result = await ctx.runner.run(
@@ -145,7 +148,8 @@ function thresholdReasons(
 /** stdoutMatches / stdoutNotMatches, checked line by line as output streams. */
 function lineMatchers(expect: CommandFields["expect"]) {
 	const must = expect?.stdoutMatches === undefined ? undefined : compilePattern(expect.stdoutMatches);
-	const mustNot = expect?.stdoutNotMatches === undefined ? undefined : compilePattern(expect.stdoutNotMatches);
+	const mustNot =
+		expect?.stdoutNotMatches === undefined ? undefined : compilePattern(expect.stdoutNotMatches);
 	let matched = false;
 	let forbidden: string | undefined;
 	return {
