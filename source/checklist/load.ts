@@ -154,7 +154,19 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 	}
 	if (problems.length > 0 || !parsed.success) return { ok: false, problems: sortProblems(problems) };
 
-	const checklist = expandStepPaths(parsed.data, (value) => expandHome(value, home));
+	const expanded = expandStepPaths(parsed.data, (value) => expandHome(value, home));
+	// The checklist is recorded with each session: a secret's default stays out of it.
+	const checklist = expanded.vars
+		? {
+				...expanded,
+				vars: Object.fromEntries(
+					Object.entries(expanded.vars).map(([key, entry]) => [
+						key,
+						specs.get(key)?.secret ? { secret: true } : entry,
+					]),
+				),
+			}
+		: expanded;
 	const vars: Record<string, VarValue> = Object.create(null);
 	for (const [key, value] of resolved.vars) vars[key] = value;
 	for (const key of resolved.secrets.keys()) vars[key] = "***";

@@ -40,7 +40,11 @@ export async function runBackup(step: BackupStep, ctx: StepContext): Promise<Ste
 			return { status: "failed", reason: `${backup} already exists; a backup is never overwritten` };
 		}
 		ctx.record(
-			{ stepId: step.id, action: "backup", detail: { source, ...(real === source ? {} : { realPath: real }), backup } },
+			{
+				stepId: step.id,
+				action: "backup",
+				detail: { source, ...(real === source ? {} : { realPath: real }), backup },
+			},
 			"intent",
 		);
 		makeSessionDir(join(target, ".."));
