@@ -156,7 +156,6 @@ describe("schema limits say what is wrong, where", () => {
 	});
 
 	it("warn before critical in either direction passes", () => {
-		const dir = tempDir();
 		const steps = [
 			["up", '"> 0.5"', '"> 1"'],
 			["down", '"< 10"', '"<= 5"'],
