@@ -103,6 +103,12 @@ function revertFlag(
 	ctx: StepContext,
 ): ActionResult {
 	if (!existsSync(action.file)) return { status: "failed", detail: `${action.file} does not exist` };
+	// The file was recorded by its real path: a link there now was planted after the rollout.
+	if (isLink(action.file))
+		return {
+			status: "failed",
+			detail: `${action.file} is a symbolic link now: refusing to write through it`,
+		};
 	const text = readFileSync(action.file, "utf8");
 	const path = action.key.split(".");
 	const editor = EDITORS[action.format];
