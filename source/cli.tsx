@@ -6,7 +6,7 @@
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError, Option } from "commander";
-import { CliError, EXIT, noColor } from "./cli/output.js";
+import { EXIT, noColor, OperatorError } from "./cli/output.js";
 
 declare const PACKAGE_VERSION: string;
 /** Given by the launcher: code run through vm.Script cannot import() an ES module itself on Node 20. */
@@ -119,7 +119,7 @@ program
 		const ui = await loadScreens();
 		if (options.followup) {
 			if (!checklist)
-				throw new CliError(
+				throw new OperatorError(
 					"--followup <session> needs the follow-up's id: start --followup <session> <id>",
 					EXIT.usage,
 				);
@@ -131,7 +131,8 @@ program
 			});
 			return;
 		}
-		if (!checklist) throw new CliError("start needs a checklist file: rollout start <checklist>", EXIT.usage);
+		if (!checklist)
+			throw new OperatorError("start needs a checklist file: rollout start <checklist>", EXIT.usage);
 		process.exitCode = await ui.startWizard({
 			checklistPath: checklist,
 			vars: options.var,
@@ -327,7 +328,7 @@ interface RunOptions {
 
 function collectVar(value: string, previous: Record<string, string>): Record<string, string> {
 	const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
-	if (!match?.[1]) throw new CliError(`--var takes name=value, not "${value}"`, EXIT.usage);
+	if (!match?.[1]) throw new OperatorError(`--var takes name=value, not "${value}"`, EXIT.usage);
 	return { ...previous, [match[1]]: match[2] ?? "" };
 }
 

@@ -1,12 +1,13 @@
 import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { withSecrets } from "../checklist/interpolate.js";
 import { describeAction, type RollbackAction } from "../report/rollback-plan.js";
 import { writeFileAtomicSync } from "../session/atomic.js";
 import { hashFile } from "../session/hash.js";
 import type { StepContext, StepOutcome } from "../steps/context.js";
 import { sameValue } from "../steps/flag/edit.js";
 import { EDITORS } from "../steps/flag/flag.js";
-import { executeStep } from "./execute.js";
+import { moduleOf } from "../steps/registry.js";
 
 /** How one rollback action ended. */
 export interface ActionResult {
@@ -133,9 +134,16 @@ async function runStep(
 	step: Extract<RollbackAction, { kind: "step" }>["step"],
 	ctx: StepContext,
 ): Promise<ActionResult> {
-	if (step.kind === "prompt")
-		return { status: "skipped", detail: `a person checks this: ${step.question ?? step.title}` };
-	const outcome: StepOutcome = await executeStep(step, ctx);
+	const module = moduleOf(step);
+	if (!module.execute)
+		return {
+			status: "skipped",
+			detail: `a person checks this: ${module.preview(step as never, ctx.baseDir).lines[0]?.text ?? step.title}`,
+		};
+	const outcome: StepOutcome = await module.execute(
+		withSecrets(step, ctx.secrets ?? new Map()) as never,
+		ctx,
+	);
 	if (outcome.status === "passed") return { status: "done" };
 	if (outcome.status === "skipped") return { status: "skipped", detail: outcome.reason };
 	return { status: "failed", detail: outcome.reason ?? outcome.status };

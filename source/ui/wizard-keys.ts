@@ -1,5 +1,6 @@
 import type { Key } from "ink";
 import type { PlacedStep } from "../checklist/steps.js";
+import { listingStatus } from "../session/rules.js";
 import type { MonitorVerdict } from "../steps/monitor/monitor.js";
 import { type BindingName, pressed } from "./key-bindings.js";
 import type { Wizard } from "./use-wizard.js";
@@ -101,12 +102,18 @@ function doneKeys(
 		return;
 	}
 	const { engine } = wizard;
-	if (is("quit")) wizard.quit(engine.state.status === "NO-GO" ? 1 : 0);
+	if (is("quit")) wizard.quit(failedEnd(engine) ? 1 : 0);
 	else if (is("export")) wizard.show({ name: "done", panel: "export" });
 	else if (is("plan")) wizard.show({ name: "done", panel: "plan" });
 	else if (is("review")) wizard.show({ name: "review", index: 0, open: false });
 	else if (is("rollback") && !engine.state.dryRun) wizard.askRollback("asked by the operator");
 	else if (is("followup") && followupsOffered(wizard)) wizard.show({ name: "done", panel: "followup" });
+}
+
+/** A session that ends NO-GO or whose rollback failed exits 1, as `rollout run` does. */
+export function failedEnd(engine: Wizard["engine"]): boolean {
+	const status = listingStatus(engine.state);
+	return engine.outcome()?.outcome === "NO-GO" || status === "rollback failed";
 }
 
 function followupsOffered({ engine }: Wizard): boolean {

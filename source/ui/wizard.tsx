@@ -2,11 +2,12 @@ import { Box, Text, useApp, useInput, useStdout } from "ink";
 import SelectInput from "ink-select-input";
 import Spinner from "ink-spinner";
 import { useEffect, useState } from "react";
-import { formatDuration } from "../checklist/duration.js";
+import { formatDuration, formatSpan } from "../checklist/duration.js";
 import type { PlacedStep } from "../checklist/steps.js";
 import type { Engine } from "../engine/engine.js";
 import { describeAction } from "../report/rollback-plan.js";
 import { FORMATS } from "../report/write.js";
+import { listingStatus } from "../session/rules.js";
 import { keyHints } from "./key-bindings.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "./theme.js";
 import { TypingContext } from "./typing.js";
@@ -396,7 +397,9 @@ function Done({
 	readonly room: number;
 }) {
 	const { engine } = wizard;
-	const { decision, approvals, status } = engine.state;
+	const { approvals } = engine.state;
+	const outcome = engine.outcome();
+	const status = listingStatus(engine.state);
 	if (panel === "plan") {
 		const actions = engine.rollbackPlan().actions.map(describeAction);
 		return (
@@ -432,7 +435,7 @@ function Done({
 				<SelectInput
 					items={followups.map((item) => ({
 						key: item.id,
-						label: `${item.title} (after ${item.after})`,
+						label: `${item.title} (after ${formatSpan(item.after)})`,
 						value: item.id,
 					}))}
 					onSelect={(item) => wizard.startFollowup(item.value)}
@@ -443,15 +446,16 @@ function Done({
 	return (
 		<Box flexDirection="column">
 			<Text>
-				{"Session ended: "}
-				<Text bold color={colorOf(toneOf(decision?.outcome ?? status))}>
-					{status}
+				{status === "in progress" ? "Session open: " : "Session ended: "}
+				<Text bold color={colorOf(toneOf(outcome?.outcome ?? status))}>
+					{status === "in progress" ? `decided ${outcome?.outcome ?? "nothing yet"}` : status}
 				</Text>
+				{outcome && status !== outcome.outcome ? <Text>{` (outcome ${outcome.outcome})`}</Text> : null}
 			</Text>
-			{(decision?.reasons ?? []).slice(0, Math.max(1, room - 6)).map((reason) => (
+			{(outcome?.reasons ?? []).slice(0, Math.max(1, room - 6)).map((reason) => (
 				<Text key={reason} wrap="truncate-end">{`  • ${reason}`}</Text>
 			))}
-			{(decision?.conditions ?? []).map((condition) => (
+			{(outcome?.conditions ?? []).map((condition) => (
 				<Text key={condition} color={colorOf("warn")} wrap="truncate-end">{`  condition: ${condition}`}</Text>
 			))}
 			{approvals.map((approval) => (
