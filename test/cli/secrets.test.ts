@@ -240,3 +240,34 @@ describe("what counts as a secret", () => {
 		expect(mask("connect pa55word! in /home/op with extra-secret")).toBe("connect *** in /home/op with ***");
 	});
 });
+
+describe("a flag's diff", () => {
+	it("hides secret pairs on the neighbouring lines of the config it edits", () => {
+		const dir = tempDir();
+		const sessions = join(dir, "sessions");
+		writeFileSync(
+			join(dir, "app.yaml"),
+			"db_password: PlainS3cretInConfig\nfeature: false\napi_token: AnotherS3cretValue\n",
+			{ mode: 0o600 },
+		);
+		writeFileSync(
+			join(dir, "checklist.yaml"),
+			"id: diff\ntitle: Diff\nphases:\n  - id: p\n    title: P\n    steps:\n      - { id: flip, title: Flip, kind: flag, file: app.yaml, key: feature, value: true }\n",
+		);
+		writeFileSync(join(dir, "answers.yaml"), "answers: {}\n");
+		const run = runCli(["run", "checklist.yaml", "--answers", "answers.yaml", "--sessions-dir", sessions], {
+			cwd: dir,
+		});
+		expect(run.code).toBe(0);
+		const [id = ""] = readdirSync(sessions);
+		expect(runCli(["export", id, "--format", "md", "--sessions-dir", sessions], { cwd: dir }).code).toBe(0);
+		const files = filesUnder(join(sessions, id));
+		expect(readFileSync(join(sessions, id, "events.jsonl"), "utf8")).toContain("+feature: true");
+		for (const file of files) {
+			const text = readFileSync(file, "utf8");
+			expect(text, file).not.toContain("PlainS3cretInConfig");
+			expect(text, file).not.toContain("AnotherS3cretValue");
+			expect(statSync(file).mode & 0o077, file).toBe(0);
+		}
+	});
+});
