@@ -210,6 +210,21 @@ program
 		process.exitCode = await rollback(dir, session, options);
 	});
 
+program
+	.command("abandon")
+	.description("give up an unfinished session, on the record: it is frozen from then on")
+	.argument("<session>", "session id, or a unique prefix of one")
+	.requiredOption("--reason <text>", "why the session is given up (recorded)")
+	.addOption(sessionsDirOption())
+	.addHelpText("after", "\nExit codes: 0 abandoned, 2 invalid input or the session has already ended.")
+	.action(async (session: string, options: { reason: string; sessionsDir?: string }) => {
+		const [{ abandon }, dir] = await Promise.all([
+			import("./cli/abandon.js"),
+			sessionsDir(options.sessionsDir),
+		]);
+		process.exitCode = await abandon(dir, session, options.reason);
+	});
+
 unattended(
 	program
 		.command("followup")
@@ -370,6 +385,14 @@ async function loadScreens(): Promise<typeof import("./ui/main.js")> {
 /** The installed package's folder (the bundle runs from its dist/). */
 function packageRoot(): string {
 	return dirname(__dirname);
+}
+
+// A reader that stops early (`rollout list | head -1`) closes the pipe: stop quietly, as other tools do.
+for (const stream of [process.stdout, process.stderr]) {
+	stream.on("error", (error: NodeJS.ErrnoException) => {
+		if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.ok);
+		throw error;
+	});
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -10,6 +10,7 @@ import { formatNumber } from "../runner/thresholds.js";
 import { resolveSessionId } from "../session/ids.js";
 import { newestUnfinished } from "../session/inspect.js";
 import { listingStatus } from "../session/rules.js";
+import { moduleNamed } from "../steps/registry.js";
 import { colorsFor, EXIT, OperatorError } from "./output.js";
 
 export interface RunFlags {
@@ -67,6 +68,9 @@ export async function runFollowup(
 	const { engine, answers } = await reopen(idOrPrefix, sessionsDir, flags);
 	try {
 		engine.startFollowup(followupId);
+		const early = engine.notices.at(-1);
+		if (early?.startsWith(`${followupId} is due`))
+			process.stderr.write(`${colorsFor(process.stderr).yellow("note")} ${early}\n`);
 	} catch (error) {
 		await engine.close();
 		throw error;
@@ -181,13 +185,14 @@ const SYMBOL = { passed: "✓", failed: "✗", skipped: "-", interrupted: "!" } 
 function formatReport(line: StepReport, c: ReturnType<typeof colorsFor>): string {
 	const { outcome } = line;
 	const paint = { passed: c.green, failed: c.red, skipped: c.dim, interrupted: c.yellow }[outcome.status];
-	const figure = line.kind === "decision" ? (outcome.reason ?? "") : keyFigure(outcome);
+	const decision = moduleNamed(line.kind)?.mode === "decision";
+	const figure = decision ? (outcome.reason ?? "") : keyFigure(outcome);
 	if (outcome.summary) {
 		const why = outcome.status === "failed" && outcome.reason ? `\n    ${c.dim(outcome.reason)}` : "";
 		return `${paint(SYMBOL[outcome.status])} ${outcome.summary}${why}\n`;
 	}
 	const head = `${paint(SYMBOL[outcome.status])} ${line.stepId.padEnd(30)} ${paint(outcome.status.padEnd(11))} ${formatDuration(line.durationMs).padStart(7)}${figure ? `  ${figure}` : ""}`;
-	const showReason = outcome.reason && line.kind !== "decision" && outcome.status !== "passed";
+	const showReason = outcome.reason && !decision && outcome.status !== "passed";
 	return `${head}\n${showReason ? `    ${c.dim(outcome.reason ?? "")}\n` : ""}`;
 }
 

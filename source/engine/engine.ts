@@ -246,6 +246,16 @@ export class Engine {
 		return rules.blocks(this.state, stepId);
 	}
 
+	/** The critical step that holds the rollout, if any. */
+	blockingStep(): string | undefined {
+		return rules.blockingStep(this.state)?.id;
+	}
+
+	/** Why the session takes no more steps, or undefined while it does. */
+	frozen(): string | undefined {
+		return rules.frozen(this.state);
+	}
+
 	/** Follow-ups come after a session that ended GO or GO WITH CONDITIONS. */
 	followupsOpen(): boolean {
 		return rules.followupsOpen(this.state);

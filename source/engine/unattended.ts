@@ -1,6 +1,6 @@
 import type { Step } from "../checklist/schema.js";
 import type { Outcome } from "../session/events.js";
-import { blockingStep } from "../session/rules.js";
+import { blockingStep, isDone } from "../session/rules.js";
 import type { StepOutcome } from "../steps/context.js";
 import { moduleOf } from "../steps/registry.js";
 import type { Answers } from "./answers.js";
@@ -29,6 +29,9 @@ export async function runUnattended(
 	answers: Answers,
 	options: { signal: AbortSignal; report: (line: StepReport) => void },
 ): Promise<UnattendedResult> {
+	const reported = new Set(
+		engine.steps.filter(({ step }) => isDone(engine.state.results[step.id])).map(({ step }) => step.id),
+	);
 	for (let placed = engine.current(); placed; placed = engine.current()) {
 		const { step } = placed;
 		const started = performance.now();
@@ -36,7 +39,22 @@ export async function runUnattended(
 		const outcome =
 			engine.skipUnattended(step.id) ?? (await answerOrRun(engine, step, answers, options.signal));
 		options.report({ stepId: step.id, kind: step.kind, outcome, durationMs: performance.now() - started });
+		reported.add(step.id);
 		if (outcome.status === "interrupted" || options.signal.aborted) return { interrupted: true };
+		// Steps the engine settled on its own (a NO-GO skips what would change anything) are reported too.
+		for (const { step: settled } of engine.steps) {
+			const result = engine.state.results[settled.id];
+			if (reported.has(settled.id) || !isDone(result) || !result) continue;
+			reported.add(settled.id);
+			const { status, reason } = result;
+			if (status === "passed" || status === "failed" || status === "skipped")
+				options.report({
+					stepId: settled.id,
+					kind: settled.kind,
+					outcome: { status, reason },
+					durationMs: 0,
+				});
+		}
 	}
 	return { decision: engine.outcome()?.outcome, interrupted: false };
 }

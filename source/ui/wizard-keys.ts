@@ -2,6 +2,7 @@ import type { Key } from "ink";
 import type { PlacedStep } from "../checklist/steps.js";
 import { listingStatus } from "../session/rules.js";
 import type { MonitorVerdict } from "../steps/monitor/monitor.js";
+import { moduleOf } from "../steps/registry.js";
 import { type BindingName, pressed } from "./key-bindings.js";
 import type { Wizard } from "./use-wizard.js";
 import type { Screen } from "./wizard-state.js";
@@ -14,8 +15,7 @@ export function resultChoice(wizard: Wizard, placed: PlacedStep): ResultChoice {
 	const result = engine.state.results[placed.step.id];
 	const verdict = (result?.evidence as { monitor?: MonitorVerdict } | undefined)?.monitor;
 	if (engine.blocks(placed.step.id)) return verdict?.onCritical === "rollback" ? "breach" : "blocked";
-	if (result?.status === "failed")
-		return placed.step.kind === "prompt" || placed.step.kind === "signoff" ? "next" : "failed";
+	if (result?.status === "failed") return moduleOf(placed.step).mode === "run" ? "failed" : "next";
 	if (result?.status === "passed" && verdict?.outcome === "warned") return "warned";
 	return "next";
 }
@@ -56,7 +56,10 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 		else if (is("confirm")) wizard.show({ ...screen, open: !screen.open });
 		else if (is("rerun")) {
 			const picked = engine.steps[screen.index];
-			if (picked) wizard.show({ name: "step", stepId: picked.step.id });
+			// A frozen session, a NO-GO, a blocking failure: the engine says why, on the screen.
+			const refused = picked && engine.refusal(picked.step.id);
+			if (refused) wizard.dispatch({ type: "message", text: refused });
+			else if (picked) wizard.show({ name: "step", stepId: picked.step.id });
 		} else if (is("back") || is("review")) wizard.show(state.previous ?? { name: "done", panel: "summary" });
 		return;
 	}
@@ -74,10 +77,9 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 	const placed = engine.placed(screen.stepId);
 	if (is("details")) return wizard.dispatch({ type: "toggle-details" });
 	if (screen.name === "step") {
-		const kind = placed.step.kind;
-		const runs = kind !== "prompt" && kind !== "decision" && kind !== "signoff";
-		if (runs && (kind === "flag" ? is("apply") : is("confirm"))) wizard.run(screen.stepId);
-		else if (is("skip") && kind !== "decision")
+		const { mode, asksYes } = moduleOf(placed.step);
+		if (mode === "run" && (asksYes ? is("apply") : is("confirm"))) wizard.run(screen.stepId);
+		else if (is("skip") && mode !== "decision")
 			wizard.show({ name: "reason", stepId: screen.stepId, purpose: "skip" });
 		return;
 	}
@@ -174,11 +176,10 @@ export function hintsFor(
 	];
 	switch (screen.name) {
 		case "step": {
-			const kind = placed?.step.kind;
-			if (kind === "prompt" || kind === "decision" || kind === "signoff")
-				return [["down", "choose"], ["confirm", "select"], ...common];
+			const module = placed && moduleOf(placed.step);
+			if (module?.mode !== "run") return [["down", "choose"], ["confirm", "select"], ...common];
 			return [
-				kind === "flag" ? ["apply", "apply"] : ["confirm", "run"],
+				module.asksYes ? ["apply", "apply"] : ["confirm", "run"],
 				["skip", "skip"],
 				["details", "help"],
 				...common,

@@ -7,7 +7,9 @@ import type { PlacedStep } from "../checklist/steps.js";
 import type { Engine } from "../engine/engine.js";
 import { describeAction } from "../report/rollback-plan.js";
 import { FORMATS } from "../report/write.js";
+import type { StepResult } from "../session/reduce.js";
 import { listingStatus } from "../session/rules.js";
+import { moduleOf } from "../steps/registry.js";
 import { keyHints } from "./key-bindings.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "./theme.js";
 import { TypingContext } from "./typing.js";
@@ -140,7 +142,7 @@ function StepScreen({
 				<Text bold>{step.title}</Text>
 				<Text
 					color={colorOf("dim")}
-				>{`  ${step.kind}${critical ? " · critical" : ""}${result && result.attempts > 0 && screen.name === "step" ? ` · done ${result.attempts}× before` : ""}`}</Text>
+				>{`  ${step.kind}${critical ? " · critical" : ""}${screen.name === "step" ? attemptsNote(result) : ""}`}</Text>
 			</Text>
 			{step.kind === "prompt" && step.instructions && screen.name === "step" ? (
 				<Text>{step.instructions.trim()}</Text>
@@ -176,6 +178,14 @@ function StepScreen({
 	);
 }
 
+/** How often the step was tried before: only finished attempts count as done. */
+function attemptsNote(result: StepResult | undefined): string {
+	if (!result || result.attempts === 0 || result.status === "running") return "";
+	return result.status === "interrupted"
+		? ` · cut off ${result.attempts}× before`
+		: ` · done ${result.attempts}× before`;
+}
+
 function StepAction({
 	wizard,
 	placed,
@@ -187,43 +197,47 @@ function StepAction({
 }) {
 	const { engine } = wizard;
 	const { step } = placed;
-	switch (step.kind) {
-		case "prompt":
-			return (
-				<PromptForm
-					key={step.id}
-					step={step}
-					onAnswer={(result, notes) => wizard.answer(step.id, result, notes)}
-				/>
-			);
-		case "decision":
-			return (
-				<DecisionForm
-					key={step.id}
-					proposed={engine.proposeDecision(step.id)}
-					onDecide={(choice) => wizard.decide(step.id, choice)}
-				/>
-			);
-		case "signoff":
-			return (
-				<SignoffForm key={step.id} step={step} onSign={(approvals) => wizard.signoff(step.id, approvals)} />
-			);
-		default:
-			return (
-				<Box flexDirection="column">
-					<StepPlan step={step} baseDir={engine.state.cwd} maxLines={room - 2} />
-					<Text bold>
-						{step.kind === "flag"
-							? engine.state.dryRun
-								? "Dry run: y records what would change, the file is left alone."
-								: "Apply this change? (y to apply)"
-							: engine.state.dryRun
-								? "Dry run: Enter records what would happen; nothing runs."
-								: "Press Enter to run it."}
-					</Text>
-				</Box>
-			);
-	}
+	const module = moduleOf(step);
+	if (step.kind === "prompt")
+		return (
+			<PromptForm
+				key={step.id}
+				step={step}
+				onAnswer={(result, notes) => wizard.answer(step.id, result, notes)}
+			/>
+		);
+	if (module.mode === "decision")
+		return (
+			<DecisionForm
+				key={step.id}
+				proposed={engine.proposeDecision(step.id)}
+				onDecide={(choice) => wizard.decide(step.id, choice)}
+			/>
+		);
+	if (step.kind === "signoff")
+		return (
+			<SignoffForm
+				key={step.id}
+				step={step}
+				given={engine.approvalsOf(step.id)}
+				onApprove={(approval) => wizard.approve(step.id, approval)}
+			/>
+		);
+	const dry = engine.state.dryRun;
+	return (
+		<Box flexDirection="column">
+			<StepPlan step={step} baseDir={engine.state.cwd} maxLines={room - 2} />
+			<Text bold>
+				{module.asksYes
+					? dry
+						? "Dry run: y records what would change, the file is left alone."
+						: "Apply this change? (y to apply)"
+					: dry
+						? "Dry run: Enter records what would happen; nothing runs."
+						: "Press Enter to run it."}
+			</Text>
+		</Box>
+	);
 }
 
 function Running({

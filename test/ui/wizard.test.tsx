@@ -296,7 +296,7 @@ describe("signoff", () => {
 		await screen.press(KEY.enter);
 		await screen.press(KEY.down);
 		await screen.press(KEY.enter);
-		expect(screen.frame()).toContain("Comment (optional):");
+		expect(screen.frame()).toContain("Why reject? (required):");
 		await screen.type("logs not clean");
 		await screen.press(KEY.enter);
 		await screen.waitFor("rejected by QA Lead");

@@ -26,10 +26,10 @@ export const backup: StepKindModule<"backup", BackupEvidence> = {
 				...step.paths.map((path) => {
 					const full = resolve(baseDir, path);
 					const stat = statSync(full, { throwIfNoEntry: false });
-					if (stat) return { text: `  ${full}  ${stat.isDirectory() ? "folder" : `${stat.size} bytes`}` };
+					if (stat) return { text: `  ${full} ${stat.isDirectory() ? "folder" : `${stat.size} bytes`}` };
 					return optional.has(path)
-						? { text: `  ${full}  absent (optional)`, tone: "dim" as const }
-						: { text: `  ${full}  MISSING`, tone: "bad" as const };
+						? { text: `  ${full} absent (optional)`, tone: "dim" as const }
+						: { text: `  ${full} MISSING`, tone: "bad" as const };
 				}),
 			],
 		};
