@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { type Document, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, isPair, isSeq, LineCounter, parseDocument } from "yaml";
 import type * as z from "zod";
 import { type ChecklistProblem, formatKeyPath } from "./errors.js";
 import {
+	declaredVars,
 	expandHome,
 	type InterpolationProblem,
 	interpolateTree,
@@ -12,9 +12,11 @@ import {
 	type VarValue,
 } from "./interpolate.js";
 import { locate, position } from "./locate.js";
+import { InputFileError, readInputFile } from "./read-file.js";
 import { checkRules } from "./rules.js";
 import { type Checklist, checklistSchema } from "./schema.js";
 import { expandStepPaths } from "./steps.js";
+import { allowedKeys, closest } from "./suggest.js";
 
 /** A checklist ready to run. */
 export interface LoadedChecklist {
@@ -23,8 +25,10 @@ export interface LoadedChecklist {
 	readonly file: string;
 	/** SHA-256 of the file's bytes, recorded by every session started from it. */
 	readonly sha256: string;
-	/** Variables after defaults, `--var` overrides, interpolation and `~` expansion. */
+	/** Variables after defaults, `--var` overrides, interpolation and `~` expansion; a secret shows as ***. */
 	readonly vars: Readonly<Record<string, VarValue>>;
+	/** Secret values by variable name: substituted only when a step runs, masked everywhere else. */
+	readonly secrets: ReadonlyMap<string, string>;
 }
 
 export type LoadResult =
@@ -37,11 +41,16 @@ export interface LoadOptions {
 	/** The file name used in messages; defaults to the path as given. */
 	readonly displayName?: string;
 	readonly home?: string;
+	/** Where a secret's ROLLOUT_SECRET_<NAME> is looked up; the process environment by default. */
+	readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 const MAX_BYTES = 5 * 1024 * 1024;
 /** Aliases are fine for sharing blocks; past this many, the file is treated as an alias bomb. */
 const MAX_ALIAS_COUNT = 200;
+/** A checklist needs a dozen levels; far deeper nesting is refused before anything recurses into it. */
+const MAX_DEPTH = 64;
+const TOO_DEEP = `refused: nested more than ${MAX_DEPTH} levels deep`;
 
 /** Reads, parses, validates and interpolates a checklist file; every problem is reported, none thrown. */
 export function loadChecklistFile(path: string, options: LoadOptions = {}): LoadResult {
@@ -52,12 +61,10 @@ export function loadChecklistFile(path: string, options: LoadOptions = {}): Load
 	});
 	let bytes: Buffer;
 	try {
-		const stat = statSync(path);
-		if (stat.isDirectory()) return fail("is a directory, not a checklist file");
-		if (stat.size > MAX_BYTES) return fail(`is ${stat.size} bytes; a checklist may be at most 5 MiB`);
-		bytes = readFileSync(path);
+		bytes = readInputFile(path, MAX_BYTES, "a checklist file");
 	} catch (error) {
-		return fail(describeFsError(error));
+		if (error instanceof InputFileError) return fail(error.message);
+		throw error;
 	}
 	if (bytes.includes(0)) return fail("is a binary file, not a YAML checklist");
 	let text: string;
@@ -76,11 +83,13 @@ export function loadChecklistFile(path: string, options: LoadOptions = {}): Load
 export function parseChecklist(text: string, name: string, options: LoadOptions = {}): LoadResult {
 	const home = options.home ?? homedir();
 	const lineCounter = new LineCounter();
-	const doc = parseDocument(text, {
-		lineCounter,
-		prettyErrors: false,
-		uniqueKeys: true,
-	});
+	let doc: Document;
+	try {
+		doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+	} catch (error) {
+		if (error instanceof RangeError) return { ok: false, problems: [{ file: name, message: TOO_DEEP }] };
+		throw error;
+	}
 	const at = (offset: number, key: string, message: string): ChecklistProblem => ({
 		file: name,
 		...position(lineCounter, offset),
@@ -93,14 +102,19 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 	);
 	if (yamlProblems.length > 0) return { ok: false, problems: yamlProblems };
 	if (doc.contents === null) return { ok: false, problems: [{ file: name, message: "is empty" }] };
+	const deep = tooDeep(doc.contents);
+	if (deep !== undefined) return { ok: false, problems: [at(deep, "", TOO_DEEP)] };
 
 	let data: unknown;
 	try {
 		data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
 	} catch (error) {
-		const message = /alias/i.test((error as Error).message)
-			? "refused: aliases expand too far (an alias bomb?)"
-			: (error as Error).message;
+		const message =
+			error instanceof RangeError
+				? TOO_DEEP
+				: /alias/i.test((error as Error).message)
+					? "refused: aliases expand too far (an alias bomb?)"
+					: (error as Error).message;
 		return { ok: false, problems: [{ file: name, message }] };
 	}
 	if (data === null || typeof data !== "object" || Array.isArray(data)) {
@@ -112,46 +126,71 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 
 	const record = data as Record<string, unknown>;
 	const interpolation: InterpolationProblem[] = [];
-	const defaults = isVarMap(record.vars) ? record.vars : {};
-	const overrides = options.vars ?? {};
-	const problems: ChecklistProblem[] = Object.keys(overrides)
-		.filter((key) => !(key in defaults))
+	const specs = declaredVars(record.vars);
+	const overrides = new Map(Object.entries(options.vars ?? {}));
+	const problems: ChecklistProblem[] = [...overrides.keys()]
+		.filter((key) => !specs.has(key))
 		.map((key) => ({
 			file: name,
 			key: `--var ${key}`,
-			message: `the checklist has no variable "${key}" (it has: ${Object.keys(defaults).join(", ") || "none"})`,
+			message: `the checklist has no variable "${key}" (it has: ${[...specs.keys()].join(", ") || "none"})`,
 		}));
-	const { vars, problems: varProblems } = resolveVars(defaults, overrides, home);
-	interpolation.push(...varProblems);
+	const resolved = resolveVars(specs, overrides, home, options.env);
+	interpolation.push(...resolved.problems);
 	const { vars: _vars, ...rest } = record;
 	const interpolated = {
 		vars: _vars,
-		...(interpolateTree(rest, vars, [], interpolation) as object),
+		...(interpolateTree(rest, resolved, [], interpolation) as object),
 	};
 
 	for (const problem of interpolation) problems.push(locateInterpolation(doc, text, problem, at, name));
 	const parsed = checklistSchema.safeParse(interpolated, { reportInput: true });
-	if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => zodProblems(doc, issue, at)));
-	for (const rule of checkRules(interpolated, vars)) {
+	if (!parsed.success)
+		problems.push(...parsed.error.issues.flatMap((issue) => zodProblems(doc, issue, at, interpolated)));
+	for (const rule of checkRules(interpolated, specs)) {
 		const first = rule.first && position(lineCounter, locate(doc, rule.first).offset).line;
 		const message = first ? `${rule.message} (first used on line ${first})` : rule.message;
 		problems.push(at(locate(doc, rule.path, rule.atKey).offset, formatKeyPath(rule.path), message));
 	}
 	if (problems.length > 0 || !parsed.success) return { ok: false, problems: sortProblems(problems) };
 
-	const checklist = expandStepPaths(parsed.data, (value) => expandHome(value, home));
-	return { ok: true, loaded: { checklist, file: name, sha256: "", vars } };
+	const expanded = expandStepPaths(parsed.data, (value) => expandHome(value, home));
+	// The checklist is recorded with each session: a secret's default stays out of it.
+	const checklist = expanded.vars
+		? {
+				...expanded,
+				vars: Object.fromEntries(
+					Object.entries(expanded.vars).map(([key, entry]) => [
+						key,
+						specs.get(key)?.secret ? { secret: true } : entry,
+					]),
+				),
+			}
+		: expanded;
+	const vars: Record<string, VarValue> = Object.create(null);
+	for (const [key, value] of resolved.vars) vars[key] = value;
+	for (const key of resolved.secrets.keys()) vars[key] = "***";
+	return {
+		ok: true,
+		loaded: { checklist, file: name, sha256: "", vars, secrets: resolved.secrets },
+	};
 }
 
-function isVarMap(value: unknown): value is Record<string, VarValue | null> {
-	return (
-		value !== null &&
-		typeof value === "object" &&
-		!Array.isArray(value) &&
-		Object.values(value).every(
-			(item) => item === null || ["string", "number", "boolean"].includes(typeof item),
-		)
-	);
+/** The offset of the first node nested deeper than MAX_DEPTH; walked without recursion. */
+function tooDeep(root: unknown): number | undefined {
+	const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 0 }];
+	for (let item = stack.pop(); item; item = stack.pop()) {
+		const { node, depth } = item;
+		const range = (node as { range?: [number, number] } | undefined)?.range;
+		if (depth > MAX_DEPTH) return range?.[0] ?? 0;
+		if (isMap(node) || isSeq(node)) {
+			for (const child of node.items) {
+				stack.push({ node: isPair(child) ? child.value : child, depth: depth + 1 });
+				if (isPair(child)) stack.push({ node: child.key, depth: depth + 1 });
+			}
+		}
+	}
+	return undefined;
 }
 
 function locateInterpolation(
@@ -182,11 +221,15 @@ function zodProblems(
 	doc: Document,
 	issue: z.core.$ZodIssue,
 	at: (offset: number, key: string, message: string) => ChecklistProblem,
+	data: unknown,
 ): ChecklistProblem[] {
 	if (issue.code === "unrecognized_keys") {
+		const allowed = allowedKeys(checklistSchema, data, issue.path);
 		return issue.keys.map((key) => {
 			const path = [...issue.path, key];
-			return at(locate(doc, path, true).offset, formatKeyPath(path), `unknown key "${key}"`);
+			const meant = closest(key, allowed);
+			const hint = meant ? `: did you mean "${meant}"?` : "";
+			return at(locate(doc, path, true).offset, formatKeyPath(path), `unknown key "${key}"${hint}`);
 		});
 	}
 	const found = locate(doc, issue.path);
@@ -209,7 +252,9 @@ function zodMessage(issue: z.core.$ZodIssue): string {
 		case "too_small":
 			return issue.origin === "array"
 				? `needs at least ${issue.minimum} item(s)`
-				: `must be at least ${issue.minimum}`;
+				: issue.inclusive === false
+					? `must be more than ${issue.minimum}`
+					: `must be at least ${issue.minimum}`;
 		case "too_big":
 			return `must be at most ${issue.maximum}`;
 		case "invalid_key":
@@ -236,20 +281,12 @@ function yamlMessage(code: string, message: string, rest: string): string {
 		case "TAG_RESOLVE_FAILED":
 			return `${plain} (checklists use plain YAML values)`;
 		default:
-			return `YAML: ${plain}`;
+			return /Maximum call stack/.test(plain) ? TOO_DEEP : `YAML: ${plain}`;
 	}
 }
 
 function sortProblems(problems: ChecklistProblem[]): ChecklistProblem[] {
 	return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-}
-
-function describeFsError(error: unknown): string {
-	const code = (error as NodeJS.ErrnoException).code;
-	if (code === "ENOENT") return "no such file";
-	if (code === "EACCES" || code === "EPERM") return "permission denied";
-	if (code === "EISDIR") return "is a directory, not a checklist file";
-	return (error as Error).message;
 }
 
 /** The line of the first byte that is not UTF-8, for the error message. */

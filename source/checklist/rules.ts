@@ -1,4 +1,3 @@
-import type { VarValue } from "./interpolate.js";
 import { stepLists } from "./steps.js";
 
 /** A rule the schema alone cannot hold, broken at a data path. */
@@ -26,7 +25,7 @@ const FLAG_FORMATS: Record<string, string> = {
  * backup paths that are among the paths, a flag file whose format is known.
  * Works on raw data so it can report alongside schema errors.
  */
-export function checkRules(data: Raw, vars: Readonly<Record<string, VarValue>>): RuleProblem[] {
+export function checkRules(data: Raw, vars: ReadonlyMap<string, unknown>): RuleProblem[] {
 	const problems: RuleProblem[] = [];
 	const seen = new Map<string, (string | number)[]>();
 	const unique = (kind: string, id: unknown, path: (string | number)[]) => {
@@ -45,7 +44,7 @@ export function checkRules(data: Raw, vars: Readonly<Record<string, VarValue>>):
 		for (const [index, step] of asRecords(list.steps).entries()) {
 			const path = [...list.path, index];
 			unique("step", step.id, [...path, "id"]);
-			if (typeof step.when === "string" && !(step.when in vars)) {
+			if (typeof step.when === "string" && !vars.has(step.when)) {
 				problems.push({
 					path: [...path, "when"],
 					message: `"${step.when}" is not a variable: define it under vars:`,
@@ -92,6 +91,10 @@ function stepRules(step: Raw, path: (string | number)[]): RuleProblem[] {
 			});
 		}
 	}
+	if (step.kind === "monitor") {
+		const levels = levelProblem(step.warn, step.critical);
+		if (levels) problems.push({ path: [...path, "warn"], message: levels });
+	}
 	if (step.kind === "monitor" && step.onCritical !== undefined && step.critical === undefined) {
 		problems.push({
 			path: [...path, "onCritical"],
@@ -100,6 +103,29 @@ function stepRules(step: Raw, path: (string | number)[]): RuleProblem[] {
 		});
 	}
 	return problems;
+}
+
+const LEVEL = /^\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+/**
+ * A warning must come before the critical level it warns of: for `>` levels the warn value
+ * is the lower one, for `<` levels the higher one, and both must point the same way.
+ */
+function levelProblem(warn: unknown, critical: unknown): string | undefined {
+	const w = typeof warn === "string" ? LEVEL.exec(warn) : null;
+	const c = typeof critical === "string" ? LEVEL.exec(critical) : null;
+	if (!w?.[1] || !c?.[1]) return undefined;
+	const direction = (op: string) => (op.startsWith(">") ? 1 : op.startsWith("<") ? -1 : 0);
+	const [wd, cd] = [direction(w[1]), direction(c[1])];
+	if (wd === 0 || cd === 0) return undefined;
+	if (wd !== cd)
+		return `warn "${warn}" and critical "${critical}" point in opposite directions: use > for both or < for both`;
+	const [wv, cv] = [Number(w[2]), Number(c[2])];
+	if (wd > 0 && wv > cv)
+		return `warn "${warn}" is above critical "${critical}": a reading would be critical before it warns (warn must be at most ${cv})`;
+	if (wd < 0 && wv < cv)
+		return `warn "${warn}" is below critical "${critical}": a reading would be critical before it warns (warn must be at least ${cv})`;
+	return undefined;
 }
 
 /** The format of a flag step's file: as written, or from the file's extension. */

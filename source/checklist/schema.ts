@@ -10,6 +10,7 @@
 import * as z from "zod";
 import { parseDuration } from "./duration.js";
 import { compileJsonPath } from "./json-path.js";
+import { patternProblem } from "./pattern.js";
 
 // A checklist is parsed once per run: compiling parsers with `new Function` costs more than it saves.
 z.config({ jitless: true });
@@ -24,8 +25,15 @@ export const AGGREGATES = ["avg", "p50", "p95", "p99", "max", "min", "count", "s
 export type Operator = (typeof OPERATORS)[number];
 export type StepKind = (typeof STEP_KINDS)[number];
 
+/** Ids name log files and backup folders, so they stay well inside any file-name limit. */
+export const MAX_ID_LENGTH = 64;
+
 const id = z
 	.string()
+	.max(MAX_ID_LENGTH, {
+		error: (issue) =>
+			`id is ${String(issue.input).length} characters long; an id may be at most ${MAX_ID_LENGTH}`,
+	})
 	.regex(ID_PATTERN, {
 		error: (issue) => `bad id ${JSON.stringify(issue.input)}: use lower-case letters, digits and "-"`,
 	})
@@ -69,16 +77,14 @@ const condition = z
 	})
 	.meta({ description: 'An operator and a number, such as "> 0.5".' });
 
-const regexSource = z.string().superRefine((value, ctx) => {
-	try {
-		new RegExp(value);
-	} catch (error) {
-		ctx.addIssue({
-			code: "custom",
-			message: `bad regular expression: ${(error as Error).message}`,
-		});
-	}
-});
+/** Matched against command output in linear time: RE2 syntax, no look-around or back-references. */
+const regexSource = z
+	.string()
+	.superRefine((value, ctx) => {
+		const problem = patternProblem(value);
+		if (problem) ctx.addIssue({ code: "custom", message: problem });
+	})
+	.meta({ description: "A regular expression in RE2 syntax (no look-around, no back-references)." });
 
 const jsonPath = z
 	.string()
@@ -283,7 +289,7 @@ const monitorSource = z
 				aggregate: z.enum(AGGREGATES),
 				window: z
 					.strictObject({
-						lines: z.number().int().positive().optional(),
+						lines: z.number().int().min(1, { error: "must be at least 1" }).optional(),
 						last: duration.optional(),
 						timeField: text.optional(),
 					})
@@ -305,7 +311,7 @@ const monitorStep = z.strictObject({
 	...stepBase,
 	kind: z.literal("monitor"),
 	source: monitorSource,
-	samples: z.number().int().positive().optional(),
+	samples: z.number().int().min(1, { error: "must be at least 1" }).optional(),
 	interval: duration.optional(),
 	timeout: duration.optional().meta({ description: "Per reading; default 5s." }),
 	warn: condition.optional(),
@@ -334,6 +340,21 @@ export const stepSchema = z
 		description: "One step: backup, flag, command, prompt, monitor, decision or signoff.",
 	});
 
+/** The long form of a variable, for what a plain value cannot say. */
+const varEntry = z
+	.strictObject({
+		default: z.union([scalar, z.null()]).optional(),
+		secret: z.boolean().optional().meta({
+			description:
+				"Masked in every record and export; the rollback script reads it from ROLLOUT_SECRET_<NAME>. Names such as *_TOKEN, *_PASS, *_WEBHOOK_URL are secret unless this says false.",
+		}),
+		allowEmpty: z.boolean().optional().meta({
+			description: "May be empty where it is substituted into a command (refused otherwise).",
+		}),
+		description: z.string().optional(),
+	})
+	.meta({ description: "A variable with a default and what it may hold." });
+
 const phase = z.strictObject({
 	id,
 	title: text,
@@ -359,7 +380,9 @@ export const checklistSchema = z
 				z.string().regex(VAR_NAME_PATTERN, {
 					error: "bad variable name: use letters, digits and _",
 				}),
-				z.union([scalar, z.null()]),
+				z.union([scalar, z.null(), varEntry], {
+					error: "a variable is a value, null, or a mapping with default, secret, allowEmpty",
+				}),
 			)
 			.optional()
 			.meta({

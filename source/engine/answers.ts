@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import * as z from "zod";
 import { formatKeyPath } from "../checklist/errors.js";
+import { readInputFile } from "../checklist/read-file.js";
 import type { Approval } from "./engine.js";
 
 const result = z.enum(["pass", "fail", "skip"]);
@@ -31,20 +31,16 @@ export interface Answers {
 
 export class AnswersError extends Error {}
 
+/** Answers for even the longest checklist fit in far less. */
+const MAX_BYTES = 1024 * 1024;
+
 /** Reads and checks an answers file; every problem is one line naming the file and key. */
 export function loadAnswers(file: string): Answers {
 	let data: unknown;
 	try {
-		data = parse(readFileSync(file, "utf8"), { maxAliasCount: 100 });
+		data = parse(readInputFile(file, MAX_BYTES, "an answers file").toString("utf8"), { maxAliasCount: 100 });
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		const why =
-			code === "ENOENT"
-				? "no such file"
-				: code === "EISDIR"
-					? "is a directory"
-					: (error as Error).message.split("\n")[0];
-		throw new AnswersError(`${file}: ${why}`);
+		throw new AnswersError(`${file}: ${(error as Error).message.split("\n")[0]}`);
 	}
 	const parsed = answersSchema.safeParse(data);
 	if (!parsed.success) {
@@ -59,12 +55,12 @@ export function loadAnswers(file: string): Answers {
 		operator,
 		stepIds: Object.keys(answers),
 		prompt(stepId) {
-			const answer = answers[stepId];
+			const answer = Object.hasOwn(answers, stepId) ? answers[stepId] : undefined;
 			if (typeof answer === "string") return { result: answer };
 			return answer && !Array.isArray(answer) ? answer : undefined;
 		},
 		approvals(stepId) {
-			const answer = answers[stepId];
+			const answer = Object.hasOwn(answers, stepId) ? answers[stepId] : undefined;
 			return Array.isArray(answer) ? answer : undefined;
 		},
 	};

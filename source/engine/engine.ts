@@ -3,6 +3,7 @@ import { hostname, userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import { formatDuration } from "../checklist/duration.js";
 import { formatProblem } from "../checklist/errors.js";
+import { secretsFromEnvironment, withSecrets } from "../checklist/interpolate.js";
 import { type LoadedChecklist, loadChecklistFile } from "../checklist/load.js";
 import type { Checklist, Step } from "../checklist/schema.js";
 import { type PlacedStep, phaseSteps, placedSteps } from "../checklist/steps.js";
@@ -16,7 +17,7 @@ import {
 import { sessionData } from "../report/session-data.js";
 import { type Format, writeExport, writeRecordFiles } from "../report/write.js";
 import { type HttpGet, httpGet } from "../runner/http.js";
-import { createMasker, type Masker, maskDeep } from "../runner/mask.js";
+import { createMasker, extendMasker, type Masker, maskDeep } from "../runner/mask.js";
 import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../runner/run-command.js";
 import { isDiskFull } from "../session/atomic.js";
 import { canonicalJson } from "../session/canonical.js";
@@ -40,6 +41,8 @@ export interface Effects {
 	readonly http: HttpGet;
 	readonly clock: Clock;
 	readonly mask: Masker;
+	/** Secret values by variable name: masked, and put into a step only as it runs. */
+	readonly secrets?: ReadonlyMap<string, string>;
 }
 
 export const defaultEffects = (): Effects => ({
@@ -95,7 +98,7 @@ export class Engine {
 
 	static async start(options: StartOptions): Promise<Engine> {
 		const loaded = load(options.checklistPath, options.vars ?? {});
-		const effects = options.effects ?? defaultEffects();
+		const effects = keepingSecrets(options.effects ?? defaultEffects(), loaded.secrets);
 		const { checklist } = loaded;
 		const id = newSessionId(checklist.id, effects.clock.now());
 		const started: Extract<SessionEvent, { type: "session.started" }> = {
@@ -120,7 +123,10 @@ export class Engine {
 				definition: checklist,
 			},
 		};
-		const store = await Store.create(options.sessionsDir, id, maskDeep(started, effects.mask), {
+		// The recorded checklist holds secrets only as ${secret:name}; masking it could change what a resume runs.
+		const masked = maskDeep(started, effects.mask);
+		const record = { ...masked, data: { ...masked.data, definition: checklist } };
+		const store = await Store.create(options.sessionsDir, id, record, {
 			now: () => effects.clock.now(),
 			...options.store,
 		});
@@ -134,7 +140,12 @@ export class Engine {
 			...options.store,
 		});
 		try {
-			const engine = new Engine(store, definitionOf(store), effects);
+			const definition = definitionOf(store);
+			const engine = new Engine(
+				store,
+				definition,
+				keepingSecrets(effects, secretsFromEnvironment(definition.vars)),
+			);
 			engine.notices.push(...store.warnings);
 			if (options.checkChecklist !== false)
 				engine.checkChecklistFile(options.acceptChangedChecklist === true);
@@ -272,7 +283,8 @@ export class Engine {
 		const ctx = this.context(stepId, attempt, signal, options.onOutput);
 		let outcome: StepOutcome;
 		try {
-			outcome = await module.execute(step as never, ctx);
+			// A secret's value goes into the step only now; the recorded checklist keeps ${secret:name}.
+			outcome = await module.execute(withSecrets(step, ctx.secrets ?? new Map()) as never, ctx);
 		} catch (error) {
 			// A full disk says nothing about the step: it stays to be run again, not failed.
 			outcome = isDiskFull(error)
@@ -647,6 +659,7 @@ export class Engine {
 			runner: this.effects.runner,
 			clock: this.effects.clock,
 			mask: this.effects.mask,
+			secrets: this.effects.secrets,
 			signal,
 			state: this.state,
 			onOutput,
@@ -750,6 +763,11 @@ function load(path: string, vars: Readonly<Record<string, string>>): LoadedCheck
 	const result = loadChecklistFile(path, { vars });
 	if (!result.ok) throw new EngineError(result.problems.map(formatProblem).join("\n"));
 	return result.loaded;
+}
+
+/** Effects that mask the session's secret values and hand them to steps as they run. */
+function keepingSecrets(effects: Effects, secrets: ReadonlyMap<string, string>): Effects {
+	return { ...effects, secrets, mask: extendMasker(effects.mask, [...secrets.values()]) };
 }
 
 function stepRefs(checklist: Checklist): StepRef[] {

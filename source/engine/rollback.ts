@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { withSecrets } from "../checklist/interpolate.js";
 import { describeAction, type RollbackAction } from "../report/rollback-plan.js";
 import { writeFileAtomicSync } from "../session/atomic.js";
 import { hashFile } from "../session/hash.js";
@@ -58,13 +59,44 @@ function restore(action: Extract<RollbackAction, { kind: "restore" }>, ctx: Step
 			detail: `the backup ${copy} does not match its checksum: refusing to restore from it`,
 		};
 	}
-	if (existsSync(action.source) && hashFile(action.source) === action.sha256) {
+	const target = action.realPath ?? action.source;
+	const now = whereItLeads(action.source);
+	// A link planted after the backup would turn the restore into a write somewhere else.
+	if (action.realPath ? now !== action.realPath : now !== action.source && isLink(action.source)) {
+		return {
+			status: "failed",
+			detail: `${action.source} now leads to ${now}, not to ${target} as when it was backed up: refusing to write through it`,
+		};
+	}
+	if (existsSync(target) && hashFile(target) === action.sha256) {
 		return { status: "already", detail: "the file already matches its backup" };
 	}
 	if (ctx.dryRun) return { status: "skipped", detail: "dry run" };
-	const target = existsSync(action.source) ? realpathSync(action.source) : action.source;
 	writeFileAtomicSync(target, readFileSync(copy), action.mode);
 	return { status: "done" };
+}
+
+/** The real path a path leads to now, also when it or its file is missing (a dangling link leads to its target). */
+function whereItLeads(path: string, hops = 0): string {
+	try {
+		return realpathSync(path);
+	} catch {
+		const link = isLink(path) ? resolve(dirname(path), readlinkSync(path)) : path;
+		if (link !== path && hops < 40) return whereItLeads(link, hops + 1);
+		try {
+			return join(realpathSync(dirname(path)), basename(path));
+		} catch {
+			return path;
+		}
+	}
+}
+
+function isLink(path: string): boolean {
+	try {
+		return lstatSync(path).isSymbolicLink();
+	} catch {
+		return false;
+	}
 }
 
 function revertFlag(
@@ -72,6 +104,12 @@ function revertFlag(
 	ctx: StepContext,
 ): ActionResult {
 	if (!existsSync(action.file)) return { status: "failed", detail: `${action.file} does not exist` };
+	// The file was recorded by its real path: a link there now was planted after the rollout.
+	if (isLink(action.file))
+		return {
+			status: "failed",
+			detail: `${action.file} is a symbolic link now: refusing to write through it`,
+		};
 	const text = readFileSync(action.file, "utf8");
 	const path = action.key.split(".");
 	const editor = EDITORS[action.format];
@@ -102,7 +140,10 @@ async function runStep(
 			status: "skipped",
 			detail: `a person checks this: ${module.preview(step as never, ctx.baseDir).lines[0]?.text ?? step.title}`,
 		};
-	const outcome: StepOutcome = await module.execute(step as never, ctx);
+	const outcome: StepOutcome = await module.execute(
+		withSecrets(step, ctx.secrets ?? new Map()) as never,
+		ctx,
+	);
 	if (outcome.status === "passed") return { status: "done" };
 	if (outcome.status === "skipped") return { status: "skipped", detail: outcome.reason };
 	return { status: "failed", detail: outcome.reason ?? outcome.status };

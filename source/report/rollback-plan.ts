@@ -23,6 +23,8 @@ export type RollbackAction =
 			readonly kind: "restore";
 			readonly stepId: string;
 			readonly source: string;
+			/** Where `source` led at backup time; the restore writes there and nowhere else. */
+			readonly realPath?: string;
 			readonly backup: string;
 			readonly sha256: string;
 			readonly mode?: number;
@@ -83,6 +85,7 @@ export function deriveRollbackPlan(data: SessionData): RollbackPlan {
 						kind: "restore" as const,
 						stepId: entry.stepId,
 						source: entry.source,
+						realPath: entry.realPath,
 						backup: entry.backup,
 						sha256: entry.sha256,
 						mode: entry.mode,

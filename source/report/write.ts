@@ -1,6 +1,6 @@
 import { chmodSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomicSync } from "../session/atomic.js";
+import { sessionModes, writeFileAtomicSync } from "../session/atomic.js";
 import type { SessionRecord } from "../session/events.js";
 import { buildReport, type Report } from "./model.js";
 import { renderHtml } from "./render-html.js";
@@ -60,6 +60,6 @@ export function writeRecordFiles(dir: string, records: readonly SessionRecord[])
 		script,
 		renderRollbackScript(deriveRollbackPlan(data), dir, report.session.id, data.state.cwd),
 	);
-	chmodSync(script, 0o755);
+	chmodSync(script, sessionModes().file | 0o100);
 	return report;
 }

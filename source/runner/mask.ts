@@ -1,10 +1,13 @@
+import { isSecretName } from "../checklist/secret-names.js";
+
 /**
  * Replaces secrets in text with ***. Applied to whole lines (one or many), so a secret split
  * across output chunks is still caught.
  */
 export type Masker = (line: string) => string;
 
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH/i;
+/** Values shorter than this are not masked: hiding every "1" or "on" would garble all output. */
+const MIN_SECRET_LENGTH = 4;
 
 /** Each pattern with a literal that must be present for it to match: a cheap test that skips most text. */
 const PATTERNS: readonly { readonly hint: string; readonly pattern: RegExp; readonly replacement: string }[] =
@@ -30,22 +33,52 @@ const PATTERNS: readonly { readonly hint: string; readonly pattern: RegExp; read
 	];
 
 /**
- * A masker for the values of secret-looking environment variables (names containing
- * KEY, TOKEN, SECRET, PASSWORD, CREDENTIAL or AUTH) and for well-known token shapes.
+ * `password=…`, `token: …`, `"client_secret": "…"`: a key that names a secret, then = or :,
+ * then the value, which is hidden (quoted values whole).
+ */
+const SECRET_PAIR =
+	/(\b[\w.-]*?(?:password|passwd|passphrase|pwd|pass|token|secret|api[_-]?key|access[_-]?key|private[_-]?key|auth|credentials?|dsn)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi;
+const SECRET_PAIR_HINT = /pass|pwd|token|secret|key|auth|credential|dsn/i;
+
+/**
+ * A masker for the values of secret-looking environment variables (API_TOKEN, DB_PASS,
+ * SLACK_WEBHOOK_URL, SENTRY_DSN…), for `password=…`-style pairs and for well-known token shapes.
  */
 export function createMasker(env: Readonly<Record<string, string | undefined>> = process.env): Masker {
 	const values = Object.entries(env)
-		.filter(([name, value]) => SECRET_NAME.test(name) && value !== undefined && value.length >= 4)
-		.map(([, value]) => value as string)
+		.filter(([name, value]) => isSecretName(name) && value !== undefined)
+		.map(([, value]) => value as string);
+	return valueMasker(values, (line) => {
+		let out = line;
+		for (const { hint, pattern, replacement } of PATTERNS) {
+			if (out.includes(hint)) out = out.replace(pattern, replacement);
+		}
+		if (SECRET_PAIR_HINT.test(out)) out = out.replace(SECRET_PAIR, maskPair);
+		return out;
+	});
+}
+
+/** A masker that also hides these exact values (the checklist's secrets), before anything else. */
+export function extendMasker(mask: Masker, secrets: readonly string[]): Masker {
+	return secrets.length === 0 ? mask : valueMasker(secrets, mask);
+}
+
+function valueMasker(secrets: readonly string[], then: Masker): Masker {
+	const values = [...new Set(secrets)]
+		.filter((value) => value.length >= MIN_SECRET_LENGTH)
 		.sort((a, b) => b.length - a.length);
 	return (line) => {
 		let out = line;
 		for (const value of values) if (out.includes(value)) out = out.split(value).join("***");
-		for (const { hint, pattern, replacement } of PATTERNS) {
-			if (out.includes(hint)) out = out.replace(pattern, replacement);
-		}
-		return out;
+		return then(out);
 	};
+}
+
+function maskPair(_match: string, key: string, value: string): string {
+	// A secret's reference in the recorded checklist is what lets it run later: never hide it.
+	if (value.includes("***") || value.includes("${secret:")) return `${key}${value}`;
+	const quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
+	return `${key}${quote}***${quote}`;
 }
 
 /** Masks every string inside a value (for events and reports). */

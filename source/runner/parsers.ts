@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { compileJsonPath, readJsonPath } from "../checklist/json-path.js";
+import { compilePattern, type Pattern } from "../checklist/pattern.js";
 import type { Step } from "../checklist/schema.js";
 import type { Metrics } from "../session/events.js";
 import { parsePrometheusLine, seriesKey } from "./prometheus.js";
@@ -26,7 +27,7 @@ export function createParser(expect: Expect | undefined): OutputParser | undefin
 		case "json":
 			return jsonParser(expect.json?.path ?? "$", expect.json?.metric ?? "value");
 		case "regex":
-			return regexParser(new RegExp(expect.regex?.pattern ?? ""));
+			return regexParser(compilePattern(expect.regex?.pattern ?? ""));
 		case "prometheus":
 			return prometheusParser();
 		default:
@@ -158,11 +159,11 @@ function jsonParser(path: string, metric: string): OutputParser {
 }
 
 /** Each named group of the pattern, as a number; the last line that matches wins. */
-function regexParser(pattern: RegExp): OutputParser {
+function regexParser(pattern: Pattern): OutputParser {
 	const metrics: Record<string, number> = {};
 	return {
 		line(text) {
-			const groups = pattern.exec(text)?.groups;
+			const groups = pattern.groups(text);
 			for (const [name, value] of Object.entries(groups ?? {})) {
 				const number = toNumber(value);
 				if (number !== undefined) metrics[name] = number;

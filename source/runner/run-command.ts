@@ -75,7 +75,8 @@ export const processRunner: ProcessRunner = {
 	async run(spec, options) {
 		const started = performance.now();
 		const maxLogBytes = options.maxLogBytes ?? DEFAULT_LOG_MAX_BYTES;
-		let log = openSync(options.logFile, "a");
+		// Output can hold anything a command prints: readable by its owner only (inside a private folder too).
+		let log = openSync(options.logFile, "a", 0o600);
 		let logSize = fstatSync(log).size;
 		let logCutBytes = 0;
 		let logError: RunResult["logError"];
@@ -102,7 +103,7 @@ export const processRunner: ProcessRunner = {
 						logCutBytes += cut.cutBytes;
 						logSize = cut.size;
 					} finally {
-						log = openSync(options.logFile, "a");
+						log = openSync(options.logFile, "a", 0o600);
 					}
 				}
 			} catch (error) {

@@ -1,9 +1,11 @@
 import {
+	chmodSync,
 	chownSync,
 	closeSync,
 	existsSync,
 	fchmodSync,
 	fsyncSync,
+	mkdirSync,
 	openSync,
 	readdirSync,
 	realpathSync,
@@ -13,6 +15,35 @@ import {
 	writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
+
+/**
+ * Modes for what rollout creates: private to the operator (folders 0700, files 0600), or
+ * shared with the folder's group when ROLLOUT_SHARE=group (folders 2770, files 0660).
+ */
+export function sessionModes(env: NodeJS.ProcessEnv = process.env): {
+	readonly file: number;
+	readonly dir: number;
+} {
+	return env.ROLLOUT_SHARE === "group" ? { file: 0o660, dir: 0o2770 } : { file: 0o600, dir: 0o700 };
+}
+
+/** `mkdir -p` giving each folder it creates the session mode, whatever the umask; existing ones are left as they are. */
+export function makeSessionDir(path: string): void {
+	const first = mkdirSync(path, { recursive: true });
+	if (first === undefined) return;
+	const { dir } = sessionModes();
+	for (let current = path; ; current = dirname(current)) {
+		chmodSync(current, dir);
+		if (current === first || dirname(current) === current) break;
+	}
+}
+
+/** Creates an empty file with the session mode, if it is not there yet. */
+export function touchSessionFile(path: string): void {
+	if (existsSync(path)) return;
+	closeSync(openSync(path, "a", sessionModes().file));
+	chmodSync(path, sessionModes().file);
+}
 
 let writes = 0;
 
@@ -32,8 +63,8 @@ export function writeFileAtomicSync(path: string, data: string | Buffer, mode?: 
 		try {
 			const bytes = typeof data === "string" ? Buffer.from(data) : data;
 			for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
-			if (mode !== undefined) fchmodSync(fd, mode);
-			else if (existing) fchmodSync(fd, existing.mode & 0o7777);
+			// Given a mode, that; an existing file keeps its own; a new one gets the session mode.
+			fchmodSync(fd, mode ?? (existing ? existing.mode & 0o7777 : sessionModes().file));
 			if (existing && process.getuid?.() === 0) chownSync(temp, existing.uid, existing.gid);
 			fsyncSync(fd);
 		} finally {

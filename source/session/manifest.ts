@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomicSync } from "./atomic.js";
+import { makeSessionDir, writeFileAtomicSync } from "./atomic.js";
 import type { SessionRecord } from "./events.js";
 
 /** One entry of `backups/manifest.json`: a file copied before the rollout touched it, or a path that was absent. */
 export interface BackupEntry {
 	readonly stepId: string;
 	readonly source: string;
+	/** The real path `source` led to when it was backed up (not `source` itself when it is a link). */
+	readonly realPath?: string;
 	/** Path of the copy, relative to the session folder. */
 	readonly backup?: string;
 	readonly size?: number;
@@ -26,7 +28,7 @@ export function readManifest(sessionDir: string): BackupEntry[] {
 
 /** Adds entries to the manifest, rewriting it atomically. */
 export function appendManifest(sessionDir: string, entries: readonly BackupEntry[]): void {
-	mkdirSync(join(sessionDir, "backups"), { recursive: true });
+	makeSessionDir(join(sessionDir, "backups"));
 	const all = [...readManifest(sessionDir), ...entries];
 	writeFileAtomicSync(join(sessionDir, MANIFEST), `${JSON.stringify({ entries: all }, null, 2)}\n`);
 }
@@ -34,7 +36,7 @@ export function appendManifest(sessionDir: string, entries: readonly BackupEntry
 /** The latest backup of a file in this session, if any. */
 export function latestBackupOf(sessionDir: string, file: string): BackupEntry | undefined {
 	return readManifest(sessionDir)
-		.filter((entry) => entry.source === file && !entry.absent)
+		.filter((entry) => (entry.source === file || entry.realPath === file) && !entry.absent)
 		.at(-1);
 }
 

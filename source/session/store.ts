@@ -1,11 +1,23 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync } from "node:fs";
+import {
+	chmodSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	truncateSync,
+} from "node:fs";
 import { join } from "node:path";
 import { type Anchor, checkAgainstLog, stateFormat } from "./anchors.js";
 import {
 	fsyncDirectory,
 	isDiskFull,
+	makeSessionDir,
 	removeStaleTemps,
 	removeStaleTempsIn,
+	sessionModes,
+	touchSessionFile,
 	writeFileAtomicSync,
 } from "./atomic.js";
 import { recordHash } from "./canonical.js";
@@ -62,7 +74,7 @@ export class SessionStore {
 		started: Extract<SessionEvent, { type: "session.started" }>,
 		options: StoreOptions = {},
 	): Promise<SessionStore> {
-		mkdirSync(sessionsDir, { recursive: true });
+		makeSessionDir(sessionsDir);
 		const dir = join(sessionsDir, id);
 		if (existsSync(dir)) throw new SessionStoreError(`session ${id} already exists`);
 		// The session appears under its id only once its first event is on disk: a crash
@@ -70,6 +82,8 @@ export class SessionStore {
 		removeAbandonedCreations(sessionsDir);
 		const temp = join(sessionsDir, `${CREATING}${process.pid}-${id}`);
 		mkdirSync(temp);
+		chmodSync(temp, sessionModes().dir);
+		touchSessionFile(join(temp, LOG_FILE));
 		const at = (options.now ?? (() => new Date()))().toISOString();
 		const unsigned = { ...started, seq: 0, at, prev: GENESIS_HASH };
 		const writer = new LogWriter(join(temp, LOG_FILE));

@@ -46,6 +46,8 @@ export interface StepContext {
 	readonly http: HttpGet;
 	readonly clock: Clock;
 	readonly mask: Masker;
+	/** The checklist's secret values by variable name, put into a step only as it runs. */
+	readonly secrets?: ReadonlyMap<string, string>;
 	/** Aborted by Ctrl+C, SIGTERM or SIGHUP. */
 	readonly signal: AbortSignal;
 	readonly state: SessionState;

@@ -1,6 +1,7 @@
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { Step } from "../../checklist/schema.js";
+import { makeSessionDir, sessionModes } from "../../session/atomic.js";
 import { hashFile } from "../../session/hash.js";
 import type { BackupEntry } from "../../session/manifest.js";
 import { appendManifest } from "../../session/manifest.js";
@@ -9,8 +10,9 @@ import type { StepContext, StepOutcome } from "../context.js";
 type BackupStep = Extract<Step, { kind: "backup" }>;
 
 /**
- * Copies each path (files and folders, recursively, modes kept) into the session's
- * backups/, with a SHA-256 of every file in the manifest. A copy is never overwritten:
+ * Copies each path (files and folders, recursively; a link as the file it points to) into
+ * the session's backups/, with a SHA-256 and the source's mode of every file in the manifest;
+ * the copies are readable by their owner only. A copy is never overwritten:
  * each attempt gets its own folder. Missing optional paths are recorded as absent.
  */
 export async function runBackup(step: BackupStep, ctx: StepContext): Promise<StepOutcome> {
@@ -25,30 +27,44 @@ export async function runBackup(step: BackupStep, ctx: StepContext): Promise<Ste
 			else missing.push(path);
 			continue;
 		}
+		// A link is backed up as what it points to, and both paths are recorded: the rollback
+		// writes back only where the link led at backup time.
+		const real = realpathSync(source);
 		const backup = join("backups", step.id, String(ctx.attempt), `${index}-${basename(source)}`);
 		if (ctx.dryRun) {
-			planned.push(`${source} → ${backup}`);
+			planned.push(real === source ? `${source} → ${backup}` : `${source} (→ ${real}) → ${backup}`);
 			continue;
 		}
 		const target = join(ctx.sessionDir, backup);
 		if (existsSync(target)) {
 			return { status: "failed", reason: `${backup} already exists; a backup is never overwritten` };
 		}
-		ctx.record({ stepId: step.id, action: "backup", detail: { source, backup } }, "intent");
-		mkdirSync(join(target, ".."), { recursive: true });
-		cpSync(source, target, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+		ctx.record(
+			{
+				stepId: step.id,
+				action: "backup",
+				detail: { source, ...(real === source ? {} : { realPath: real }), backup },
+			},
+			"intent",
+		);
+		makeSessionDir(join(target, ".."));
+		cpSync(real, target, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
 		const copied = filesUnder(target).map((file): BackupEntry => {
 			const inside = relative(target, file);
-			const stat = statSync(file);
+			// The source's mode is recorded for the restore; the copy itself is private.
+			const stat = statSync(inside ? join(real, inside) : real);
+			chmodSync(file, sessionModes().file);
 			return {
 				stepId: step.id,
 				source: inside ? join(source, inside) : source,
+				realPath: inside ? join(real, inside) : real,
 				backup: relative(ctx.sessionDir, file),
 				size: stat.size,
 				mode: stat.mode & 0o7777,
 				sha256: hashFile(file),
 			};
 		});
+		privateFolders(target);
 		entries.push(...copied);
 		ctx.record({ stepId: step.id, action: "backup", result: { source, files: copied.length } }, "effect");
 	}
@@ -72,6 +88,14 @@ export async function runBackup(step: BackupStep, ctx: StepContext): Promise<Ste
 		return { status: "failed", reason: `missing: ${missing.join(", ")}`, metrics, evidence };
 	}
 	return { status: "passed", metrics, evidence };
+}
+
+/** Folders copied into the session get the session's folder mode, not their source's. */
+function privateFolders(path: string): void {
+	const stat = lstatSync(path);
+	if (!stat.isDirectory()) return;
+	chmodSync(path, sessionModes().dir);
+	for (const name of readdirSync(path)) privateFolders(join(path, name));
 }
 
 /** Regular files below a path (the path itself when it is a file); links are kept, not followed. */

@@ -1,12 +1,14 @@
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatDuration } from "../../checklist/duration.js";
+import { compilePattern } from "../../checklist/pattern.js";
 import type { Step } from "../../checklist/schema.js";
 import { formatBytes } from "../../runner/log-cap.js";
 import { createParser } from "../../runner/parsers.js";
 import { normaliseSelector } from "../../runner/prometheus.js";
 import type { RunResult } from "../../runner/run-command.js";
 import { compare, describeMiss } from "../../runner/thresholds.js";
+import { makeSessionDir, sessionModes } from "../../session/atomic.js";
 import type { Metrics } from "../../session/events.js";
 import type { StepContext, StepOutcome } from "../context.js";
 
@@ -37,7 +39,7 @@ export async function runCommand(
 	const cwd = resolve(ctx.baseDir, fields.cwd ?? ".");
 	if (ctx.dryRun)
 		return { status: "skipped", reason: `dry run: would run ${line}`, evidence: { command: line, cwd } };
-	mkdirSync(join(ctx.sessionDir, "logs"), { recursive: true });
+	makeSessionDir(join(ctx.sessionDir, "logs"));
 	const logFile = join(ctx.sessionDir, "logs", `${logName}.log`);
 	const attempts = (fields.retries ?? 0) + 1;
 	let outcome: StepOutcome = { status: "failed" };
@@ -57,7 +59,9 @@ async function runOnce(
 	run: { line: string; cwd: string; logFile: string; attempt: number; attempts: number },
 ): Promise<StepOutcome> {
 	const label = run.attempts > 1 ? ` (try ${run.attempt} of ${run.attempts})` : "";
-	appendFileSync(run.logFile, `$ ${run.line}${label}  — ${ctx.clock.now().toISOString()}\n`);
+	appendFileSync(run.logFile, ctx.mask(`$ ${run.line}${label}  — ${ctx.clock.now().toISOString()}\n`), {
+		mode: sessionModes().file,
+	});
 	const parser = createParser(fields.expect);
 	const matches = lineMatchers(fields.expect);
 	const result = await ctx.runner.run(
@@ -161,8 +165,9 @@ function thresholdReasons(
 
 /** stdoutMatches / stdoutNotMatches, checked line by line as output streams. */
 function lineMatchers(expect: CommandFields["expect"]) {
-	const must = expect?.stdoutMatches === undefined ? undefined : new RegExp(expect.stdoutMatches);
-	const mustNot = expect?.stdoutNotMatches === undefined ? undefined : new RegExp(expect.stdoutNotMatches);
+	const must = expect?.stdoutMatches === undefined ? undefined : compilePattern(expect.stdoutMatches);
+	const mustNot =
+		expect?.stdoutNotMatches === undefined ? undefined : compilePattern(expect.stdoutNotMatches);
 	let matched = false;
 	let forbidden: string | undefined;
 	return {

@@ -1,8 +1,8 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { formatDuration } from "../../checklist/duration.js";
 import type { Operator, Step } from "../../checklist/schema.js";
 import { compare, formatNumber } from "../../runner/thresholds.js";
+import { makeSessionDir, touchSessionFile } from "../../session/atomic.js";
 import type { StepContext, StepOutcome } from "../context.js";
 import { describeSource, readSource } from "./sources.js";
 
@@ -34,7 +34,8 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 			evidence: { source },
 		};
 	}
-	mkdirSync(join(ctx.sessionDir, "logs"), { recursive: true });
+	makeSessionDir(join(ctx.sessionDir, "logs"));
+	touchSessionFile(join(ctx.sessionDir, "logs", `${ctx.stepId}.log`));
 	const values: number[] = [];
 	const notes = new Set<string>();
 	let lastError: string | undefined;
