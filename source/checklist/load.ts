@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { type Document, isMap, isPair, isSeq, LineCounter, parseDocument } from "yaml";
 import type * as z from "zod";
+import { expandPaths } from "../steps/registry.js";
 import { type ChecklistProblem, formatKeyPath } from "./errors.js";
 import {
 	declaredVars,
@@ -15,7 +16,7 @@ import { locate, position } from "./locate.js";
 import { InputFileError, readInputFile } from "./read-file.js";
 import { checkRules } from "./rules.js";
 import { type Checklist, checklistSchema } from "./schema.js";
-import { expandStepPaths } from "./steps.js";
+import { mapSteps } from "./steps.js";
 import { allowedKeys, closest } from "./suggest.js";
 
 /** A checklist ready to run. */
@@ -154,7 +155,7 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 	}
 	if (problems.length > 0 || !parsed.success) return { ok: false, problems: sortProblems(problems) };
 
-	const expanded = expandStepPaths(parsed.data, (value) => expandHome(value, home));
+	const expanded = mapSteps(parsed.data, (step) => expandPaths(step, (value) => expandHome(value, home)));
 	// The checklist is recorded with each session: a secret's default stays out of it.
 	const checklist = expanded.vars
 		? {

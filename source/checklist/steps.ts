@@ -85,53 +85,8 @@ export function phaseSteps(checklist: Checklist): PlacedStep[] {
 	return placedSteps(checklist).filter((placed) => placed.section.type === "phase");
 }
 
-/** Applies `~` expansion to the fields of every step that name a file or folder. */
-export function expandStepPaths(checklist: Checklist, expand: (path: string) => string): Checklist {
-	const mapStep = (step: Step): Step => {
-		switch (step.kind) {
-			case "backup":
-				return {
-					...step,
-					paths: step.paths.map(expand),
-					optional: step.optional?.map(expand),
-				};
-			case "flag":
-				return {
-					...step,
-					file: expand(step.file),
-					verify: step.verify && {
-						...step.verify,
-						cwd: step.verify.cwd && expand(step.verify.cwd),
-					},
-				};
-			case "command":
-				return {
-					...step,
-					cwd: step.cwd && expand(step.cwd),
-					expect: step.expect?.junit
-						? {
-								...step.expect,
-								junit: { file: expand(step.expect.junit.file) },
-							}
-						: step.expect,
-				};
-			case "monitor":
-				return step.source.jsonl
-					? {
-							...step,
-							source: {
-								...step.source,
-								jsonl: {
-									...step.source.jsonl,
-									file: expand(step.source.jsonl.file),
-								},
-							},
-						}
-					: step;
-			default:
-				return step;
-		}
-	};
+/** The checklist with every step (phases, rollback, follow-ups) passed through `mapStep`. */
+export function mapSteps(checklist: Checklist, mapStep: (step: Step) => Step): Checklist {
 	return {
 		...checklist,
 		phases: checklist.phases.map((phase) => ({

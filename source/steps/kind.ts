@@ -45,6 +45,8 @@ export interface StepKindModule<K extends Step["kind"], E = undefined> {
 	execute?(step: StepOf<K>, ctx: StepContext): Promise<StepOutcome>;
 	/** What doing the step will do, read from the files as they are now. */
 	preview(step: StepOf<K>, baseDir: string): Preview;
+	/** The step with `~` expanded in every field that names a file or folder. */
+	expandPaths?(step: StepOf<K>, expand: (path: string) => string): StepOf<K>;
 	/** The files the step backs up or changes, for the pre-flight screen. */
 	touches?(step: StepOf<K>): readonly Touch[];
 	/** The longest the step can take unattended (its timeout, a monitor's window); undefined when a person sets the pace. */

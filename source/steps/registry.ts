@@ -31,6 +31,11 @@ export function isCritical(step: Step): boolean {
 	return moduleOf(step).critical(step as never);
 }
 
+/** The step with `~` expanded in the fields its kind reads as paths. */
+export function expandPaths(step: Step, expand: (path: string) => string): Step {
+	return moduleOf(step).expandPaths?.(step as never, expand) ?? step;
+}
+
 /** What doing the step will do, from the files as they are now. */
 export function previewOf(step: Step, baseDir: string) {
 	return moduleOf(step).preview(step as never, baseDir);

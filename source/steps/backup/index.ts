@@ -18,6 +18,11 @@ export const backup: StepKindModule<"backup", BackupEvidence> = {
 	asksYes: false,
 	critical: (step) => step.critical === true,
 	execute: runBackup,
+	expandPaths: (step, expand) => ({
+		...step,
+		paths: step.paths.map(expand),
+		optional: step.optional?.map(expand),
+	}),
 	touches: (step) => step.paths.map((path) => ({ action: "back up" as const, path })),
 	longestMs: () => 0,
 	preview(step, baseDir) {

@@ -22,6 +22,13 @@ export const command: StepKindModule<"command", CommandEvidence> = {
 	asksYes: false,
 	critical: (step) => step.critical === true,
 	execute: (step, ctx) => runCommand(step, ctx),
+	expandPaths: (step, expand) => ({
+		...step,
+		cwd: step.cwd && expand(step.cwd),
+		expect: step.expect?.junit
+			? { ...step.expect, junit: { file: expand(step.expect.junit.file) } }
+			: step.expect,
+	}),
 	longestMs: (step) => (step.timeout === undefined ? undefined : step.timeout * ((step.retries ?? 0) + 1)),
 	preview(step) {
 		const thresholds = step.expect?.thresholds ?? [];

@@ -10,6 +10,11 @@ export const flag: StepKindModule<"flag", FlagEvidence & { readonly kind: "flag"
 	asksYes: true,
 	critical: (step) => step.critical === true,
 	execute: runFlag,
+	expandPaths: (step, expand) => ({
+		...step,
+		file: expand(step.file),
+		verify: step.verify && { ...step.verify, cwd: step.verify.cwd && expand(step.verify.cwd) },
+	}),
 	touches: (step) => [
 		{ action: "change", path: step.file, detail: `${step.key} → ${JSON.stringify(step.value)}` },
 	],

@@ -32,6 +32,13 @@ export const monitor: StepKindModule<"monitor", MonitorEvidence> = {
 	// A monitor's `critical` is its level: the step blocks when a breach stops or rolls back the rollout.
 	critical: (step) => step.critical !== undefined && step.onCritical !== "continue",
 	execute: runMonitor,
+	expandPaths: (step, expand) =>
+		step.source.jsonl
+			? {
+					...step,
+					source: { ...step.source, jsonl: { ...step.source.jsonl, file: expand(step.source.jsonl.file) } },
+				}
+			: step,
 	longestMs: (step) =>
 		Math.max(0, (step.samples ?? 1) - 1) * (step.interval ?? 0) +
 		(step.samples ?? 1) * (step.timeout ?? 5000),
