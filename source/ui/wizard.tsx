@@ -358,7 +358,7 @@ function Rollback({
 				)}
 			</Text>
 			{screen.lines.slice(-(room - 2)).map((line) => (
-				<Text key={line} wrap="truncate-end" color={colorOf(line.startsWith("✗") ? "bad" : undefined)}>
+				<Text key={line} wrap="wrap" color={colorOf(line.startsWith("✗") ? "bad" : undefined)}>
 					{line}
 				</Text>
 			))}
@@ -368,12 +368,32 @@ function Rollback({
 }
 
 /** The rollback plan's actions, numbered, as many as fit. */
+/** How many of the lines, from the first, fit in `room` rows once each wraps at `width`. */
+export function fitWrapped(lines: readonly string[], room: number, width: number): number {
+	let rows = 0;
+	for (const [index, line] of lines.entries()) {
+		rows += Math.max(1, Math.ceil(line.length / Math.max(20, width)));
+		if (rows > room) return Math.max(1, index);
+	}
+	return lines.length;
+}
+
+/** The plan's actions, wrapped, never cut mid-line: what does not fit is counted. */
 function PlanActions({ actions, room }: { readonly actions: readonly string[]; readonly room: number }) {
+	const numbered = actions.map((action, index) => `${index + 1}. ${action}`);
+	const shown = fitWrapped(numbered, Math.max(1, room - 1), (process.stdout.columns || 80) - 1);
 	return (
 		<Box flexDirection="column">
-			{actions.slice(0, Math.max(1, room)).map((action, index) => (
-				<Text key={action} wrap="truncate-end">{`${index + 1}. ${action}`}</Text>
+			{numbered.slice(0, shown).map((action) => (
+				<Text key={action} wrap="wrap">
+					{action}
+				</Text>
 			))}
+			{shown < numbered.length ? (
+				<Text
+					color={colorOf("dim")}
+				>{`… ${numbered.length - shown} more: the whole plan is in rollback-plan.md`}</Text>
+			) : null}
 		</Box>
 	);
 }
