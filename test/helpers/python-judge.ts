@@ -24,7 +24,7 @@ out = []
 for kind, text in json.load(sys.stdin):
     try:
         if kind == "env":
-            out.append({"ok": dict(dotenv.dotenv_values(stream=io.StringIO(text)))})
+            out.append({"ok": dict(dotenv.dotenv_values(stream=io.StringIO(text), interpolate=False))})
         else:
             out.append({"ok": [plain(d) for d in yaml.safe_load_all(text)]})
     except Exception as error:

@@ -34,8 +34,9 @@ function find(text: string, key: string): Assignment | undefined {
 		const afterKey = match.indices?.[1]?.[1] ?? keyAt;
 		const [from, to] = match.indices?.[2] ?? [afterKey, afterKey];
 		const raw = text.slice(from, to);
-		const start = from + (raw.length - raw.trimStart().length);
-		const end = Math.max(start, to - (raw.length - raw.trimEnd().length));
+		// An empty value (`KEY= # note`) sits right after the separator.
+		const start = raw.trim() === "" ? from : from + (raw.length - raw.trimStart().length);
+		const end = raw.trim() === "" ? from : to - (raw.length - raw.trimEnd().length);
 		const separator = /^\s*=\s*?|^:\s+?/.exec(text.slice(afterKey))?.[0] ?? "";
 		const valueAt = match.indices?.[2] ? start : afterKey + separator.length;
 		found = {
@@ -80,7 +81,13 @@ export function editEnv(
 	if (located.present && found) {
 		const previous = { present: true, value: located.value } as const;
 		if (located.value === wanted) return { ok: true, text, previous, noop: true };
-		const written = envValueText(wanted, /^['"]/.exec(text.slice(found.start, found.end))?.[0]);
+		const quote = /^['"]/.exec(text.slice(found.start, found.end))?.[0];
+		// python-dotenv reads a comment after a bare empty value (`KEY= # note`) as the value.
+		const commentAfter = /^[ \t]*#/.test(text.slice(found.end));
+		const written =
+			wanted === "" && commentAfter
+				? { ok: true as const, text: `${quote ?? '"'}${quote ?? '"'}` }
+				: envValueText(wanted, quote);
 		if (!written.ok) return written;
 		// A comment right after the value would otherwise join an unquoted value for python-dotenv.
 		const after = text[found.end] === "#" ? " " : "";

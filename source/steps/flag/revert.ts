@@ -26,7 +26,20 @@ export interface RevertResult {
  */
 export function revertFlag(action: FlagRevert, dryRun: boolean): RevertResult {
 	if (!existsSync(action.file)) return { status: "failed", detail: `${action.file} does not exist` };
-	const text = readText(action.file);
+	const reverted = revertText(readText(action.file), action);
+	if (reverted.status !== "done") return reverted;
+	const locked = notWritable(action.file);
+	if (locked) return { status: "failed", detail: locked };
+	if (dryRun) return { status: "skipped", detail: "dry run" };
+	writeFileAtomicSync(action.file, encodeBytes(reverted.text));
+	return { status: "done" };
+}
+
+/** The text with the flag put back, or why not; `already` when it holds the previous value. */
+export function revertText(
+	text: string,
+	action: Omit<FlagRevert, "file">,
+): (RevertResult & { status: "already" | "failed" }) | { status: "done"; text: string } {
 	const splice = action.previous.splice;
 	const path = splice?.path ?? flagPath(action.key);
 	const editor = EDITORS[action.format];
@@ -39,7 +52,7 @@ export function revertFlag(action: FlagRevert, dryRun: boolean): RevertResult {
 	)
 		return { status: "already", detail: "the value is already the one before the rollout" };
 	const found = located.present ? located.value : undefined;
-	if (!located.present || (!sameValue(found, action.current) && String(found) !== String(action.current))) {
+	if (!located.present || !wroteThat(found, action.current)) {
 		return {
 			status: "failed",
 			detail: `${action.key} is now ${located.present ? JSON.stringify(found) : "absent"}, not the ${JSON.stringify(action.current)} the rollout wrote: left as it is`,
@@ -64,9 +77,10 @@ export function revertFlag(action: FlagRevert, dryRun: boolean): RevertResult {
 		: check.ok && !check.present;
 	if (!restored)
 		return { status: "failed", detail: `could not put ${action.key} back; restore the file from its backup` };
-	const locked = notWritable(action.file);
-	if (locked) return { status: "failed", detail: locked };
-	if (dryRun) return { status: "skipped", detail: "dry run" };
-	writeFileAtomicSync(action.file, encodeBytes(result.text));
-	return { status: "done" };
+	return { status: "done", text: result.text };
+}
+
+/** Whether the file holds what the rollout wrote; an env file holds every value as text, null as empty. */
+function wroteThat(found: unknown, current: unknown): boolean {
+	return sameValue(found, current) || String(found) === String(current) || (current === null && found === "");
 }

@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from "node:util";
 import {
+	Composer,
 	type Document,
 	isAlias,
 	isMap,
 	isScalar,
 	type Node,
-	parseAllDocuments,
+	Parser,
 	visit,
 	type YAMLMap,
 } from "yaml";
@@ -26,10 +27,33 @@ const OPTIONS = { uniqueKeys: false } as const;
 
 type Loaded = { ok: true; docs: Document[] } | { ok: false; reason: string };
 
-/** Every document of a YAML stream, or why it cannot be read. */
-function load(text: string, version?: "1.1"): Loaded {
-	const docs = parseAllDocuments(text, { ...OPTIONS, ...(version ? { version } : {}) });
-	const list = Array.isArray(docs) ? docs : [];
+/** A YAML stream read by YAML 1.2 and by YAML 1.1 rules: the two differ only in how scalars resolve. */
+interface Readings {
+	readonly v12: Loaded;
+	readonly v11: Loaded;
+}
+
+/** The last few files read: a preview, the step and a revert each read the same text again. */
+const recent = new Map<string, Readings>();
+
+/** Every document of a YAML stream under both versions, lexed once; or why it cannot be read. */
+function read(text: string): Readings {
+	const known = recent.get(text);
+	if (known) return known;
+	const tokens = [...new Parser().parse(text)];
+	const compose = (version: "1.1" | "1.2") =>
+		checkDocs([...new Composer({ ...OPTIONS, version }).compose(tokens, false, text.length)]);
+	const readings = { v12: compose("1.2"), v11: compose("1.1") };
+	if (recent.size >= 4) recent.delete(recent.keys().next().value ?? "");
+	recent.set(text, readings);
+	return readings;
+}
+
+function load(text: string): Loaded {
+	return read(text).v12;
+}
+
+function checkDocs(list: Document[]): Loaded {
 	for (const doc of list) {
 		const error = doc.errors[0];
 		if (error) return { ok: false, reason: `not valid YAML: ${error.message.split("\n")[0]}` };
@@ -151,6 +175,9 @@ export function editYaml(
 	const previous = node.toJSON();
 	if (sameValue(previous, value))
 		return { ok: true, text, previous: { present: true, value: previous }, noop: true };
+	// A tag written before the value (`!!bool`, `!secret`) would apply to the new value too.
+	if (node.tag)
+		return { ok: false, reason: `${showPath(path)} has an explicit tag (${node.tag}); edit it by hand` };
 	const written = scalarText(value, found.flow);
 	if (!written.ok) return written;
 	const [start, end] = node.range;
@@ -213,10 +240,10 @@ function checked(
 		reason: `could not change ${showPath(where.path)} without changing anything else; edit it by hand`,
 	} as const;
 	const versions: { before: Loaded; after: Loaded; name: string }[] = [
-		{ before: { ok: true, docs: [...docs] }, after: load(edited.text), name: "1.2" },
+		{ before: { ok: true, docs: [...docs] }, after: read(edited.text).v12, name: "1.2" },
 	];
-	const before11 = load(before, "1.1");
-	if (before11.ok) versions.push({ before: before11, after: load(edited.text, "1.1"), name: "1.1" });
+	const before11 = read(before).v11;
+	if (before11.ok) versions.push({ before: before11, after: read(edited.text).v11, name: "1.1" });
 	for (const version of versions) {
 		if (!version.before.ok) continue;
 		if (!version.after.ok)
