@@ -44,7 +44,17 @@ function timeFlagEdit(label, bytes) {
 	const started = process.hrtime.bigint();
 	const result = spawnSync(
 		process.execPath,
-		[join(root, "dist/cli.js"), "run", checklist, "--answers", join(dir, "answers.yaml"), "--operator", "bench", "--sessions-dir", join(dir, "sessions")],
+		[
+			join(root, "dist/cli.js"),
+			"run",
+			checklist,
+			"--answers",
+			join(dir, "answers.yaml"),
+			"--operator",
+			"bench",
+			"--sessions-dir",
+			join(dir, "sessions"),
+		],
 		{ cwd: dir, encoding: "utf8" },
 	);
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;

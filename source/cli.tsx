@@ -6,7 +6,7 @@
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError, Option } from "commander";
-import { CliError, EXIT, noColor } from "./cli/output.js";
+import { EXIT, noColor, OperatorError } from "./cli/output.js";
 
 declare const PACKAGE_VERSION: string;
 /** Given by the launcher: code run through vm.Script cannot import() an ES module itself on Node 20. */
@@ -119,7 +119,7 @@ program
 		const ui = await loadScreens();
 		if (options.followup) {
 			if (!checklist)
-				throw new CliError(
+				throw new OperatorError(
 					"--followup <session> needs the follow-up's id: start --followup <session> <id>",
 					EXIT.usage,
 				);
@@ -131,7 +131,8 @@ program
 			});
 			return;
 		}
-		if (!checklist) throw new CliError("start needs a checklist file: rollout start <checklist>", EXIT.usage);
+		if (!checklist)
+			throw new OperatorError("start needs a checklist file: rollout start <checklist>", EXIT.usage);
 		process.exitCode = await ui.startWizard({
 			checklistPath: checklist,
 			vars: options.var,
@@ -207,6 +208,21 @@ program
 			sessionsDir(options.sessionsDir),
 		]);
 		process.exitCode = await rollback(dir, session, options);
+	});
+
+program
+	.command("abandon")
+	.description("give up an unfinished session, on the record: it is frozen from then on")
+	.argument("<session>", "session id, or a unique prefix of one")
+	.requiredOption("--reason <text>", "why the session is given up (recorded)")
+	.addOption(sessionsDirOption())
+	.addHelpText("after", "\nExit codes: 0 abandoned, 2 invalid input or the session has already ended.")
+	.action(async (session: string, options: { reason: string; sessionsDir?: string }) => {
+		const [{ abandon }, dir] = await Promise.all([
+			import("./cli/abandon.js"),
+			sessionsDir(options.sessionsDir),
+		]);
+		process.exitCode = await abandon(dir, session, options.reason);
 	});
 
 unattended(
@@ -327,7 +343,7 @@ interface RunOptions {
 
 function collectVar(value: string, previous: Record<string, string>): Record<string, string> {
 	const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
-	if (!match?.[1]) throw new CliError(`--var takes name=value, not "${value}"`, EXIT.usage);
+	if (!match?.[1]) throw new OperatorError(`--var takes name=value, not "${value}"`, EXIT.usage);
 	return { ...previous, [match[1]]: match[2] ?? "" };
 }
 
@@ -369,6 +385,14 @@ async function loadScreens(): Promise<typeof import("./ui/main.js")> {
 /** The installed package's folder (the bundle runs from its dist/). */
 function packageRoot(): string {
 	return dirname(__dirname);
+}
+
+// A reader that stops early (`rollout list | head -1`) closes the pipe: stop quietly, as other tools do.
+for (const stream of [process.stdout, process.stderr]) {
+	stream.on("error", (error: NodeJS.ErrnoException) => {
+		if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.ok);
+		throw error;
+	});
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -23,6 +23,20 @@ export function parseDuration(text: string): number | undefined {
 	return end === value.length ? Math.round(total) : undefined;
 }
 
+/** A whole span for people, as a schedule says it: "1 day", "7 days", "2 hours", "90 minutes". */
+export function formatSpan(ms: number): string {
+	const units = [
+		["day", 86_400_000],
+		["hour", 3_600_000],
+		["minute", 60_000],
+		["second", 1000],
+	] as const;
+	for (const [name, size] of units) {
+		if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms / size === 1 ? "" : "s"}`;
+	}
+	return formatDuration(ms);
+}
+
 /** Formats milliseconds for people: 850ms, 12.3s, 4m 05s, 2h 10m. */
 export function formatDuration(ms: number): string {
 	if (ms < 1000) return `${Math.round(ms)}ms`;

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import envPaths from "env-paths";
 import { writeFileAtomicSync } from "../session/atomic.js";
-import { CliError, EXIT } from "./output.js";
+import { EXIT, OperatorError } from "./output.js";
 
 /** What `rollout config` keeps. */
 export interface Settings {
@@ -30,7 +30,7 @@ export function readConfig(): Settings {
 		data = JSON.parse(readFileSync(join(configDir(), "config.json"), "utf8"));
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-		throw new CliError(
+		throw new OperatorError(
 			`${join(configDir(), "config.json")} is not readable JSON: fix or remove it`,
 			EXIT.failed,
 		);
@@ -62,14 +62,14 @@ export function saveSetting(key: SettingKey, value: string | boolean): void {
 /** Parses a value typed on the command line for a key. */
 export function parseSetting(key: string, value: string): { key: SettingKey; value: string | boolean } {
 	if (!SETTING_KEYS.includes(key as SettingKey)) {
-		throw new CliError(`unknown setting "${key}": use one of ${SETTING_KEYS.join(", ")}`, EXIT.usage);
+		throw new OperatorError(`unknown setting "${key}": use one of ${SETTING_KEYS.join(", ")}`, EXIT.usage);
 	}
 	if (key !== "color") {
-		if (value.trim() === "") throw new CliError(`${key} must not be empty`, EXIT.usage);
+		if (value.trim() === "") throw new OperatorError(`${key} must not be empty`, EXIT.usage);
 		return { key: key as SettingKey, value };
 	}
 	const lower = value.toLowerCase();
 	if (["on", "true", "yes", "1"].includes(lower)) return { key: "color", value: true };
 	if (["off", "false", "no", "0"].includes(lower)) return { key: "color", value: false };
-	throw new CliError(`color is on or off, not "${value}"`, EXIT.usage);
+	throw new OperatorError(`color is on or off, not "${value}"`, EXIT.usage);
 }

@@ -1,6 +1,6 @@
 import Conf from "conf";
 import { configDir, parseSetting, SETTING_KEYS, type SettingKey, type Settings } from "./config-store.js";
-import { CliError, EXIT } from "./output.js";
+import { EXIT, OperatorError } from "./output.js";
 
 /** The config file, kept by conf (validated, written atomically); only `rollout config` loads it. */
 function openConfig(): Conf<Settings> {
@@ -27,7 +27,7 @@ export function configGet(key: string | undefined): number {
 		return EXIT.ok;
 	}
 	if (!SETTING_KEYS.includes(key as SettingKey)) {
-		throw new CliError(`unknown setting "${key}": use one of ${SETTING_KEYS.join(", ")}`, EXIT.usage);
+		throw new OperatorError(`unknown setting "${key}": use one of ${SETTING_KEYS.join(", ")}`, EXIT.usage);
 	}
 	const value = config.get(key as SettingKey);
 	if (value === undefined) return EXIT.failed;
@@ -44,7 +44,7 @@ export function configSet(key: string, value: string): number {
 
 export function configUnset(key: string): number {
 	if (!SETTING_KEYS.includes(key as SettingKey)) {
-		throw new CliError(`unknown setting "${key}": use one of ${SETTING_KEYS.join(", ")}`, EXIT.usage);
+		throw new OperatorError(`unknown setting "${key}": use one of ${SETTING_KEYS.join(", ")}`, EXIT.usage);
 	}
 	openConfig().delete(key as SettingKey);
 	return EXIT.ok;

@@ -3,7 +3,8 @@ import { buildReport } from "../report/model.js";
 import { readSessionData } from "../report/session-data.js";
 import { FORMATS, type Format, render, writeExport } from "../report/write.js";
 import { resolveSessionId } from "../session/ids.js";
-import { CliError, EXIT } from "./output.js";
+import { listingStatus } from "../session/rules.js";
+import { EXIT, OperatorError } from "./output.js";
 
 /** `rollout export <session> --format md|html|json|junit [--out <file>|-]`. */
 export function exportSession(
@@ -12,7 +13,7 @@ export function exportSession(
 	flags: { format: string; out?: string },
 ): number {
 	if (!FORMATS.includes(flags.format as Format)) {
-		throw new CliError(`--format is one of ${FORMATS.join(", ")}, not "${flags.format}"`, EXIT.usage);
+		throw new OperatorError(`--format is one of ${FORMATS.join(", ")}, not "${flags.format}"`, EXIT.usage);
 	}
 	const id = resolveSessionId(sessionsDir, idOrPrefix);
 	const dir = join(sessionsDir, id);
@@ -20,7 +21,7 @@ export function exportSession(
 	try {
 		data = readSessionData(dir);
 	} catch (error) {
-		throw new CliError((error as Error).message, EXIT.failed);
+		throw new OperatorError((error as Error).message, EXIT.failed);
 	}
 	if (flags.out === "-") {
 		process.stdout.write(render(buildReport(data), flags.format as Format));
@@ -28,7 +29,7 @@ export function exportSession(
 	}
 	const out = writeExport(dir, data, flags.format as Format, flags.out ? resolve(flags.out) : undefined);
 	process.stdout.write(
-		`wrote ${out}${data.state.status === "in progress" ? " (the session is unfinished)" : ""}\n`,
+		`wrote ${out}${listingStatus(data.state) === "in progress" ? " (the session is unfinished)" : ""}\n`,
 	);
 	return EXIT.ok;
 }

@@ -32,10 +32,15 @@ export function list(sessionsDir: string, json: boolean): number {
 		const room = 80 - 2 - who.length - times.length;
 		const title = truncate(session.title || "(unreadable session)", Math.max(room, 12));
 		process.stdout.write(
-			`${c.bold(session.id)}  ${paint(session)}  ${session.done}/${session.total}${dry}\n  ${title}${who}${times}\n`,
+			`${c.bold(session.id)}  ${paint(session)}${decided(session, c)}  ${session.done}/${session.total}${dry}\n  ${title}${who}${times}\n`,
 		);
 	}
 	return EXIT.ok;
+}
+
+/** A decision taken while the session is still in progress, shown beside its status. */
+function decided(session: SessionSummary, c: ReturnType<typeof colorsFor>): string {
+	return session.status === "in progress" && session.decision ? c.dim(` (decided ${session.decision})`) : "";
 }
 
 function truncate(text: string, width: number): string {

@@ -1,17 +1,6 @@
 import pc from "picocolors";
 
-/** A failure meant for the operator: printed as one line, never as a stack trace. */
-export class CliError extends Error {
-	constructor(
-		message: string,
-		readonly exitCode = 1,
-	) {
-		super(message);
-	}
-}
-
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+export { EXIT, OperatorError } from "../errors.js";
 
 /** True when NO_COLOR is set (`--no-color` and `config set color off` set it too). */
 export function noColor(): boolean {

@@ -2,7 +2,7 @@ import { createInterface } from "node:readline/promises";
 import { Engine } from "../engine/engine.js";
 import { formatResult } from "../engine/rollback.js";
 import { resolveSessionId } from "../session/ids.js";
-import { CliError, colorsFor, EXIT } from "./output.js";
+import { colorsFor, EXIT, OperatorError } from "./output.js";
 
 /** `rollout rollback <session>`: carries out the session's rollback plan and records it. */
 export async function rollback(
@@ -13,7 +13,10 @@ export async function rollback(
 	const id = resolveSessionId(sessionsDir, idOrPrefix);
 	const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 	if (!flags.yes && !flags.dryRun && !interactive) {
-		throw new CliError("rollback asks before each action: run it at a terminal, or pass --yes", EXIT.usage);
+		throw new OperatorError(
+			"rollback asks before each action: run it at a terminal, or pass --yes",
+			EXIT.usage,
+		);
 	}
 	const engine = await Engine.resume({ sessionsDir, id, checkChecklist: false });
 	const c = colorsFor(process.stdout);

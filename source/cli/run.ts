@@ -1,14 +1,17 @@
 import { userInfo } from "node:os";
+import { dirname, resolve } from "node:path";
 import { formatDuration } from "../checklist/duration.js";
 import { placedSteps } from "../checklist/steps.js";
 import { type Answers, AnswersError, loadAnswers } from "../engine/answers.js";
-import { Engine, EngineError } from "../engine/engine.js";
+import { Engine } from "../engine/engine.js";
 import { formatResult } from "../engine/rollback.js";
 import { criticalFailure, runUnattended, type StepReport } from "../engine/unattended.js";
 import { formatNumber } from "../runner/thresholds.js";
 import { resolveSessionId } from "../session/ids.js";
 import { newestUnfinished } from "../session/inspect.js";
-import { CliError, colorsFor, EXIT } from "./output.js";
+import { listingStatus } from "../session/rules.js";
+import { moduleNamed } from "../steps/registry.js";
+import { colorsFor, EXIT, OperatorError } from "./output.js";
 
 export interface RunFlags {
 	readonly answers: string;
@@ -28,9 +31,13 @@ export async function runChecklist(
 ): Promise<number> {
 	const answers = readAnswers(flags.answers);
 	const operator = flags.operator ?? answers.operator ?? (await configuredOperator()) ?? userInfo().username;
-	const engine = await engineOrUsageError(() =>
-		Engine.start({ checklistPath, vars: flags.var, operator, sessionsDir, dryRun: flags.dryRun === true }),
-	);
+	const engine = await Engine.start({
+		checklistPath,
+		vars: flags.var,
+		operator,
+		sessionsDir,
+		dryRun: flags.dryRun === true,
+	});
 	return drive(engine, answers, flags.autoRollback !== false);
 }
 
@@ -41,9 +48,12 @@ export async function resumeSession(
 	flags: RunFlags,
 ): Promise<number> {
 	const { engine, answers } = await reopen(idOrPrefix, sessionsDir, flags);
-	if (engine.state.status !== "in progress") {
+	if (!engine.current()) {
 		await engine.close();
-		throw new CliError(`session ${engine.id} has already ended (${engine.state.status})`, EXIT.usage);
+		throw new OperatorError(
+			`session ${engine.id} has ended (${listingStatus(engine.state)}); export it with: rollout export ${engine.id}`,
+			EXIT.usage,
+		);
 	}
 	return drive(engine, answers, flags.autoRollback !== false);
 }
@@ -58,6 +68,9 @@ export async function runFollowup(
 	const { engine, answers } = await reopen(idOrPrefix, sessionsDir, flags);
 	try {
 		engine.startFollowup(followupId);
+		const early = engine.notices.at(-1);
+		if (early?.startsWith(`${followupId} is due`))
+			process.stderr.write(`${colorsFor(process.stderr).yellow("note")} ${early}\n`);
 	} catch (error) {
 		await engine.close();
 		throw error;
@@ -73,7 +86,7 @@ async function reopen(
 ): Promise<{ engine: Engine; answers: Answers }> {
 	const answers = readAnswers(flags.answers);
 	const id = idOrPrefix ? resolveSessionId(sessionsDir, idOrPrefix) : newestUnfinished(sessionsDir);
-	if (!id) throw new CliError(`no unfinished session in ${sessionsDir}`, EXIT.usage);
+	if (!id) throw new OperatorError(`no unfinished session in ${sessionsDir}`, EXIT.usage);
 	const engine = await Engine.resume({
 		store: { onWait: (message) => process.stderr.write(`${message}\n`) },
 		sessionsDir,
@@ -90,7 +103,10 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 	const unknown = answers.stepIds.filter((stepId) => !known.has(stepId));
 	if (unknown.length > 0) {
 		await engine.close("answers file names unknown steps");
-		throw new CliError(`${answers.file}: no such step in the checklist: ${unknown.join(", ")}`, EXIT.usage);
+		throw new OperatorError(
+			`${answers.file}: no such step in the checklist: ${unknown.join(", ")}`,
+			EXIT.usage,
+		);
 	}
 	const out = colorsFor(process.stdout);
 	const dry = engine.state.dryRun ? " (dry run: nothing is changed, no command runs)" : "";
@@ -115,14 +131,16 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 		const current = engine.current();
 		if (result.interrupted) {
 			if (current) engine.interrupt(current.step.id, "interrupted by a signal");
-			process.stdout.write(
-				`interrupted — resume with: rollout resume ${engine.id} --answers ${answers.file}\n`,
-			);
+			process.stdout.write(`interrupted — resume with: ${resumeHint(engine, answers)}\n`);
 			process.stdout.write(`session: ${engine.id}\n`);
 			return EXIT.interrupted;
 		}
 		const decision = result.decision;
 		if (decision) process.stdout.write(`decision: ${paintOutcome(decision, out)}\n`);
+		// A NO-GO says why on the lines below it (the record has every reason).
+		if (decision === "NO-GO")
+			for (const reason of (engine.outcome()?.reasons ?? []).slice(0, 3))
+				process.stdout.write(`  ${out.dim(reason)}\n`);
 		const fired = engine.state.dryRun ? undefined : engine.rollbackPlan().fired;
 		if (fired && autoRollback) {
 			process.stdout.write(`${out.red("rolling back")}: ${fired}\n`);
@@ -139,17 +157,27 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 			process.stdout.write(`rollback needed (${fired}): rollout rollback ${engine.id}\n`);
 		}
 		const failed = criticalFailure(engine);
-		if (failed && decision !== "NO-GO") {
-			process.stdout.write(
-				`${out.red("failed")}: critical step ${failed} failed${decision ? " after the decision" : ""}\n`,
-			);
-		}
+		if (failed && !decision) process.stdout.write(`${out.red("failed")}: critical step ${failed} failed\n`);
+		const status = listingStatus(engine.state);
+		if (status === "in progress" && engine.current())
+			process.stdout.write(`stopped before the end — resume with: ${resumeHint(engine, answers)}\n`);
 		process.stdout.write(`session: ${engine.id}\n`);
-		return decision === "NO-GO" || failed ? EXIT.failed : EXIT.ok;
+		return decision === "NO-GO" || failed || status === "rollback failed" ? EXIT.failed : EXIT.ok;
 	} finally {
 		for (const name of signalNames) process.off(name, onSignal);
 		await engine.close(controller.signal.aborted ? "interrupted" : "run ended");
 	}
+}
+
+/** The command that continues this session, with the options it needs to find it. */
+function resumeHint(engine: Engine, answers: Answers): string {
+	const dir = dirname(engine.dir);
+	const where = dir === resolve("sessions") ? "" : ` --sessions-dir ${shellWord(dir)}`;
+	return `rollout resume ${engine.id} --answers ${shellWord(answers.file)}${where}`;
+}
+
+function shellWord(text: string): string {
+	return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 const SYMBOL = { passed: "✓", failed: "✗", skipped: "-", interrupted: "!" } as const;
@@ -157,13 +185,14 @@ const SYMBOL = { passed: "✓", failed: "✗", skipped: "-", interrupted: "!" } 
 function formatReport(line: StepReport, c: ReturnType<typeof colorsFor>): string {
 	const { outcome } = line;
 	const paint = { passed: c.green, failed: c.red, skipped: c.dim, interrupted: c.yellow }[outcome.status];
-	const figure = line.kind === "decision" ? (outcome.reason ?? "") : keyFigure(outcome);
+	const decision = moduleNamed(line.kind)?.mode === "decision";
+	const figure = decision ? (outcome.reason ?? "") : keyFigure(outcome);
 	if (outcome.summary) {
 		const why = outcome.status === "failed" && outcome.reason ? `\n    ${c.dim(outcome.reason)}` : "";
 		return `${paint(SYMBOL[outcome.status])} ${outcome.summary}${why}\n`;
 	}
 	const head = `${paint(SYMBOL[outcome.status])} ${line.stepId.padEnd(30)} ${paint(outcome.status.padEnd(11))} ${formatDuration(line.durationMs).padStart(7)}${figure ? `  ${figure}` : ""}`;
-	const showReason = outcome.reason && line.kind !== "decision" && outcome.status !== "passed";
+	const showReason = outcome.reason && !decision && outcome.status !== "passed";
 	return `${head}\n${showReason ? `    ${c.dim(outcome.reason ?? "")}\n` : ""}`;
 }
 
@@ -183,16 +212,7 @@ function readAnswers(file: string): Answers {
 	try {
 		return loadAnswers(file);
 	} catch (error) {
-		if (error instanceof AnswersError) throw new CliError(error.message, EXIT.usage);
-		throw error;
-	}
-}
-
-async function engineOrUsageError(start: () => Promise<Engine>): Promise<Engine> {
-	try {
-		return await start();
-	} catch (error) {
-		if (error instanceof EngineError) throw new CliError(error.message, EXIT.usage);
+		if (error instanceof AnswersError) throw new OperatorError(error.message, EXIT.usage);
 		throw error;
 	}
 }

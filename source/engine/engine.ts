@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
+import { formatDuration } from "../checklist/duration.js";
 import { formatProblem } from "../checklist/errors.js";
-import { isTruthy } from "../checklist/interpolate.js";
 import { type LoadedChecklist, loadChecklistFile } from "../checklist/load.js";
 import type { Checklist, Step } from "../checklist/schema.js";
 import { type PlacedStep, phaseSteps, placedSteps } from "../checklist/steps.js";
+import { OperatorError } from "../errors.js";
 import {
 	deriveRollbackPlan,
 	describeAction,
@@ -20,18 +21,17 @@ import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../r
 import { canonicalJson } from "../session/canonical.js";
 import type { Outcome, SessionEvent, StepRef } from "../session/events.js";
 import { newSessionId } from "../session/ids.js";
-import { currentStep, type SessionState } from "../session/reduce.js";
+import type { Approval as RecordedApproval, SessionState } from "../session/reduce.js";
+import * as rules from "../session/rules.js";
 import { type SessionStore, SessionStore as Store, type StoreOptions } from "../session/store.js";
 import type { Clock, StepContext, StepOutcome } from "../steps/context.js";
 import { systemClock } from "../steps/context.js";
 import { allowedOutcomes, DEFAULT_RULES, type Decision, decide } from "../steps/decision/decision.js";
-import { executeStep } from "./execute.js";
+import { isCritical, moduleOf } from "../steps/registry.js";
 import { type ActionResult, type Confirm, carryOut } from "./rollback.js";
 
-/** A problem the operator can fix: printed as one line, exit 2. */
-export class EngineError extends Error {
-	readonly exitCode = 2;
-}
+/** What the engine refuses, or a problem the operator can fix: one line, exit 2. */
+export const EngineError = OperatorError;
 
 /** Side effects the engine uses; tests pass real ones pointed at temp folders. */
 export interface Effects {
@@ -169,30 +169,40 @@ export class Engine {
 		);
 	}
 
-	/** Adds a follow-up's steps to the walk; it needs a signed-off session that was not a NO-GO. */
+	/** Adds a follow-up's steps to the walk; it needs a session that ended GO or GO WITH CONDITIONS and was not rolled back. */
 	startFollowup(followupId: string): void {
 		const followup = this.checklist.followups?.find((item) => item.id === followupId);
 		if (!followup) {
 			const known = (this.checklist.followups ?? []).map((item) => item.id).join(", ") || "none";
 			throw new EngineError(`no follow-up "${followupId}" in ${this.checklist.id} (it has: ${known})`);
 		}
-		if (!this.followupsOpen())
-			throw new EngineError("follow-ups come after a GO or GO WITH CONDITIONS decision");
+		if (!rules.followupsOpen(this.state))
+			throw new EngineError(
+				`follow-ups come after a session that ended GO or GO WITH CONDITIONS and was not rolled back (${this.id}: ${rules.listingStatus(this.state)})`,
+			);
 		if (this.state.followups.some((item) => item.id === followupId)) return;
+		const due = Date.parse(this.state.ended?.at ?? "") + followup.after;
+		const early = due - this.effects.clock.now().getTime();
+		if (early > 0)
+			this.notices.push(
+				`${followupId} is due ${new Date(due).toISOString()} (in ${formatDuration(early)}); it is started early`,
+			);
 		const steps = followup.steps.map((step) => ({
 			id: step.id,
 			kind: step.kind,
 			title: step.title,
 			phase: followupId,
-			critical: isCriticalStep(step),
+			critical: isCritical(step),
 		}));
 		this.append({ type: "followup.started", data: { followupId, steps } });
 	}
 
-	/** The next step without a final result, or undefined when the walk is over. */
+	/** The next step without a final result, or undefined when the walk is over or the session takes no more steps. */
 	current(): PlacedStep | undefined {
-		const ref = currentStep(this.state);
-		return ref && this.placed(ref.id);
+		const ref = rules.currentStep(this.state);
+		if (!ref) return undefined;
+		const followup = this.state.followups.some((item) => item.id === ref.phase);
+		return followup || !rules.frozen(this.state) ? this.placed(ref.id) : undefined;
 	}
 
 	placed(stepId: string): PlacedStep {
@@ -201,9 +211,17 @@ export class Engine {
 		return found;
 	}
 
+	/** Why the step may not be done now (a frozen session, a NO-GO, a blocking failure), or undefined. */
+	refusal(stepId: string): string | undefined {
+		const { step } = this.placed(stepId);
+		const ref = this.state.steps.find((item) => item.id === stepId);
+		if (!ref) return `no step "${stepId}" in this session`;
+		return rules.refusal(this.state, ref, moduleOf(step).afterNoGo);
+	}
+
 	/** Whether the step's `when` variable lets it run. */
 	applies(step: Step): boolean {
-		return step.when === undefined || isTruthy(this.state.vars[step.when]);
+		return rules.applies(this.state, step.when);
 	}
 
 	/** Records a skip when the step's `when` variable is off; undefined when the step is to be done. */
@@ -214,19 +232,27 @@ export class Engine {
 
 	/** Whether the step holds the rollout: critical, failed, not overridden, and not in a dry run. */
 	blocks(stepId: string): boolean {
-		const result = this.state.results[stepId];
-		return (
-			!this.state.dryRun &&
-			result?.status === "failed" &&
-			!result.override &&
-			this.state.steps.some((ref) => ref.id === stepId && ref.critical)
-		);
+		return rules.blocks(this.state, stepId);
 	}
 
-	/** Follow-ups come after a GO or GO WITH CONDITIONS decision. */
+	/** The critical step that holds the rollout, if any. */
+	blockingStep(): string | undefined {
+		return rules.blockingStep(this.state)?.id;
+	}
+
+	/** Why the session takes no more steps, or undefined while it does. */
+	frozen(): string | undefined {
+		return rules.frozen(this.state);
+	}
+
+	/** Follow-ups come after a session that ended GO or GO WITH CONDITIONS. */
 	followupsOpen(): boolean {
-		const outcome = this.state.decision?.outcome;
-		return outcome !== undefined && outcome !== "NO-GO";
+		return rules.followupsOpen(this.state);
+	}
+
+	/** The outcome as it stands, the same one every screen and record shows. */
+	outcome(): rules.SessionOutcome | undefined {
+		return rules.sessionOutcome(this.state);
 	}
 
 	/** Runs a step that needs no answer: backup, flag, command, monitor. */
@@ -235,17 +261,17 @@ export class Engine {
 		options: { signal?: AbortSignal; onOutput?: (block: string) => void } = {},
 	): Promise<StepOutcome> {
 		const { step } = this.placed(stepId);
+		this.refuseIfNotAllowed(stepId);
 		const off = this.skipIfOff(stepId);
 		if (off) return off;
-		if (step.kind === "prompt" || step.kind === "decision" || step.kind === "signoff") {
-			throw new EngineError(`${stepId} is a ${step.kind} step: it is answered, not run`);
-		}
+		const module = moduleOf(step);
+		if (!module.execute) throw new EngineError(`${stepId} is a ${step.kind} step: it is answered, not run`);
 		const attempt = this.begin(stepId);
 		const signal = options.signal ?? new AbortController().signal;
 		const ctx = this.context(stepId, attempt, signal, options.onOutput);
 		let outcome: StepOutcome;
 		try {
-			outcome = await executeStep(step, ctx);
+			outcome = await module.execute(step as never, ctx);
 		} catch (error) {
 			outcome = { status: "failed", reason: (error as Error).message };
 		}
@@ -256,7 +282,10 @@ export class Engine {
 	/** Records an operator's answer to a prompt step. */
 	answer(stepId: string, result: "pass" | "fail" | "skip", notes?: string): StepOutcome {
 		const { step } = this.placed(stepId);
-		if (step.kind !== "prompt") throw new EngineError(`${stepId} is not a prompt step`);
+		if (moduleOf(step).mode !== "prompt") throw new EngineError(`${stepId} is not a prompt step`);
+		this.refuseIfNotAllowed(stepId);
+		if (result !== "pass" && !notes?.trim())
+			throw new EngineError(`${result === "fail" ? "a failed" : "a skipped"} prompt needs notes saying why`);
 		this.begin(stepId);
 		const outcome: StepOutcome =
 			result === "skip"
@@ -269,6 +298,7 @@ export class Engine {
 	/** Fails a step without running it, with the reason (a missing answer, say). */
 	fail(stepId: string, reason: string): StepOutcome {
 		this.placed(stepId);
+		this.refuseIfNotAllowed(stepId);
 		this.begin(stepId);
 		const outcome: StepOutcome = { status: "failed", reason };
 		this.finish(stepId, outcome);
@@ -278,31 +308,50 @@ export class Engine {
 	/** Skips a step with a written reason. */
 	skip(stepId: string, reason: string): StepOutcome {
 		if (!reason.trim()) throw new EngineError("a skip needs a reason");
-		this.placed(stepId);
+		const { step } = this.placed(stepId);
+		if (moduleOf(step).mode === "decision")
+			throw new EngineError(`${stepId} is the decision: it is made, not skipped`);
+		this.refuseIfNotAllowed(stepId);
 		this.append({ type: "step.skipped", data: { stepId, reason } });
+		this.settle();
 		return { status: "skipped", reason };
+	}
+
+	/**
+	 * Skips the step without asking when it must not run: its `when` is off, or (unattended)
+	 * a critical step before it failed. Undefined when the step is to be done.
+	 */
+	skipUnattended(stepId: string): StepOutcome | undefined {
+		const blocking = rules.blockingStep(this.state);
+		const { step } = this.placed(stepId);
+		if (blocking && blocking.id !== stepId && moduleOf(step).mode !== "decision")
+			return this.record(stepId, `not run: critical step ${blocking.id} failed`);
+		return this.skipIfOff(stepId);
 	}
 
 	/** Lets a failed critical step through with a written reason; the decision can then be at best GO WITH CONDITIONS. */
 	override(stepId: string, reason: string): void {
-		const { step } = this.placed(stepId);
+		this.placed(stepId);
+		const frozen = rules.frozen(this.state);
+		if (frozen) throw new EngineError(frozen);
 		if (this.state.results[stepId]?.status !== "failed") throw new EngineError(`${stepId} has not failed`);
-		if (!("critical" in step) || step.critical !== true)
+		if (!this.state.steps.find((ref) => ref.id === stepId)?.critical)
 			throw new EngineError(`${stepId} is not critical: no override needed`);
 		if (!reason.trim()) throw new EngineError("an override needs a written reason");
 		this.append({ type: "step.overridden", data: { stepId, reason } });
+		this.settle();
 	}
 
 	/** What the decision step would conclude now. */
 	proposeDecision(stepId: string): Decision {
 		const { step } = this.placed(stepId);
 		if (step.kind !== "decision") throw new EngineError(`${stepId} is not a decision step`);
-		const rules = { ...DEFAULT_RULES, ...this.checklist.decision, ...step.rules };
+		const decisionRules = { ...DEFAULT_RULES, ...this.checklist.decision, ...step.rules };
 		const before = this.state.steps.slice(
 			0,
 			this.state.steps.findIndex((ref) => ref.id === stepId),
 		);
-		return decide(this.state, before, rules);
+		return decide(this.state, before, decisionRules);
 	}
 
 	/**
@@ -313,6 +362,7 @@ export class Engine {
 		stepId: string,
 		choice?: { outcome: Outcome; conditions?: readonly string[]; reason?: string },
 	): Decision {
+		this.refuseIfNotAllowed(stepId);
 		const proposed = this.proposeDecision(stepId);
 		let decision = proposed;
 		if (choice && choice.outcome !== proposed.outcome) {
@@ -334,26 +384,29 @@ export class Engine {
 		}
 		this.begin(stepId);
 		this.append({ type: "decision.made", data: { stepId, ...decision } });
-		this.writeRecord();
+		this.settle(true);
 		return decision;
 	}
 
-	/** Records every required role's approval or rejection; any rejection means NO-GO. */
-	signoff(stepId: string, approvals: readonly Approval[]): StepOutcome {
+	/** Records one role's approval or rejection, at the time it is entered; the step ends with its last role. */
+	approve(stepId: string, approval: Approval): StepOutcome | undefined {
 		const { step } = this.placed(stepId);
 		if (step.kind !== "signoff") throw new EngineError(`${stepId} is not a signoff step`);
-		const missing = step.roles.filter(
-			(role) => !approvals.some((approval) => approval.role === role && approval.name.trim()),
-		);
-		if (missing.length > 0)
-			throw new EngineError(`${stepId} needs a name and a decision from: ${missing.join(", ")}`);
-		this.begin(stepId);
-		for (const role of step.roles) {
-			const approval = approvals.find((entry) => entry.role === role) as Approval;
-			this.append({ type: "signoff.recorded", data: { stepId, ...approval } });
-		}
+		this.refuseIfNotAllowed(stepId);
+		if (!step.roles.includes(approval.role))
+			throw new EngineError(`${stepId} has no role "${approval.role}" (its roles: ${step.roles.join(", ")})`);
+		if (!approval.name.trim()) throw new EngineError(`${approval.role} needs a name`);
+		if (approval.decision === "reject" && !approval.comment?.trim())
+			throw new EngineError(`a rejection by ${approval.role} needs a comment saying why`);
+		if (this.state.results[stepId]?.status !== "running") this.begin(stepId);
+		this.append({
+			type: "signoff.recorded",
+			data: { stepId, ...approval, name: approval.name.trim(), enteredBy: this.state.operator },
+		});
+		const given = this.approvalsOf(stepId);
+		if (!step.roles.every((role) => given.some((entry) => entry.role === role))) return undefined;
 		const rejected = step.roles.filter(
-			(role) => approvals.find((entry) => entry.role === role)?.decision === "reject",
+			(role) => given.find((entry) => entry.role === role)?.decision === "reject",
 		);
 		const outcome: StepOutcome =
 			rejected.length > 0
@@ -362,6 +415,37 @@ export class Engine {
 		this.finish(stepId, outcome);
 		this.writeRecord();
 		return outcome;
+	}
+
+	/** Records every required role's approval or rejection at once (an answers file); any rejection means NO-GO. */
+	signoff(stepId: string, approvals: readonly Approval[]): StepOutcome {
+		const { step } = this.placed(stepId);
+		if (step.kind !== "signoff") throw new EngineError(`${stepId} is not a signoff step`);
+		const unknown = approvals.filter((approval) => !step.roles.includes(approval.role));
+		if (unknown.length > 0)
+			throw new EngineError(
+				`${stepId} has no role ${unknown.map((approval) => `"${approval.role}"`).join(", ")} (its roles: ${step.roles.join(", ")})`,
+			);
+		const missing = step.roles.filter(
+			(role) => !approvals.some((approval) => approval.role === role && approval.name.trim()),
+		);
+		if (missing.length > 0)
+			throw new EngineError(`${stepId} needs a name and a decision from: ${missing.join(", ")}`);
+		let outcome: StepOutcome | undefined;
+		for (const role of step.roles) {
+			const approval = approvals.find((entry) => entry.role === role) as Approval;
+			outcome = this.approve(stepId, {
+				...approval,
+				comment: approval.comment ?? (approval.decision === "reject" ? "rejected" : undefined),
+			});
+		}
+		return outcome ?? { status: "failed", reason: "no approvals" };
+	}
+
+	/** The approvals recorded for a sign-off step in its latest attempt. */
+	approvalsOf(stepId: string): RecordedApproval[] {
+		const started = this.state.results[stepId]?.startedAt ?? "";
+		return this.state.approvals.filter((approval) => approval.stepId === stepId && approval.at >= started);
 	}
 
 	/** Writes signoff.md/json and rollback-plan.md/sh from the log as it stands. */
@@ -397,6 +481,7 @@ export class Engine {
 			report?: (action: RollbackAction, result: ActionResult) => void;
 		} = {},
 	): Promise<{ ok: boolean; failedAction?: string }> {
+		if (this.state.abandoned) throw new EngineError(rules.frozen(this.state) ?? "abandoned");
 		const plan = this.rollbackPlan();
 		const dryRun = options.dryRun === true;
 		const record = (event: SessionEvent) => {
@@ -437,8 +522,13 @@ export class Engine {
 		return { ok: failedAction === undefined, failedAction };
 	}
 
+	/** Gives the session up with a written reason: it is frozen from then on. */
 	abandon(reason: string): void {
-		this.append({ type: "session.abandoned", data: { reason } });
+		if (!reason.trim()) throw new EngineError("abandoning a session needs a reason");
+		const frozen = rules.frozen(this.state);
+		if (frozen) throw new EngineError(frozen);
+		this.append({ type: "session.abandoned", data: { reason: reason.trim() } });
+		this.writeRecord();
 	}
 
 	/** Ends this process's hold on the session, recording that it ended cleanly. */
@@ -451,6 +541,52 @@ export class Engine {
 		}
 	}
 
+	private refuseIfNotAllowed(stepId: string): void {
+		const why = this.refusal(stepId);
+		if (why) throw new EngineError(why);
+	}
+
+	/** Records a skip the engine decides on (not the operator's), then settles the state. */
+	private record(stepId: string, reason: string): StepOutcome {
+		this.append({ type: "step.skipped", data: { stepId, reason } });
+		this.settle();
+		return { status: "skipped", reason };
+	}
+
+	/**
+	 * After every step: a NO-GO skips what is left but its sign-off, and a walk with nothing
+	 * left ends the session with its outcome. The record on disk follows each such change.
+	 */
+	private settle(changed = false): void {
+		let recordChanged = changed;
+		if (rules.sessionOutcome(this.state)?.outcome === "NO-GO" && !rules.frozen(this.state)) {
+			for (const { step } of this.steps) {
+				const result = this.state.results[step.id];
+				if (rules.isDone(result) || moduleOf(step).afterNoGo) continue;
+				this.append({
+					type: "step.skipped",
+					data: { stepId: step.id, reason: "not run: the outcome is NO-GO" },
+				});
+				recordChanged = true;
+			}
+		}
+		if (!this.state.ended && !rules.frozen(this.state) && !rules.currentStep(this.state)) {
+			const outcome = rules.sessionOutcome(this.state) ?? this.undecidedOutcome();
+			this.append({ type: "session.ended", data: { outcome: outcome.outcome, reasons: outcome.reasons } });
+			recordChanged = true;
+		}
+		if (recordChanged) this.writeRecord();
+	}
+
+	/** A checklist without a decision step ends with what its rules say over every step. */
+	private undecidedOutcome(): Decision {
+		const decision = decide(this.state, this.state.steps, { ...DEFAULT_RULES, ...this.checklist.decision });
+		return {
+			...decision,
+			reasons: ["no decision step: the checklist's rules over every step", ...decision.reasons],
+		};
+	}
+
 	private begin(stepId: string): number {
 		const attempt = (this.state.results[stepId]?.attempts ?? 0) + 1;
 		this.append({ type: "step.started", data: { stepId, attempt } });
@@ -460,10 +596,29 @@ export class Engine {
 	private finish(stepId: string, outcome: StepOutcome, notes?: string): void {
 		const { status, reason, metrics, evidence } = outcome;
 		if (status === "skipped")
-			this.append({ type: "step.skipped", data: { stepId, reason: reason ?? "skipped", evidence } });
+			this.append({
+				type: "step.skipped",
+				data: {
+					stepId,
+					reason: reason ?? "skipped",
+					evidence: evidence && { ...evidence, kind: this.placed(stepId).step.kind },
+				},
+			});
 		else if (status === "interrupted")
 			this.append({ type: "step.interrupted", data: { stepId, reason: reason ?? "interrupted" } });
-		else this.append({ type: "step.finished", data: { stepId, status, reason, metrics, notes, evidence } });
+		else
+			this.append({
+				type: "step.finished",
+				data: {
+					stepId,
+					status,
+					reason,
+					metrics,
+					notes,
+					evidence: evidence && { ...evidence, kind: this.placed(stepId).step.kind },
+				},
+			});
+		if (status !== "interrupted") this.settle();
 	}
 
 	private append(event: SessionEvent): void {
@@ -573,15 +728,8 @@ function stepRefs(checklist: Checklist): StepRef[] {
 		kind: step.kind,
 		title: step.title,
 		phase: section.type === "phase" ? section.id : section.type,
-		critical: isCriticalStep(step),
+		critical: isCritical(step),
 	}));
-}
-
-/** A monitor's `critical` is its level: the step blocks when a breach stops or rolls back the rollout. */
-function isCriticalStep(step: Step): boolean {
-	return step.kind === "monitor"
-		? step.critical !== undefined && step.onCritical !== "continue"
-		: step.critical === true;
 }
 
 function definitionOf(store: SessionStore): Checklist {

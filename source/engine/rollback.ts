@@ -5,7 +5,7 @@ import { writeFileAtomicSync } from "../session/atomic.js";
 import { hashFile } from "../session/hash.js";
 import type { StepContext, StepOutcome } from "../steps/context.js";
 import { revertFlag as revertFlagFile } from "../steps/flag/revert.js";
-import { executeStep } from "./execute.js";
+import { moduleOf } from "../steps/registry.js";
 
 /** How one rollback action ended. */
 export interface ActionResult {
@@ -77,9 +77,13 @@ async function runStep(
 	step: Extract<RollbackAction, { kind: "step" }>["step"],
 	ctx: StepContext,
 ): Promise<ActionResult> {
-	if (step.kind === "prompt")
-		return { status: "skipped", detail: `a person checks this: ${step.question ?? step.title}` };
-	const outcome: StepOutcome = await executeStep(step, ctx);
+	const module = moduleOf(step);
+	if (!module.execute)
+		return {
+			status: "skipped",
+			detail: `a person checks this: ${module.preview(step as never, ctx.baseDir).lines[0]?.text ?? step.title}`,
+		};
+	const outcome: StepOutcome = await module.execute(step as never, ctx);
 	if (outcome.status === "passed") return { status: "done" };
 	if (outcome.status === "skipped") return { status: "skipped", detail: outcome.reason };
 	return { status: "failed", detail: outcome.reason ?? outcome.status };

@@ -1,6 +1,8 @@
 import type { Step } from "../checklist/schema.js";
 import type { Outcome } from "../session/events.js";
+import { blockingStep, isDone } from "../session/rules.js";
 import type { StepOutcome } from "../steps/context.js";
+import { moduleOf } from "../steps/registry.js";
 import type { Answers } from "./answers.js";
 import type { Engine } from "./engine.js";
 
@@ -27,20 +29,34 @@ export async function runUnattended(
 	answers: Answers,
 	options: { signal: AbortSignal; report: (line: StepReport) => void },
 ): Promise<UnattendedResult> {
-	let blockedBy: string | undefined = criticalFailure(engine);
+	const reported = new Set(
+		engine.steps.filter(({ step }) => isDone(engine.state.results[step.id])).map(({ step }) => step.id),
+	);
 	for (let placed = engine.current(); placed; placed = engine.current()) {
 		const { step } = placed;
 		const started = performance.now();
-		const outcome =
-			(blockedBy && step.kind !== "decision"
-				? engine.skip(step.id, `not run: critical step ${blockedBy} failed`)
-				: engine.skipIfOff(step.id)) ?? (await answerOrRun(engine, step, answers, options.signal));
-		options.report({ stepId: step.id, kind: step.kind, outcome, durationMs: performance.now() - started });
-		if (outcome.status === "interrupted" || options.signal.aborted) return { interrupted: true };
 		// After a failed critical step a real run changes nothing more (a dry run walks on: nothing blocks it).
-		if (!blockedBy && engine.blocks(step.id)) blockedBy = step.id;
+		const outcome =
+			engine.skipUnattended(step.id) ?? (await answerOrRun(engine, step, answers, options.signal));
+		options.report({ stepId: step.id, kind: step.kind, outcome, durationMs: performance.now() - started });
+		reported.add(step.id);
+		if (outcome.status === "interrupted" || options.signal.aborted) return { interrupted: true };
+		// Steps the engine settled on its own (a NO-GO skips what would change anything) are reported too.
+		for (const { step: settled } of engine.steps) {
+			const result = engine.state.results[settled.id];
+			if (reported.has(settled.id) || !isDone(result) || !result) continue;
+			reported.add(settled.id);
+			const { status, reason } = result;
+			if (status === "passed" || status === "failed" || status === "skipped")
+				options.report({
+					stepId: settled.id,
+					kind: settled.kind,
+					outcome: { status, reason },
+					durationMs: 0,
+				});
+		}
 	}
-	return { decision: engine.state.decision && outcomeOf(engine), interrupted: false };
+	return { decision: engine.outcome()?.outcome, interrupted: false };
 }
 
 /** Does one step: prompts and sign-offs from the answers file, the decision as the rules say, the rest run. */
@@ -50,14 +66,18 @@ async function answerOrRun(
 	answers: Answers,
 	signal: AbortSignal,
 ): Promise<StepOutcome> {
-	if (step.kind === "prompt") {
+	const mode = moduleOf(step).mode;
+	if (mode === "prompt") {
 		const answer = answers.prompt(step.id);
 		return answer
 			? engine.answer(step.id, answer.result, answer.notes)
 			: unanswered(engine, step.id, `no answer for ${step.id} in ${answers.file}`);
 	}
-	if (step.kind === "decision") return { status: "passed", reason: engine.decide(step.id).outcome };
-	if (step.kind === "signoff") {
+	if (mode === "decision") {
+		const { outcome } = engine.decide(step.id);
+		return { status: outcome === "NO-GO" ? "failed" : "passed", reason: outcome };
+	}
+	if (mode === "signoff") {
 		const approvals = answers.approvals(step.id);
 		return approvals
 			? signoffOrFail(engine, step.id, approvals)
@@ -85,10 +105,5 @@ function signoffOrFail(
 
 /** A critical step that failed without an override, anywhere in the session. */
 export function criticalFailure(engine: Engine): string | undefined {
-	return engine.state.steps.find((ref) => engine.blocks(ref.id))?.id;
-}
-
-function outcomeOf(engine: Engine): Outcome {
-	const status = engine.state.status;
-	return status === "GO" || status === "GO WITH CONDITIONS" || status === "NO-GO" ? status : "NO-GO";
+	return blockingStep(engine.state)?.id;
 }

@@ -1,4 +1,4 @@
-import { isDone } from "../session/reduce.js";
+import { followupsOpen, isDone } from "../session/rules.js";
 import type { SessionData } from "./session-data.js";
 
 /** A follow-up of a signed-off session and when it falls due. */
@@ -13,14 +13,9 @@ export interface FollowupDue {
 
 const DAY = 86_400_000;
 
-/** When the session was signed off: its last approval, else its decision; undefined before either. */
+/** When the session ended GO or GO WITH CONDITIONS (follow-ups count from then); undefined otherwise. */
 export function signedOffAt(data: SessionData): string | undefined {
-	let at: string | undefined;
-	for (const record of data.records) {
-		if (record.type === "signoff.recorded" || (record.type === "decision.made" && at === undefined))
-			at = record.at;
-	}
-	return data.state.decision?.outcome === "NO-GO" ? undefined : at;
+	return followupsOpen(data.state) ? data.state.ended?.at : undefined;
 }
 
 /** The session's follow-ups, each due its `after` past the sign-off. */

@@ -1,5 +1,14 @@
-import type { Metrics, Outcome } from "../session/events.js";
+import type { Metrics } from "../session/events.js";
 import type { Reading } from "../session/reduce.js";
+import {
+	type Lifecycle,
+	lifecycle,
+	listingStatus,
+	type SessionOutcome,
+	type SessionStatus,
+	sessionOutcome,
+} from "../session/rules.js";
+import { evidenceDetails } from "../steps/registry.js";
 import { deriveRollbackPlan, describeAction } from "./rollback-plan.js";
 import type { SessionData } from "./session-data.js";
 
@@ -18,6 +27,8 @@ export interface ReportStep {
 	readonly metrics?: Metrics;
 	readonly notes?: string;
 	readonly override?: string;
+	/** What a reviewer checks beside the status, as the step's kind tells it. */
+	readonly details: readonly string[];
 	readonly attempts: number;
 	readonly startedAt?: string;
 	readonly endedAt?: string;
@@ -47,15 +58,13 @@ export interface Report {
 		readonly user: string;
 		readonly startedAt: string;
 		readonly endedAt?: string;
-		readonly status: string;
+		readonly status: SessionStatus;
+		readonly lifecycle: Lifecycle;
 		readonly finished: boolean;
 		readonly dryRun: boolean;
 	};
-	readonly decision?: {
-		readonly outcome: Outcome;
-		readonly reasons: readonly string[];
-		readonly conditions: readonly string[];
-	};
+	/** The session's outcome, computed once: the same on every screen and in every format. */
+	readonly decision?: SessionOutcome;
 	readonly steps: readonly ReportStep[];
 	readonly approvals: readonly {
 		role: string;
@@ -63,6 +72,7 @@ export interface Report {
 		decision: string;
 		comment?: string;
 		at: string;
+		enteredBy?: string;
 	}[];
 	readonly notes: readonly string[];
 	readonly rollbackPlan: {
@@ -78,7 +88,8 @@ export interface Report {
 /** Builds the record from a session's log; pure. */
 export function buildReport(data: SessionData): Report {
 	const { state, records, definition } = data;
-	const finished = state.status !== "in progress";
+	const status = listingStatus(state);
+	const finished = status !== "in progress";
 	const plan = deriveRollbackPlan(data);
 	const last = records.at(-1);
 	return {
@@ -90,16 +101,13 @@ export function buildReport(data: SessionData): Report {
 			host: state.host,
 			user: state.user,
 			startedAt: state.startedAt,
-			endedAt: finished ? state.lastActivityAt : undefined,
-			status: state.status,
+			endedAt: finished ? (state.ended?.at ?? state.lastActivityAt) : undefined,
+			status,
+			lifecycle: lifecycle(state),
 			finished,
 			dryRun: state.dryRun,
 		},
-		decision: state.decision && {
-			outcome: state.decision.outcome,
-			reasons: state.decision.reasons,
-			conditions: state.decision.conditions,
-		},
+		decision: sessionOutcome(state),
 		steps: state.steps.map((ref): ReportStep => {
 			const result = state.results[ref.id];
 			const duration =
@@ -117,6 +125,7 @@ export function buildReport(data: SessionData): Report {
 				metrics: result?.metrics,
 				notes: result?.notes,
 				override: result?.override,
+				details: evidenceDetails(ref.kind, result?.evidence),
 				attempts: result?.attempts ?? 0,
 				startedAt: result?.startedAt,
 				endedAt: result?.endedAt,
@@ -125,12 +134,13 @@ export function buildReport(data: SessionData): Report {
 				readings: result?.readings,
 			};
 		}),
-		approvals: state.approvals.map(({ role, name, decision, comment, at }) => ({
+		approvals: state.approvals.map(({ role, name, decision, comment, at, enteredBy }) => ({
 			role,
 			name,
 			decision,
 			comment,
 			at,
+			enteredBy,
 		})),
 		notes: [...(definition.notes ?? []), ...definition.phases.flatMap((phase) => phase.notes ?? [])],
 		rollbackPlan: {

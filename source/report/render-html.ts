@@ -1,7 +1,7 @@
 import { formatDuration } from "../checklist/duration.js";
 import { formatNumber } from "../runner/thresholds.js";
 import type { Report, ReportStep } from "./model.js";
-import { figures } from "./render-markdown.js";
+import { figures, rollbackRuns } from "./render-markdown.js";
 
 const html = (text: unknown) =>
 	String(text ?? "")
@@ -60,18 +60,21 @@ export function renderHtml(report: Report): string {
 		const colour =
 			decision.outcome === "GO" ? "#1a7f37" : decision.outcome === "NO-GO" ? "#cf222e" : "#9a6700";
 		parts.push(
-			`<h2>Decision <span class="outcome" style="background:${colour}">${html(decision.outcome)}</span></h2>`,
+			`<h2>Outcome <span class="outcome" style="background:${colour}">${html(decision.outcome)}</span></h2>`,
+			decision.decided
+				? `<p>The decision step said ${html(decision.decided)}; what came after it made this a NO-GO.</p>`
+				: "",
 			list(decision.reasons),
 		);
 		if (decision.conditions.length > 0) parts.push("<p>Conditions:</p>", list(decision.conditions));
 	}
 	if (report.approvals.length > 0) {
 		parts.push(
-			"<h2>Approvals</h2><table><tr><th>Role</th><th>Name</th><th>Decision</th><th>Comment</th><th>Time</th></tr>",
+			"<h2>Approvals</h2><table><tr><th>Role</th><th>Name</th><th>Decision</th><th>Comment</th><th>Time</th><th>Entered by</th></tr>",
 		);
 		for (const approval of report.approvals) {
 			parts.push(
-				`<tr><td>${html(approval.role)}</td><td>${html(approval.name)}</td><td>${html(approval.decision)}</td><td>${html(approval.comment)}</td><td>${html(approval.at)}</td></tr>`,
+				`<tr><td>${html(approval.role)}</td><td>${html(approval.name)}</td><td>${html(approval.decision)}</td><td>${html(approval.comment)}</td><td>${html(approval.at)}</td><td>${html(approval.enteredBy)}</td></tr>`,
 			);
 		}
 		parts.push("</table>");
@@ -82,7 +85,7 @@ export function renderHtml(report: Report): string {
 	);
 	for (const step of report.steps) {
 		parts.push(
-			`<tr><td>${html(step.phase)}</td><td><code>${html(step.id)}</code> ${html(step.title)}${step.critical ? " <em>(critical)</em>" : ""}</td><td class="status" style="color:${COLOURS[step.status] ?? "#1f2328"}">${html(step.status)}</td><td>${html(figures(step))}</td><td>${step.durationMs === undefined ? "" : html(formatDuration(step.durationMs))}</td><td>${html([step.reason, step.override && `overridden: ${step.override}`, step.notes && `notes: ${step.notes}`].filter(Boolean).join("; "))}</td></tr>`,
+			`<tr><td>${html(step.phase)}</td><td><code>${html(step.id)}</code> ${html(step.title)}${step.critical ? " <em>(critical)</em>" : ""}</td><td class="status" style="color:${COLOURS[step.status] ?? "#1f2328"}">${html(step.status)}</td><td>${html(figures(step))}</td><td>${step.durationMs === undefined ? "" : html(formatDuration(step.durationMs))}</td><td>${html([step.reason, ...step.details, step.override && `overridden: ${step.override}`, step.notes && `notes: ${step.notes}`].filter(Boolean).join("; "))}</td></tr>`,
 		);
 	}
 	parts.push("</table>");
@@ -100,6 +103,10 @@ export function renderHtml(report: Report): string {
 	parts.push(
 		`<ol>${report.rollbackPlan.actions.map((action) => `<li>${html(action.description)}</li>`).join("")}</ol>`,
 	);
+	if (report.rollbacks.length > 0) {
+		parts.push("<h2>Rollbacks carried out</h2>");
+		for (const run of rollbackRuns(report)) parts.push(`<p>${html(run.heading)}</p>`, list(run.actions));
+	}
 	parts.push(
 		"<h2>Audit</h2>",
 		`<p>The session log held ${report.audit.events} events ending in <code>${html(report.audit.head)}</code>; <code>rollout verify ${html(session.id)}</code> checks that it still does.</p>`,

@@ -1,4 +1,5 @@
 import type { Report, ReportStep } from "./model.js";
+import { rollbackRuns } from "./render-markdown.js";
 
 const xml = (text: unknown) =>
 	String(text ?? "")
@@ -53,6 +54,17 @@ export function renderJunit(report: Report): string {
 			}
 		}
 		out.push("  </testsuite>");
+	}
+	for (const [index, run] of rollbackRuns(report).entries()) {
+		const failedRun = report.rollbacks[index]?.ok !== true;
+		out.push(
+			`  <testsuite name="${xml(`rollback ${index + 1}`)}" tests="1" failures="${failedRun ? 1 : 0}" errors="0" skipped="0">`,
+			`    <testcase classname="${xml(`${report.session.checklist.id}.rollback`)}" name="${xml(run.heading)}">`,
+			...(failedRun ? [`      <failure message="${xml(run.heading)}"/>`] : []),
+			`      <system-out>${xml(run.actions.join("\n"))}</system-out>`,
+			"    </testcase>",
+			"  </testsuite>",
+		);
 	}
 	out.push("</testsuites>", "");
 	return out.join("\n");

@@ -46,7 +46,9 @@ export function renderMarkdown(report: Report): string {
 		"",
 	);
 	if (decision) {
-		out.push(`## Decision: ${decision.outcome}`, "");
+		out.push(`## Outcome: ${decision.outcome}`, "");
+		if (decision.decided)
+			out.push(`The decision step said ${decision.decided}; what came after it made this a NO-GO.`, "");
 		for (const reason of decision.reasons) out.push(`- ${reason}`);
 		if (decision.conditions.length > 0) {
 			out.push("", "Conditions:", "");
@@ -58,12 +60,12 @@ export function renderMarkdown(report: Report): string {
 		out.push(
 			"## Approvals",
 			"",
-			"| Role | Name | Decision | Comment | Time |",
-			"| --- | --- | --- | --- | --- |",
+			"| Role | Name | Decision | Comment | Time | Entered by |",
+			"| --- | --- | --- | --- | --- | --- |",
 		);
 		for (const approval of report.approvals) {
 			out.push(
-				`| ${cell(approval.role)} | ${cell(approval.name)} | ${approval.decision} | ${cell(approval.comment)} | ${approval.at} |`,
+				`| ${cell(approval.role)} | ${cell(approval.name)} | ${approval.decision} | ${cell(approval.comment)} | ${approval.at} | ${cell(approval.enteredBy ?? "")} |`,
 			);
 		}
 		out.push("");
@@ -96,12 +98,9 @@ export function renderMarkdown(report: Report): string {
 	out.push(renderRollbackPlanMarkdown(report, 2));
 	if (report.rollbacks.length > 0) {
 		out.push("## Rollbacks carried out", "");
-		for (const run of report.rollbacks) {
-			out.push(
-				`- ${run.startedAt}: ${run.ok === undefined ? "unfinished" : run.ok ? "rolled back" : `failed at ${run.failedAction}`}`,
-			);
-			for (const action of run.actions)
-				out.push(`  - ${action.action}: ${action.status}${action.detail ? ` (${action.detail})` : ""}`);
+		for (const run of rollbackRuns(report)) {
+			out.push(`- ${run.heading}`);
+			for (const action of run.actions) out.push(`  - ${action}`);
 		}
 		out.push("");
 	}
@@ -115,39 +114,23 @@ export function renderMarkdown(report: Report): string {
 }
 
 function stepDetails(step: ReportStep): string[] {
-	const evidence = (step.evidence ?? {}) as {
-		command?: string;
-		exitCode?: number;
-		log?: string;
-		monitor?: { summary?: string };
-	};
-	const details: string[] = [];
-	if (step.reason) details.push(step.reason);
-	const flag = step.evidence as {
-		key?: string;
-		value?: unknown;
-		previous?: { present: boolean; value?: unknown };
-		noop?: boolean;
-		file?: string;
-	};
-	if (step.kind === "flag" && flag?.key) {
-		const before = flag.previous?.present ? JSON.stringify(flag.previous.value) : "absent";
-		details.push(
-			flag.noop
-				? `${flag.key} was already ${JSON.stringify(flag.value)}`
-				: `${flag.key}: ${before} → ${JSON.stringify(flag.value)} in \`${flag.file}\``,
-		);
-	}
-	if (step.override) details.push(`overridden: ${step.override}`);
-	if (step.notes) details.push(`notes: ${step.notes}`);
-	if (evidence.command)
-		details.push(
-			`\`${evidence.command}\`${evidence.exitCode === undefined ? "" : ` exited ${evidence.exitCode}`}`,
-		);
-	if (evidence.log) details.push(`log \`${evidence.log}\``);
-	if (evidence.monitor?.summary) details.push(evidence.monitor.summary);
-	if (step.attempts > 1) details.push(`${step.attempts} attempts`);
-	return details;
+	return [
+		...(step.reason ? [step.reason] : []),
+		...step.details,
+		...(step.override ? [`overridden: ${step.override}`] : []),
+		...(step.notes ? [`notes: ${step.notes}`] : []),
+		...(step.attempts > 1 ? [`${step.attempts} attempts`] : []),
+	];
+}
+
+/** Every rollback carried out, with each action and how it ended. */
+export function rollbackRuns(report: Report): { heading: string; actions: string[] }[] {
+	return report.rollbacks.map((run) => ({
+		heading: `${run.startedAt}: ${run.ok === undefined ? "unfinished" : run.ok ? "rolled back" : `failed at ${run.failedAction}`}${run.trigger ? ` (triggered by ${run.trigger})` : ""}`,
+		actions: run.actions.map(
+			(action) => `${action.action}: ${action.status}${action.detail ? ` (${action.detail})` : ""}`,
+		),
+	}));
 }
 
 /** The rollback plan as Markdown, on its own (rollback-plan.md) or inside the record. */

@@ -34,10 +34,35 @@ export const reportSchema = z
 				"rollback failed",
 				"abandoned",
 			]),
+			lifecycle: z
+				.enum([
+					"in progress",
+					"decided",
+					"signed off",
+					"ended",
+					"rolled back",
+					"rollback failed",
+					"abandoned",
+				])
+				.describe(
+					"Where the session is in its life: in progress → decided → signed off → ended, or rolled back / abandoned.",
+				),
 			finished: z.boolean(),
 			dryRun: z.boolean(),
 		}),
-		decision: z.object({ outcome, reasons: z.array(z.string()), conditions: z.array(z.string()) }).optional(),
+		decision: z
+			.object({
+				outcome: outcome.describe("The session's outcome: the same one every format and screen shows."),
+				reasons: z.array(z.string()),
+				conditions: z.array(z.string()),
+				decided: outcome
+					.optional()
+					.describe(
+						"What the decision step said, when a later fact (a rejected sign-off, a failed critical step) turned it into a NO-GO.",
+					),
+			})
+			.optional()
+			.describe("Absent until a decision is made (or the session ends without a decision step)."),
 		steps: z.array(
 			z.object({
 				id: z.string(),
@@ -50,6 +75,9 @@ export const reportSchema = z
 				metrics: z.record(z.string(), z.number()).optional(),
 				notes: z.string().optional(),
 				override: z.string().optional(),
+				details: z
+					.array(z.string())
+					.describe("What a reviewer checks beside the status, as the step's kind tells it."),
 				attempts: z.number().int().nonnegative(),
 				startedAt: time.optional(),
 				endedAt: time.optional(),
@@ -69,7 +97,8 @@ export const reportSchema = z
 				name: z.string(),
 				decision: z.enum(["approve", "reject"]),
 				comment: z.string().optional(),
-				at: time,
+				at: time.describe("When this approval was entered."),
+				enteredBy: z.string().optional().describe("The operator who typed it in."),
 			}),
 		),
 		notes: z.array(z.string()),

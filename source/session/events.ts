@@ -58,6 +58,11 @@ export type SessionEvent =
 	  }
 	| { readonly type: "session.closed"; readonly data: { readonly reason: string } }
 	| {
+			/** Every step has its final result: the session ends with this outcome and is frozen from here on. */
+			readonly type: "session.ended";
+			readonly data: { readonly outcome: Outcome; readonly reasons: readonly string[] };
+	  }
+	| {
 			/** A follow-up's steps join the session's walk, after its sign-off. */
 			readonly type: "followup.started";
 			readonly data: { readonly followupId: string; readonly steps: readonly StepRef[] };
@@ -141,6 +146,8 @@ export type SessionEvent =
 				readonly name: string;
 				readonly decision: "approve" | "reject";
 				readonly comment?: string;
+				/** The operator at the keyboard who typed this approval in (absent in older logs). */
+				readonly enteredBy?: string;
 			};
 	  }
 	| {

@@ -4,7 +4,8 @@ import { hashFile } from "./hash.js";
 import { sessionIds } from "./ids.js";
 import { readLog } from "./log.js";
 import { type BackupEntry, MANIFEST, readManifest } from "./manifest.js";
-import { progress, reduce, type SessionState, type SessionStatus } from "./reduce.js";
+import { reduce, type SessionState } from "./reduce.js";
+import { listingStatus, progress, type SessionStatus, sessionOutcome } from "./rules.js";
 import { LOG_FILE, readSnapshot } from "./store.js";
 
 /** The newest session still in progress, if any: what `rollout resume` with no id continues. */
@@ -17,7 +18,10 @@ export interface SessionSummary {
 	readonly id: string;
 	readonly title: string;
 	readonly checklistId: string;
+	/** In progress until the session has ended; then how it ended. */
 	readonly status: SessionStatus | "damaged";
+	/** The outcome decided so far, shown apart from the status while the session is still in progress. */
+	readonly decision?: string;
 	readonly done: number;
 	readonly total: number;
 	readonly operator: string;
@@ -65,7 +69,8 @@ export function listSessions(sessionsDir: string): SessionSummary[] {
 			id,
 			title: state.checklist.title,
 			checklistId: state.checklist.id,
-			status: state.status,
+			status: listingStatus(state),
+			decision: sessionOutcome(state)?.outcome,
 			...progress(state),
 			operator: state.operator,
 			startedAt: state.startedAt,

@@ -32,11 +32,11 @@ export interface Approval {
 	readonly name: string;
 	readonly decision: "approve" | "reject";
 	readonly comment?: string;
+	/** When this approval was entered. */
 	readonly at: string;
+	/** The operator who typed it in. */
+	readonly enteredBy?: string;
 }
-
-/** The state a list shows: in progress until a decision, then its outcome, or what ended it. */
-export type SessionStatus = "in progress" | Outcome | "rolled back" | "rollback failed" | "abandoned";
 
 export interface SessionState {
 	readonly id: string;
@@ -59,7 +59,9 @@ export interface SessionState {
 		readonly conditions: readonly string[];
 	};
 	readonly approvals: readonly Approval[];
-	readonly status: SessionStatus;
+	/** Set once every step had its final result: the outcome the session ended with. */
+	readonly ended?: { readonly outcome: Outcome; readonly reasons: readonly string[]; readonly at: string };
+	readonly abandoned?: { readonly reason: string; readonly at: string };
 	/** How many times the session was resumed after its first process ended. */
 	readonly resumes: number;
 	/** Every rollback carried out in this session, oldest first. */
@@ -75,24 +77,6 @@ export interface RollbackRun {
 	readonly actions: readonly { readonly action: string; readonly status: string; readonly detail?: string }[];
 	readonly ok?: boolean;
 	readonly failedAction?: string;
-}
-
-/** A step counts as done once it has a final result (an interrupted step has to run again). */
-export function isDone(result: StepResult | undefined): boolean {
-	return result?.status === "passed" || result?.status === "failed" || result?.status === "skipped";
-}
-
-/** Steps done and total, for progress displays. */
-export function progress(state: SessionState): { done: number; total: number } {
-	return {
-		done: state.steps.filter((step) => isDone(state.results[step.id])).length,
-		total: state.steps.length,
-	};
-}
-
-/** The first step without a final result: where a resumed session continues. */
-export function currentStep(state: SessionState): StepRef | undefined {
-	return state.steps.find((step) => !isDone(state.results[step.id]));
 }
 
 const PENDING: StepResult = {
@@ -119,7 +103,6 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 			steps,
 			results: Object.fromEntries(steps.map((step) => [step.id, PENDING])),
 			approvals: [],
-			status: "in progress",
 			resumes: 0,
 			rollbacks: [],
 			followups: [],
@@ -142,6 +125,8 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 			return { ...next, checklist: { ...state.checklist, sha256: event.data.sha256 } };
 		case "session.closed":
 			return next;
+		case "session.ended":
+			return { ...next, ended: { outcome: event.data.outcome, reasons: event.data.reasons, at } };
 		case "followup.started": {
 			const added = event.data.steps.filter((ref) => !state.steps.some((known) => known.id === ref.id));
 			return {
@@ -215,28 +200,23 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 			}));
 		case "decision.made": {
 			const { stepId, outcome, reasons, conditions } = event.data;
-			const rejected = state.approvals.some((approval) => approval.decision === "reject");
 			return {
 				...step(stepId, (result) => ({
 					...result,
-					status: "passed",
+					// A NO-GO is the step's failure: it is shown and counted as one, never as a green tick.
+					status: outcome === "NO-GO" ? "failed" : "passed",
+					reason: outcome,
 					endedAt: at,
 				})),
 				decision: { stepId, outcome, reasons, conditions },
-				status: rejected ? "NO-GO" : outcome,
 			};
 		}
 		case "signoff.recorded": {
 			const approval: Approval = { ...event.data, at };
-			return {
-				...next,
-				approvals: [...state.approvals, approval],
-				// Any rejection stops the rollout, whatever the decision said.
-				status: approval.decision === "reject" && !isFinal(state.status) ? "NO-GO" : state.status,
-			};
+			return { ...next, approvals: [...state.approvals, approval] };
 		}
 		case "session.abandoned":
-			return { ...next, status: "abandoned" };
+			return { ...next, abandoned: { reason: event.data.reason, at } };
 		case "rollback.started":
 			return {
 				...next,
@@ -251,14 +231,11 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 			}));
 		}
 		case "rollback.finished":
-			return {
-				...withLastRollback(next, (run) => ({
-					...run,
-					ok: event.data.ok,
-					failedAction: event.data.failedAction,
-				})),
-				status: event.data.ok ? "rolled back" : "rollback failed",
-			};
+			return withLastRollback(next, (run) => ({
+				...run,
+				ok: event.data.ok,
+				failedAction: event.data.failedAction,
+			}));
 	}
 }
 
@@ -266,10 +243,6 @@ function withLastRollback(state: SessionState, change: (run: RollbackRun) => Rol
 	const last = state.rollbacks.at(-1);
 	if (!last) return state;
 	return { ...state, rollbacks: [...state.rollbacks.slice(0, -1), change(last)] };
-}
-
-function isFinal(status: SessionStatus): boolean {
-	return status === "rolled back" || status === "abandoned";
 }
 
 function withoutFirst(list: readonly string[], item: string): string[] {

@@ -30,7 +30,7 @@ export function Home({
 	const items = [
 		...unfinished.slice(0, 5).map((session) => ({
 			key: `resume-${session.id}`,
-			label: `resume  ${session.title} — ${session.done}/${session.total} steps, ${session.operator} (${session.id})`,
+			label: `resume  ${session.title} — ${session.done}/${session.total} steps${session.decision ? `, decided ${session.decision}` : ""}, ${session.operator} (${session.id})`,
 			value: { action: "resume", id: session.id } as HomeChoice,
 		})),
 		...checklists.map((file) => ({

@@ -8,19 +8,16 @@ import { join } from "node:path";
 import { render } from "ink";
 import { readConfig, saveSetting } from "../cli/config-store.js";
 import { Engine } from "../engine/engine.js";
+import { OperatorError } from "../errors.js";
 import { readSessionData } from "../report/session-data.js";
 import { writeExport } from "../report/write.js";
 import { resolveSessionId } from "../session/ids.js";
 import { listSessions, newestUnfinished } from "../session/inspect.js";
+import { listingStatus } from "../session/rules.js";
 import { Home, type HomeChoice } from "./home.js";
 import type { Signals } from "./use-wizard.js";
 import { TextField } from "./views/forms.js";
 import { Wizard } from "./wizard.js";
-
-/** A problem the operator can fix: one line, exit 2 (the core prints it). */
-class UsageError extends Error {
-	readonly exitCode = 2;
-}
 
 export interface StartOptions {
 	readonly checklistPath: string;
@@ -55,10 +52,10 @@ export async function resumeWizard(options: {
 		id,
 		acceptChangedChecklist: options.acceptChangedChecklist === true,
 	});
-	if (engine.state.status !== "in progress" && !engine.current()) {
+	if (!engine.current()) {
 		await engine.close();
-		throw new UsageError(
-			`session ${engine.id} has already ended (${engine.state.status}); export it with: rollout export ${engine.id} --format md`,
+		throw new OperatorError(
+			`session ${engine.id} has ended (${listingStatus(engine.state)}); export it with: rollout export ${engine.id} --format md`,
 		);
 	}
 	return walk(engine);
@@ -140,12 +137,12 @@ function say(message: string): void {
 }
 
 function fail(message: string): never {
-	throw new UsageError(message);
+	throw new OperatorError(message);
 }
 
 function requireTerminal(command: string): void {
 	if (process.stdin.isTTY && process.stdout.isTTY) return;
-	throw new UsageError(
+	throw new OperatorError(
 		`rollout${command ? ` ${command}` : ""} draws screens and needs a terminal; without one, run it unattended: rollout run <checklist> --answers <file> (or rollout resume <session> --answers <file>)`,
 	);
 }
@@ -204,9 +201,9 @@ async function walk(engine: Engine): Promise<number> {
 		for (const name of names) process.off(name, onSignal);
 		await engine.close(code === 130 ? "interrupted" : "wizard ended");
 	}
-	const state = engine.state;
-	if (state.status === "in progress")
+	const status = listingStatus(engine.state);
+	if (status === "in progress")
 		process.stdout.write(`session ${engine.id} saved — resume with: rollout resume ${engine.id}\n`);
-	else process.stdout.write(`${state.status} — record: ${join(engine.dir, "signoff.md")}\n`);
+	else process.stdout.write(`${status} — record: ${join(engine.dir, "signoff.md")}\n`);
 	return code;
 }

@@ -23,7 +23,8 @@ export interface Wizard {
 	readonly run: (stepId: string) => void;
 	readonly answer: (stepId: string, result: "pass" | "fail" | "skip", notes?: string) => void;
 	readonly decide: (stepId: string, choice: { outcome: Outcome; conditions?: string[] }) => void;
-	readonly signoff: (stepId: string, approvals: Approval[]) => void;
+	/** Records one role's approval the moment it is entered. */
+	readonly approve: (stepId: string, approval: Approval) => void;
 	readonly skip: (stepId: string, reason: string) => void;
 	readonly override: (stepId: string, reason: string) => void;
 	readonly next: () => void;
@@ -38,8 +39,20 @@ export interface Wizard {
 	readonly dispatch: React.Dispatch<Parameters<typeof reduceWizard>[1]>;
 }
 
-/** The next screen: the first step without a result (steps whose `when` is off are skipped on the way), or the end. */
+/**
+ * The next screen: a critical failure that holds the rollout, else the first step without a
+ * result (steps whose `when` is off are skipped on the way), else the end.
+ */
 export function nextScreen(engine: Engine): Screen {
+	const blocking = engine.blockingStep();
+	if (blocking && !engine.frozen()) {
+		const result = engine.state.results[blocking];
+		return {
+			name: "result",
+			stepId: blocking,
+			outcome: { status: "failed", reason: result?.reason, evidence: undefined },
+		};
+	}
 	for (let placed = engine.current(); placed; placed = engine.current()) {
 		if (!engine.skipIfOff(placed.step.id)) return { name: "step", stepId: placed.step.id };
 	}
@@ -63,19 +76,33 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 		} else dispatch({ type: "finished", stepId, outcome });
 	}, []);
 
+	/**
+	 * Every engine call from the screens goes through here: what the engine refuses, or what the
+	 * operator can fix, becomes a line on the screen, never a stack trace.
+	 */
+	const guard = useCallback((act: () => void) => {
+		try {
+			act();
+		} catch (error) {
+			dispatch({ type: "message", text: (error as Error).message });
+		}
+	}, []);
+
 	const attempt = useCallback(
-		(stepId: string, act: () => StepOutcome) => {
-			try {
-				finish(stepId, act());
-			} catch (error) {
-				dispatch({ type: "message", text: (error as Error).message });
-			}
-		},
-		[finish],
+		(stepId: string, act: () => StepOutcome | undefined) =>
+			guard(() => {
+				const outcome = act();
+				// An answer that leaves the step open (one role of a sign-off) redraws the same screen.
+				if (outcome) finish(stepId, outcome);
+				else dispatch({ type: "message", text: undefined });
+			}),
+		[finish, guard],
 	);
 
 	const run = useCallback(
 		(stepId: string) => {
+			const refused = engine.refusal(stepId);
+			if (refused) return dispatch({ type: "message", text: refused });
 			tail.current = new Tail(TAIL_LINES);
 			const controller = new AbortController();
 			running.current = { controller, stepId };
@@ -150,18 +177,20 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 		answer: (stepId, result, notes) => attempt(stepId, () => engine.answer(stepId, result, notes)),
 		decide: (stepId, choice) =>
 			attempt(stepId, () => {
-				const decision = engine.decide(stepId, choice);
-				return { status: "passed", reason: decision.outcome };
+				const { outcome } = engine.decide(stepId, choice);
+				return { status: outcome === "NO-GO" ? "failed" : "passed", reason: outcome };
 			}),
-		signoff: (stepId, approvals) => attempt(stepId, () => engine.signoff(stepId, approvals)),
-		skip: (stepId, reason) => {
-			engine.skip(stepId, reason);
-			dispatch({ type: "show", screen: nextScreen(engine) });
-		},
-		override: (stepId, reason) => {
-			engine.override(stepId, reason);
-			dispatch({ type: "show", screen: nextScreen(engine) });
-		},
+		approve: (stepId, approval) => attempt(stepId, () => engine.approve(stepId, approval)),
+		skip: (stepId, reason) =>
+			guard(() => {
+				engine.skip(stepId, reason);
+				dispatch({ type: "show", screen: nextScreen(engine) });
+			}),
+		override: (stepId, reason) =>
+			guard(() => {
+				engine.override(stepId, reason);
+				dispatch({ type: "show", screen: nextScreen(engine) });
+			}),
 		next: () => dispatch({ type: "show", screen: nextScreen(engine) }),
 		show: (screen) => dispatch({ type: "show", screen }),
 		askRollback: (why) =>
@@ -177,21 +206,13 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 				},
 			}),
 		rollback,
-		exportAs: (format) => {
-			try {
-				dispatch({ type: "message", text: `wrote ${engine.exportRecord(format)}` });
-			} catch (error) {
-				dispatch({ type: "message", text: `export failed: ${(error as Error).message}` });
-			}
-		},
-		startFollowup: (id) => {
-			try {
+		exportAs: (format) =>
+			guard(() => dispatch({ type: "message", text: `wrote ${engine.exportRecord(format)}` })),
+		startFollowup: (id) =>
+			guard(() => {
 				engine.startFollowup(id);
 				dispatch({ type: "show", screen: nextScreen(engine) });
-			} catch (error) {
-				dispatch({ type: "message", text: (error as Error).message });
-			}
-		},
+			}),
 		interrupt,
 		quit,
 	};

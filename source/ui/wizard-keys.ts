@@ -1,6 +1,8 @@
 import type { Key } from "ink";
 import type { PlacedStep } from "../checklist/steps.js";
+import { listingStatus } from "../session/rules.js";
 import type { MonitorVerdict } from "../steps/monitor/monitor.js";
+import { moduleOf } from "../steps/registry.js";
 import { type BindingName, pressed } from "./key-bindings.js";
 import type { Wizard } from "./use-wizard.js";
 import type { Screen } from "./wizard-state.js";
@@ -13,8 +15,7 @@ export function resultChoice(wizard: Wizard, placed: PlacedStep): ResultChoice {
 	const result = engine.state.results[placed.step.id];
 	const verdict = (result?.evidence as { monitor?: MonitorVerdict } | undefined)?.monitor;
 	if (engine.blocks(placed.step.id)) return verdict?.onCritical === "rollback" ? "breach" : "blocked";
-	if (result?.status === "failed")
-		return placed.step.kind === "prompt" || placed.step.kind === "signoff" ? "next" : "failed";
+	if (result?.status === "failed") return moduleOf(placed.step).mode === "run" ? "failed" : "next";
 	if (result?.status === "passed" && verdict?.outcome === "warned") return "warned";
 	return "next";
 }
@@ -55,7 +56,10 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 		else if (is("confirm")) wizard.show({ ...screen, open: !screen.open });
 		else if (is("rerun")) {
 			const picked = engine.steps[screen.index];
-			if (picked) wizard.show({ name: "step", stepId: picked.step.id });
+			// A frozen session, a NO-GO, a blocking failure: the engine says why, on the screen.
+			const refused = picked && engine.refusal(picked.step.id);
+			if (refused) wizard.dispatch({ type: "message", text: refused });
+			else if (picked) wizard.show({ name: "step", stepId: picked.step.id });
 		} else if (is("back") || is("review")) wizard.show(state.previous ?? { name: "done", panel: "summary" });
 		return;
 	}
@@ -73,10 +77,9 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 	const placed = engine.placed(screen.stepId);
 	if (is("details")) return wizard.dispatch({ type: "toggle-details" });
 	if (screen.name === "step") {
-		const kind = placed.step.kind;
-		const runs = kind !== "prompt" && kind !== "decision" && kind !== "signoff";
-		if (runs && (kind === "flag" ? is("apply") : is("confirm"))) wizard.run(screen.stepId);
-		else if (is("skip") && kind !== "decision")
+		const { mode, asksYes } = moduleOf(placed.step);
+		if (mode === "run" && (asksYes ? is("apply") : is("confirm"))) wizard.run(screen.stepId);
+		else if (is("skip") && mode !== "decision")
 			wizard.show({ name: "reason", stepId: screen.stepId, purpose: "skip" });
 		return;
 	}
@@ -101,12 +104,18 @@ function doneKeys(
 		return;
 	}
 	const { engine } = wizard;
-	if (is("quit")) wizard.quit(engine.state.status === "NO-GO" ? 1 : 0);
+	if (is("quit")) wizard.quit(failedEnd(engine) ? 1 : 0);
 	else if (is("export")) wizard.show({ name: "done", panel: "export" });
 	else if (is("plan")) wizard.show({ name: "done", panel: "plan" });
 	else if (is("review")) wizard.show({ name: "review", index: 0, open: false });
 	else if (is("rollback") && !engine.state.dryRun) wizard.askRollback("asked by the operator");
 	else if (is("followup") && followupsOffered(wizard)) wizard.show({ name: "done", panel: "followup" });
+}
+
+/** A session that ends NO-GO or whose rollback failed exits 1, as `rollout run` does. */
+export function failedEnd(engine: Wizard["engine"]): boolean {
+	const status = listingStatus(engine.state);
+	return engine.outcome()?.outcome === "NO-GO" || status === "rollback failed";
 }
 
 function followupsOffered({ engine }: Wizard): boolean {
@@ -167,11 +176,10 @@ export function hintsFor(
 	];
 	switch (screen.name) {
 		case "step": {
-			const kind = placed?.step.kind;
-			if (kind === "prompt" || kind === "decision" || kind === "signoff")
-				return [["down", "choose"], ["confirm", "select"], ...common];
+			const module = placed && moduleOf(placed.step);
+			if (module?.mode !== "run") return [["down", "choose"], ["confirm", "select"], ...common];
 			return [
-				kind === "flag" ? ["apply", "apply"] : ["confirm", "run"],
+				module.asksYes ? ["apply", "apply"] : ["confirm", "run"],
 				["skip", "skip"],
 				["details", "help"],
 				...common,

@@ -2,11 +2,14 @@ import { Box, Text, useApp, useInput, useStdout } from "ink";
 import SelectInput from "ink-select-input";
 import Spinner from "ink-spinner";
 import { useEffect, useState } from "react";
-import { formatDuration } from "../checklist/duration.js";
+import { formatDuration, formatSpan } from "../checklist/duration.js";
 import type { PlacedStep } from "../checklist/steps.js";
 import type { Engine } from "../engine/engine.js";
 import { describeAction } from "../report/rollback-plan.js";
 import { FORMATS } from "../report/write.js";
+import type { StepResult } from "../session/reduce.js";
+import { listingStatus } from "../session/rules.js";
+import { moduleOf } from "../steps/registry.js";
 import { keyHints } from "./key-bindings.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "./theme.js";
 import { TypingContext } from "./typing.js";
@@ -139,7 +142,7 @@ function StepScreen({
 				<Text bold>{step.title}</Text>
 				<Text
 					color={colorOf("dim")}
-				>{`  ${step.kind}${critical ? " · critical" : ""}${result && result.attempts > 0 && screen.name === "step" ? ` · done ${result.attempts}× before` : ""}`}</Text>
+				>{`  ${step.kind}${critical ? " · critical" : ""}${screen.name === "step" ? attemptsNote(result) : ""}`}</Text>
 			</Text>
 			{step.kind === "prompt" && step.instructions && screen.name === "step" ? (
 				<Text>{step.instructions.trim()}</Text>
@@ -175,6 +178,14 @@ function StepScreen({
 	);
 }
 
+/** How often the step was tried before: only finished attempts count as done. */
+function attemptsNote(result: StepResult | undefined): string {
+	if (!result || result.attempts === 0 || result.status === "running") return "";
+	return result.status === "interrupted"
+		? ` · cut off ${result.attempts}× before`
+		: ` · done ${result.attempts}× before`;
+}
+
 function StepAction({
 	wizard,
 	placed,
@@ -186,43 +197,47 @@ function StepAction({
 }) {
 	const { engine } = wizard;
 	const { step } = placed;
-	switch (step.kind) {
-		case "prompt":
-			return (
-				<PromptForm
-					key={step.id}
-					step={step}
-					onAnswer={(result, notes) => wizard.answer(step.id, result, notes)}
-				/>
-			);
-		case "decision":
-			return (
-				<DecisionForm
-					key={step.id}
-					proposed={engine.proposeDecision(step.id)}
-					onDecide={(choice) => wizard.decide(step.id, choice)}
-				/>
-			);
-		case "signoff":
-			return (
-				<SignoffForm key={step.id} step={step} onSign={(approvals) => wizard.signoff(step.id, approvals)} />
-			);
-		default:
-			return (
-				<Box flexDirection="column">
-					<StepPlan step={step} baseDir={engine.state.cwd} maxLines={room - 2} />
-					<Text bold>
-						{step.kind === "flag"
-							? engine.state.dryRun
-								? "Dry run: y records what would change, the file is left alone."
-								: "Apply this change? (y to apply)"
-							: engine.state.dryRun
-								? "Dry run: Enter records what would happen; nothing runs."
-								: "Press Enter to run it."}
-					</Text>
-				</Box>
-			);
-	}
+	const module = moduleOf(step);
+	if (step.kind === "prompt")
+		return (
+			<PromptForm
+				key={step.id}
+				step={step}
+				onAnswer={(result, notes) => wizard.answer(step.id, result, notes)}
+			/>
+		);
+	if (module.mode === "decision")
+		return (
+			<DecisionForm
+				key={step.id}
+				proposed={engine.proposeDecision(step.id)}
+				onDecide={(choice) => wizard.decide(step.id, choice)}
+			/>
+		);
+	if (step.kind === "signoff")
+		return (
+			<SignoffForm
+				key={step.id}
+				step={step}
+				given={engine.approvalsOf(step.id)}
+				onApprove={(approval) => wizard.approve(step.id, approval)}
+			/>
+		);
+	const dry = engine.state.dryRun;
+	return (
+		<Box flexDirection="column">
+			<StepPlan step={step} baseDir={engine.state.cwd} maxLines={room - 2} />
+			<Text bold>
+				{module.asksYes
+					? dry
+						? "Dry run: y records what would change, the file is left alone."
+						: "Apply this change? (y to apply)"
+					: dry
+						? "Dry run: Enter records what would happen; nothing runs."
+						: "Press Enter to run it."}
+			</Text>
+		</Box>
+	);
 }
 
 function Running({
@@ -396,7 +411,9 @@ function Done({
 	readonly room: number;
 }) {
 	const { engine } = wizard;
-	const { decision, approvals, status } = engine.state;
+	const { approvals } = engine.state;
+	const outcome = engine.outcome();
+	const status = listingStatus(engine.state);
 	if (panel === "plan") {
 		const actions = engine.rollbackPlan().actions.map(describeAction);
 		return (
@@ -432,7 +449,7 @@ function Done({
 				<SelectInput
 					items={followups.map((item) => ({
 						key: item.id,
-						label: `${item.title} (after ${item.after})`,
+						label: `${item.title} (after ${formatSpan(item.after)})`,
 						value: item.id,
 					}))}
 					onSelect={(item) => wizard.startFollowup(item.value)}
@@ -443,15 +460,16 @@ function Done({
 	return (
 		<Box flexDirection="column">
 			<Text>
-				{"Session ended: "}
-				<Text bold color={colorOf(toneOf(decision?.outcome ?? status))}>
-					{status}
+				{status === "in progress" ? "Session open: " : "Session ended: "}
+				<Text bold color={colorOf(toneOf(outcome?.outcome ?? status))}>
+					{status === "in progress" ? `decided ${outcome?.outcome ?? "nothing yet"}` : status}
 				</Text>
+				{outcome && status !== outcome.outcome ? <Text>{` (outcome ${outcome.outcome})`}</Text> : null}
 			</Text>
-			{(decision?.reasons ?? []).slice(0, Math.max(1, room - 6)).map((reason) => (
+			{(outcome?.reasons ?? []).slice(0, Math.max(1, room - 6)).map((reason) => (
 				<Text key={reason} wrap="truncate-end">{`  • ${reason}`}</Text>
 			))}
-			{(decision?.conditions ?? []).map((condition) => (
+			{(outcome?.conditions ?? []).map((condition) => (
 				<Text key={condition} color={colorOf("warn")} wrap="truncate-end">{`  condition: ${condition}`}</Text>
 			))}
 			{approvals.map((approval) => (

@@ -230,7 +230,11 @@ phases:
 		expect(result.stdout).toContain(
 			"✗ latency: critical — 250 (critical > 200), 1 sample\n    250 breached the critical level > 200: roll back\n",
 		);
-		expect(result.stdout).toContain("failed: critical step latency failed\n");
+		// No decision step: the session ends with what the rules say over every step, and why.
+		expect(result.stdout).toContain("decision: NO-GO\n");
+		expect(result.stdout).toContain(
+			"  critical step latency failed: 250 breached the critical level > 200: roll back\n",
+		);
 		expect(result.code).toBe(1);
 		const id = sessionId(result.stdout);
 		const readings = readFileSync(join(sessions, id, "events.jsonl"), "utf8")

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import dotenv from "dotenv";
 import { type ParseError, parse as parseJsonc } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
-import { isMap, isScalar, type Node, parseAllDocuments } from "yaml";
+import { isMap, isScalar, parseAllDocuments } from "yaml";
 import type { EditResult, FlagValue } from "../../source/steps/flag/edit.js";
 import { EDITORS } from "../../source/steps/flag/flag.js";
 import { revertText } from "../../source/steps/flag/revert.js";
@@ -286,7 +286,7 @@ describe("editors over real files", { timeout: 600_000 }, () => {
 		0,
 		-0.5,
 		1e300,
-		12345678901234567890,
+		2 ** 53 + 2,
 	];
 
 	/** Paths to the primitive values of nested objects: the first and the last. */

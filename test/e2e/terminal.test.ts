@@ -44,7 +44,7 @@ describe("the built bin in a real terminal", () => {
 
 		const second = Terminal.open(["node", BIN, "resume", "--sessions-dir", sessions], { cwd: ROOT, env });
 		screen = await second.waitFor("Press Enter to run it.");
-		expect(screen).toContain("Checkout error rate (%)  monitor · critical · done 1× before");
+		expect(screen).toContain("Checkout error rate (%)  monitor · critical · cut off 1× before");
 		expect(screen).toMatch(/✓ Enable\s+█+ 2\/2/);
 		await second.send("Enter", "readings 3/3");
 		await second.waitFor("Enter to go on.");

@@ -7,6 +7,7 @@ import { runUnattended } from "../../source/engine/unattended.js";
 import { describeAction } from "../../source/report/rollback-plan.js";
 import { verifySession } from "../../source/session/inspect.js";
 import { readManifest } from "../../source/session/manifest.js";
+import { listingStatus } from "../../source/session/rules.js";
 import { ANSWERS, CONFIG, makeSandbox, SANDBOX_CHECKLIST } from "../helpers/sandbox.js";
 import { tempDir } from "../helpers/temp.js";
 
@@ -68,7 +69,7 @@ describe("the rollback plan and rollout rollback", () => {
 			"verify flag-off: The flag is off again — done",
 		]);
 		expect(readFileSync(join(app, "config.yaml"), "utf8")).toBe(CONFIG);
-		expect(first.state.status).toBe("rolled back");
+		expect(listingStatus(first.state)).toBe("rolled back");
 		const second = await rollback(sessions, id);
 		expect(second.result.ok).toBe(true);
 		expect(second.lines.slice(0, 2).map((line) => /— (\w+)/.exec(line)?.[1])).toEqual(["already", "already"]);
@@ -98,6 +99,6 @@ describe("the rollback plan and rollout rollback", () => {
 		const { result, lines, state } = await rollback(sessions, id);
 		expect(lines[1]).toMatch(/does not match its checksum: refusing to restore from it$/);
 		expect(result.ok).toBe(false);
-		expect(state.status).toBe("rollback failed");
+		expect(listingStatus(state)).toBe("rollback failed");
 	});
 });

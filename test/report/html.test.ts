@@ -68,7 +68,7 @@ describe("the HTML record in a real browser", () => {
 				if (!request.url().startsWith("file:")) requests.push(request.url());
 			});
 			await page.goto(pathToFileURL(file).href);
-			expect(await page.locator("h2", { hasText: "Decision" }).innerText()).toContain("GO");
+			expect(await page.locator("h2", { hasText: "Outcome" }).innerText()).toContain("GO");
 			const body = await page.locator("body").innerText();
 			expect(body).toContain(id);
 			for (const step of ["tests", "error-rate", "decision"]) expect(body).toContain(step);

@@ -55,15 +55,22 @@ describe("the sign-off record", () => {
 				decision: "approve",
 				comment: "ship it",
 				at: expect.any(String),
+				enteredBy: expect.any(String),
 			},
-			{ role: "QA Lead", name: "Quinn QA", decision: "approve", at: expect.any(String) },
+			{
+				role: "QA Lead",
+				name: "Quinn QA",
+				decision: "approve",
+				at: expect.any(String),
+				enteredBy: expect.any(String),
+			},
 		]);
 		const lines = readFileSync(join(dir, "events.jsonl"), "utf8").trimEnd().split("\n");
 		// Written at the sign-off; the log has gone on since (the run's clean end), and must still hold that head.
 		expect(record.audit.events).toBeLessThan(lines.length);
 		expect(record.audit.head).toBe(JSON.parse(lines[record.audit.events - 1] ?? "").hash);
 		const markdown = readFileSync(join(dir, "signoff.md"), "utf8");
-		expect(markdown).toContain("## Decision: GO");
+		expect(markdown).toContain("## Outcome: GO");
 		expect(markdown).toContain("| Tech Lead | Alice Lead | approve | ship it |");
 		expect(markdown).toContain("features.coordinator: false → true in");
 	});
@@ -85,7 +92,7 @@ describe("rollout export", () => {
 		const { sessions, id, dir } = rolledOut({ passed: 37, failed: 3 });
 		const cli = (...args: string[]) => runCli(["export", id, "--sessions-dir", sessions, ...args], { env });
 		expect(cli("--format", "md")).toMatchObject({ code: 0, stdout: `wrote ${join(dir, "report.md")}\n` });
-		expect(readFileSync(join(dir, "report.md"), "utf8")).toContain("## Decision: NO-GO");
+		expect(readFileSync(join(dir, "report.md"), "utf8")).toContain("## Outcome: NO-GO");
 		const out = join(tempDir(), "record.html");
 		expect(cli("--format", "html", "--out", out).code).toBe(0);
 		const page = readFileSync(out, "utf8");
@@ -109,7 +116,8 @@ describe("rollout export", () => {
 		const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(
 			cli("--format", "junit", "--out", "-").stdout,
 		);
-		expect(junit.testsuites).toMatchObject({ tests: "7", failures: "1", skipped: "4" });
+		// The failed tests and the NO-GO decision are the two failures; what the NO-GO stopped is skipped.
+		expect(junit.testsuites).toMatchObject({ tests: "7", failures: "2", skipped: "4" });
 		const prepare = junit.testsuites.testsuite[0];
 		expect(prepare.name).toBe("prepare");
 		expect(prepare.testcase[1].failure.message).toBe("pass_rate 92.5 < 95");
@@ -169,12 +177,13 @@ describe("follow-ups", () => {
 		const cli = (...args: string[]) => runCli([...args, "--sessions-dir", sessions], { env });
 		expect(cli("due").stdout).toBe("Nothing due. 1 follow-up(s) upcoming (--all lists them).\n");
 		const [upcoming] = JSON.parse(cli("due", "--all", "--json").stdout);
-		const approvedAt = JSON.parse(readFileSync(join(dir, "signoff.json"), "utf8")).approvals[1].at;
+		// Follow-ups fall due counting from the moment the session ended (its last sign-off).
+		const endedAt = JSON.parse(readFileSync(join(dir, "signoff.json"), "utf8")).session.endedAt;
 		expect(upcoming).toEqual({
 			sessionId: id,
 			followupId: "day-1",
 			title: "Day 1 checks",
-			dueAt: new Date(Date.parse(approvedAt) + 86_400_000).toISOString(),
+			dueAt: new Date(Date.parse(endedAt) + 86_400_000).toISOString(),
 			status: "upcoming",
 		});
 		const answers = join(tempDir(), "answers.yaml");
@@ -209,7 +218,7 @@ describe("follow-ups", () => {
 			runCli(["followup", id, "day-1", "--answers", answers, "--sessions-dir", sessions], { env }),
 		).toMatchObject({
 			code: 2,
-			stderr: "rollout: follow-ups come after a GO or GO WITH CONDITIONS decision\n",
+			stderr: expect.stringContaining("follow-ups come after a session that ended GO or GO WITH CONDITIONS"),
 		});
 	});
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { SessionEvent } from "../../source/session/events.js";
-import { currentStep, progress, reduce, type SessionState } from "../../source/session/reduce.js";
+import { reduce, type SessionState } from "../../source/session/reduce.js";
+import {
+	currentStep,
+	lifecycle,
+	listingStatus,
+	progress,
+	sessionOutcome,
+} from "../../source/session/rules.js";
 import { startedEvent } from "../helpers/session.js";
 
 function replay(events: SessionEvent[]): SessionState {
@@ -17,7 +24,7 @@ const start = startedEvent();
 describe("reduce", () => {
 	it("starts with every step pending and the first one current", () => {
 		const state = replay([start]);
-		expect(state.status).toBe("in progress");
+		expect(listingStatus(state)).toBe("in progress");
 		expect(progress(state)).toEqual({ done: 0, total: 3 });
 		expect(currentStep(state)?.id).toBe("backup");
 		expect(state.startedAt).toBe("2026-11-23T09:00:00.000Z");
@@ -83,7 +90,7 @@ describe("reduce", () => {
 		});
 	});
 
-	it("takes the decision's outcome as the session's state", () => {
+	it("takes the decision's outcome as the session's, still in progress until it ends", () => {
 		const state = replay([
 			start,
 			{
@@ -96,7 +103,9 @@ describe("reduce", () => {
 				},
 			},
 		]);
-		expect(state.status).toBe("GO WITH CONDITIONS");
+		expect(sessionOutcome(state)?.outcome).toBe("GO WITH CONDITIONS");
+		expect(lifecycle(state)).toBe("decided");
+		expect(listingStatus(state)).toBe("in progress");
 		expect(state.decision?.conditions).toEqual(["watch errors"]);
 		expect(state.results.decision?.status).toBe("passed");
 	});
@@ -114,18 +123,33 @@ describe("reduce", () => {
 				data: { stepId: "signoff", role: "QA Lead", name: "Bo", decision: "reject", comment: "no" },
 			},
 		]);
-		expect(state.status).toBe("NO-GO");
+		expect(sessionOutcome(state)).toMatchObject({ outcome: "NO-GO", decided: "GO" });
+		expect(sessionOutcome(state)?.reasons[0]).toBe("QA Lead (Bo) rejected the sign-off");
 		expect(state.approvals.map((approval) => approval.decision)).toEqual(["approve", "reject"]);
 	});
 
 	it("ends as rolled back, rollback failed or abandoned", () => {
-		expect(replay([start, { type: "rollback.finished", data: { ok: true } }]).status).toBe("rolled back");
+		const status = (events: Parameters<typeof replay>[0]) => listingStatus(replay(events));
 		expect(
-			replay([start, { type: "rollback.finished", data: { ok: false, failedAction: "restore" } }]).status,
+			status([
+				start,
+				{ type: "rollback.started", data: {} },
+				{ type: "rollback.finished", data: { ok: true } },
+			]),
+		).toBe("rolled back");
+		expect(
+			status([
+				start,
+				{ type: "rollback.started", data: {} },
+				{ type: "rollback.finished", data: { ok: false, failedAction: "restore" } },
+			]),
 		).toBe("rollback failed");
-		expect(replay([start, { type: "session.abandoned", data: { reason: "wrong checklist" } }]).status).toBe(
+		expect(status([start, { type: "session.abandoned", data: { reason: "wrong checklist" } }])).toBe(
 			"abandoned",
 		);
+		expect(
+			status([start, { type: "session.ended", data: { outcome: "GO WITH CONDITIONS", reasons: [] } }]),
+		).toBe("GO WITH CONDITIONS");
 	});
 
 	it("counts resumes", () => {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Engine } from "../../source/engine/engine.js";
 import { readLog } from "../../source/session/log.js";
+import { listingStatus } from "../../source/session/rules.js";
 import { BINDINGS } from "../../source/ui/key-bindings.js";
 import { Wizard } from "../../source/ui/wizard.js";
 import { KEY, renderScreen, waitUntil } from "../helpers/render.js";
@@ -227,7 +228,7 @@ describe("monitor", () => {
 		await screen.waitFor("rolled back");
 		expect(readFileSync(join(app, "config.yaml"), "utf8")).toBe(CONFIG);
 		expect(readFileSync(join(app, "restarts.log"), "utf8")).toBe("restarted\n");
-		expect(engine.state.status).toBe("rolled back");
+		expect(listingStatus(engine.state)).toBe("rolled back");
 	});
 });
 
@@ -295,7 +296,7 @@ describe("signoff", () => {
 		await screen.press(KEY.enter);
 		await screen.press(KEY.down);
 		await screen.press(KEY.enter);
-		expect(screen.frame()).toContain("Comment (optional):");
+		expect(screen.frame()).toContain("Why reject? (required):");
 		await screen.type("logs not clean");
 		await screen.press(KEY.enter);
 		await screen.waitFor("rejected by QA Lead");

@@ -1,7 +1,8 @@
 import { Box, Text } from "ink";
 import { formatDuration } from "../../checklist/duration.js";
 import type { PlacedStep, StepSection } from "../../checklist/steps.js";
-import { isDone, type SessionState } from "../../session/reduce.js";
+import type { SessionState } from "../../session/reduce.js";
+import { isDone } from "../../session/rules.js";
 import { BINDINGS, type Binding } from "../key-bindings.js";
 import { progressBar } from "../sparkline.js";
 import { colorOf } from "../theme.js";

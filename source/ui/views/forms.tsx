@@ -166,24 +166,22 @@ export function toneOf(outcome: string) {
 /** Each role in turn: the approver's name, approve or reject, an optional comment. */
 export function SignoffForm({
 	step,
-	onSign,
+	given,
+	onApprove,
 }: {
 	readonly step: Kind<"signoff">;
-	readonly onSign: (approvals: Approval[]) => void;
+	/** The approvals recorded so far, each the moment it was entered. */
+	readonly given: readonly Approval[];
+	readonly onApprove: (approval: Approval) => void;
 }) {
-	const [done, setDone] = useState<Approval[]>([]);
 	const [name, setName] = useState<string>();
 	const [decision, setDecision] = useState<Approval["decision"]>();
-	const role = step.roles[done.length] ?? "";
+	const done = step.roles.flatMap((role) => given.filter((approval) => approval.role === role).slice(-1));
+	const role = step.roles.find((item) => !done.some((approval) => approval.role === item)) ?? "";
 	const record = (comment: string) => {
-		const approvals = [
-			...done,
-			{ role, name: name ?? "", decision: decision ?? "reject", comment: comment || undefined },
-		];
 		setName(undefined);
 		setDecision(undefined);
-		if (approvals.length === step.roles.length) onSign(approvals);
-		else setDone(approvals);
+		onApprove({ role, name: name ?? "", decision: decision ?? "reject", comment: comment || undefined });
 	};
 	return (
 		<Box flexDirection="column">
@@ -209,7 +207,7 @@ export function SignoffForm({
 			) : (
 				<TextField
 					key={`comment-${role}`}
-					label="Comment (optional):"
+					label={decision === "reject" ? "Why reject? (required):" : "Comment (optional):"}
 					required={decision === "reject"}
 					onSubmit={record}
 				/>

@@ -1,14 +1,12 @@
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
 import { Box, Text } from "ink";
 import { formatDuration } from "../../checklist/duration.js";
 import type { Step } from "../../checklist/schema.js";
 import { compare, formatNumber } from "../../runner/thresholds.js";
 import type { StepResult } from "../../session/reduce.js";
-import { commandLine } from "../../steps/command/command.js";
+import type { CommandEvidence as CommandEvidenceData } from "../../steps/command/index.js";
 import type { StepOutcome } from "../../steps/context.js";
-import { flagDiff, planFlag } from "../../steps/flag/flag.js";
-import { describeSource } from "../../steps/monitor/sources.js";
+import { bands } from "../../steps/monitor/index.js";
+import { previewOf, STEP_MODULES } from "../../steps/registry.js";
 import { sparkline } from "../sparkline.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "../theme.js";
 
@@ -61,7 +59,7 @@ export function fitDiff(lines: readonly string[], maxLines: number): string[] {
 	return near(0).slice(0, Math.max(1, maxLines));
 }
 
-/** What running a step will do: the exact command, the file diff of a flag, the paths to back up, the source watched. */
+/** What running a step will do, as its kind tells it: the exact command, the file diff of a flag, the paths to back up, the source watched. */
 export function StepPlan({
 	step,
 	baseDir,
@@ -71,118 +69,20 @@ export function StepPlan({
 	readonly baseDir: string;
 	readonly maxLines: number;
 }) {
-	switch (step.kind) {
-		case "command":
-			return <CommandPlan step={step} />;
-		case "backup":
-			return <BackupPlan step={step} baseDir={baseDir} />;
-		case "flag":
-			return <FlagPlan step={step} baseDir={baseDir} maxLines={maxLines} />;
-		case "monitor":
-			return <MonitorPlan step={step} />;
-		default:
-			return null;
-	}
-}
-
-function CommandPlan({ step }: { readonly step: Kind<"command"> }) {
-	const thresholds = step.expect?.thresholds ?? [];
+	const preview = previewOf(step, baseDir);
 	return (
 		<Box flexDirection="column">
-			<Text wrap="truncate-end">
-				<Text color={colorOf("accent")}>$ </Text>
-				{commandLine(step.run)}
-			</Text>
-			{step.timeout ? (
-				<Text color={colorOf("dim")}>{`times out after ${formatDuration(step.timeout)}`}</Text>
-			) : null}
-			{thresholds.length > 0 ? (
-				<Text color={colorOf("dim")} wrap="truncate-end">
-					{`expects ${thresholds.map((item) => `${item.metric} ${item.op} ${item.value}`).join(", ")}`}
+			{preview.lines.map((line, index) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: a fixed preview
+				<Text key={index} color={colorOf(line.tone)} wrap="truncate-end">
+					{line.text}
 				</Text>
+			))}
+			{preview.diff ? (
+				<Diff diff={preview.diff} maxLines={Math.max(1, maxLines - preview.lines.length)} />
 			) : null}
 		</Box>
 	);
-}
-
-function BackupPlan({ step, baseDir }: { readonly step: Kind<"backup">; readonly baseDir: string }) {
-	const optional = new Set(step.optional ?? []);
-	return (
-		<Box flexDirection="column">
-			<Text>Will copy into the session's backups:</Text>
-			{step.paths.map((path) => {
-				const full = resolve(baseDir, path);
-				const stat = statSync(full, { throwIfNoEntry: false });
-				const there = stat !== undefined;
-				const what = stat
-					? stat.isDirectory()
-						? "folder"
-						: `${stat.size} bytes`
-					: optional.has(path)
-						? "absent (optional)"
-						: "MISSING";
-				return (
-					<Text key={path} wrap="truncate-end">
-						{`  ${full} `}
-						<Text color={colorOf(there ? "dim" : optional.has(path) ? "dim" : "bad")}>{what}</Text>
-					</Text>
-				);
-			})}
-		</Box>
-	);
-}
-
-function FlagPlan({
-	step,
-	baseDir,
-	maxLines,
-}: {
-	readonly step: Kind<"flag">;
-	readonly baseDir: string;
-	readonly maxLines: number;
-}) {
-	const { file, edit, diff } = flagPreview(step, baseDir);
-	return (
-		<Box flexDirection="column">
-			<Text wrap="truncate-end">{`${step.key} → ${JSON.stringify(step.value)} in ${file}`}</Text>
-			{!edit.ok ? (
-				<Text color={colorOf("bad")}>{`cannot change it: ${edit.reason}`}</Text>
-			) : edit.noop ? (
-				<Text color={colorOf("dim")}>Already set: nothing to write.</Text>
-			) : (
-				<Diff diff={diff} maxLines={maxLines} />
-			)}
-		</Box>
-	);
-}
-
-/** The diff a flag step would write, computed from the file as it is now. */
-export function flagPreview(step: Kind<"flag">, baseDir: string) {
-	const planned = planFlag(step, baseDir);
-	const diff =
-		planned.edit.ok && !planned.edit.noop ? flagDiff(planned.file, planned.before, planned.edit.text) : "";
-	return { ...planned, diff };
-}
-
-function MonitorPlan({ step }: { readonly step: Kind<"monitor"> }) {
-	const samples = step.samples ?? 1;
-	return (
-		<Box flexDirection="column">
-			<Text wrap="truncate-end">{`Watches ${describeSource(step.source)}`}</Text>
-			<Text color={colorOf("dim")} wrap="truncate-end">
-				{`${samples} reading${samples === 1 ? "" : "s"}${step.interval && samples > 1 ? `, ${formatDuration(step.interval)} apart` : ""}${bands(step) ? ` · ${bands(step)}` : ""}${step.critical ? ` · on critical: ${step.onCritical ?? "stop"}` : ""}`}
-			</Text>
-		</Box>
-	);
-}
-
-function bands(step: Kind<"monitor">): string {
-	return [
-		step.warn && `warn ${step.warn.op} ${step.warn.value}`,
-		step.critical && `critical ${step.critical.op} ${step.critical.value}`,
-	]
-		.filter(Boolean)
-		.join(", ");
 }
 
 /** A monitor's readings so far: a sparkline against its bands, and the latest values coloured by level. */
@@ -230,7 +130,8 @@ export function Outcome({
 	readonly maxLines: number;
 }) {
 	const status = outcome.status;
-	const evidence = (outcome.evidence ?? {}) as Record<string, unknown>;
+	// The recorded result is the truth (its evidence says which kind left it); a fresh outcome is its echo.
+	const evidence = result?.evidence ?? outcome.evidence;
 	const own =
 		1 + ("override" in outcome && outcome.override ? 1 : 0) + ("notes" in outcome && outcome.notes ? 1 : 0);
 	return (
@@ -258,18 +159,13 @@ function Evidence({
 	maxLines,
 }: {
 	readonly step: Step;
-	readonly evidence: Record<string, unknown>;
+	readonly evidence: unknown;
 	readonly outcome: StepOutcome | StepResult;
 	readonly result?: StepResult;
 	readonly maxLines: number;
 }) {
-	if (step.kind === "backup") {
-		const files = (evidence.files ?? []) as {
-			source: string;
-			size?: number;
-			sha256?: string;
-			absent?: boolean;
-		}[];
+	const files = STEP_MODULES.backup.evidence(evidence)?.files;
+	if (files) {
 		return (
 			<Box flexDirection="column">
 				{files.slice(0, maxLines).map((file) => (
@@ -282,16 +178,19 @@ function Evidence({
 			</Box>
 		);
 	}
-	if (step.kind === "flag" && typeof evidence.diff === "string") {
-		return evidence.noop ? (
+	const flag = STEP_MODULES.flag.evidence(evidence);
+	if (flag && typeof flag.diff === "string") {
+		return flag.noop ? (
 			<Text color={colorOf("dim")}>Already set: nothing was written.</Text>
 		) : (
-			<Diff diff={evidence.diff} maxLines={maxLines} />
+			<Diff diff={flag.diff} maxLines={maxLines} />
 		);
 	}
-	if (step.kind === "command")
-		return <CommandEvidence step={step} evidence={evidence} outcome={outcome} maxLines={maxLines} />;
-	if (step.kind === "monitor") return <Readings step={step} result={result} />;
+	const command = STEP_MODULES.command.evidence(evidence);
+	if (command)
+		return <CommandEvidence step={step} evidence={command} outcome={outcome} maxLines={maxLines} />;
+	if (STEP_MODULES.monitor.evidence(evidence) && step.kind === "monitor")
+		return <Readings step={step} result={result} />;
 	return null;
 }
 
@@ -301,14 +200,14 @@ function CommandEvidence({
 	outcome,
 	maxLines,
 }: {
-	readonly step: Kind<"command">;
-	readonly evidence: Record<string, unknown>;
+	readonly step: Step;
+	readonly evidence: CommandEvidenceData;
 	readonly outcome: StepOutcome | StepResult;
 	readonly maxLines: number;
 }) {
 	if (evidence.exitCode === undefined && evidence.log === undefined) return null;
 	const metrics = outcome.metrics ?? {};
-	const thresholds = step.expect?.thresholds ?? [];
+	const thresholds = (step.kind === "command" ? step.expect?.thresholds : undefined) ?? [];
 	const figures = thresholds.map((item) => {
 		const actual = metrics[item.metric];
 		const ok = actual !== undefined && compare(actual, item.op, item.value);
@@ -322,7 +221,7 @@ function CommandEvidence({
 		(thresholds.length > 0 ? 1 : 0) +
 		(Object.keys(metrics).length > thresholds.length ? 1 : 0) +
 		(evidence.log ? 1 : 0);
-	const tail = maxLines - fixed > 0 ? ((evidence.tail ?? []) as string[]).slice(-(maxLines - fixed)) : [];
+	const tail = maxLines - fixed > 0 ? (evidence.tail ?? []).slice(-(maxLines - fixed)) : [];
 	const others = Object.entries(metrics)
 		.filter(([name]) => !thresholds.some((item) => item.metric === name))
 		.slice(0, 6)

@@ -1,0 +1,34 @@
+import type { StepKindModule } from "../kind.js";
+import { flagKeyLabel } from "./edit.js";
+import type { FlagEvidence } from "./flag.js";
+import { flagDiff, planFlag, runFlag } from "./flag.js";
+
+export const flag: StepKindModule<"flag", FlagEvidence & { readonly kind: "flag" }> = {
+	kind: "flag",
+	mode: "run",
+	afterNoGo: false,
+	// A config change is written only when the operator says yes to its diff.
+	asksYes: true,
+	critical: (step) => step.critical === true,
+	execute: runFlag,
+	preview(step, baseDir) {
+		const { file, edit, before } = planFlag(step, baseDir);
+		const head = { text: `${flagKeyLabel(step.key)} → ${JSON.stringify(step.value)} in ${file}` };
+		if (!edit.ok) return { lines: [head, { text: `cannot change it: ${edit.reason}`, tone: "bad" }] };
+		if (edit.noop) return { lines: [head, { text: "Already set: nothing to write.", tone: "dim" }] };
+		return { lines: [head], diff: flagDiff(file, before, edit.text) };
+	},
+	evidence: (recorded) =>
+		(recorded as { kind?: string } | undefined)?.kind === "flag"
+			? (recorded as FlagEvidence & { readonly kind: "flag" })
+			: undefined,
+	details(evidence) {
+		if (!evidence.key) return [];
+		const before = evidence.previous?.present ? JSON.stringify(evidence.previous.value) : "absent";
+		return [
+			evidence.noop
+				? `${evidence.key} was already ${JSON.stringify(evidence.value)}`
+				: `${evidence.key}: ${before} → ${JSON.stringify(evidence.value)} in ${evidence.file}`,
+		];
+	},
+};
