@@ -24,7 +24,8 @@ const parser = new XMLParser({
  * A JUnit report's figures, counted from its `<testcase>` elements at any depth: a case with
  * `<failure>` failed, with `<error>` errored, with `<skipped>` (or a skipped/disabled status)
  * was skipped. Errors a suite or the root reports with no test case behind them (a suite
- * that failed to load, a crashed package) are added as errors. The pass rate stays in 0–100.
+ * that failed to load, a crashed package) are added as errors; a suite that lists no test
+ * case at all counts by its attributes. The pass rate stays in 0–100.
  */
 export function parseJunit(xml: string, where: string): { metrics: Metrics } | { error: string } {
 	if (xml.trim() === "") return { error: `${where} is empty: no JUnit report` };
@@ -70,6 +71,18 @@ function tally(suite: Element): Tally {
 			counted.skipped++;
 	}
 	for (const child of elements(suite.testsuite)) add(counted, tally(child));
+	if (counted.tests === 0) {
+		// A suite that lists no test case (a summary-only report, a package that did not build): its attributes.
+		const failures = count(suite["@failures"]);
+		const errors = count(suite["@errors"]);
+		const skipped = count(suite["@skipped"]) + count(suite["@disabled"]);
+		return {
+			tests: Math.max(count(suite["@tests"]), failures + errors + skipped),
+			failures,
+			errors,
+			skipped,
+		};
+	}
 	const reported = count(suite["@errors"]) + count(suite["@failures"]);
 	const unexplained = reported - counted.errors - counted.failures;
 	if (unexplained > 0) {

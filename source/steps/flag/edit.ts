@@ -88,7 +88,8 @@ export function showPath(path: readonly string[]): string {
 	return flagKeyLabel(path);
 }
 
-const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a byte-order mark as text, so it is written back.
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Decodes a file so that every byte comes back on encoding, even bytes that are not UTF-8
