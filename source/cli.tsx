@@ -285,7 +285,7 @@ program
 
 const config = program
 	.command("config")
-	.description("read and change settings: operator, sessionsDir, color")
+	.description("read and change settings: operator, sessionsDir, color, flow")
 	.addHelpText(
 		"after",
 		"\nSettings:\n  operator     your name, recorded in every session\n  sessionsDir  where sessions live\n  color        on or off",

@@ -9,9 +9,11 @@ export interface Settings {
 	operator?: string;
 	sessionsDir?: string;
 	color?: boolean;
+	/** How the wizard walks: passing automated steps on their own (auto), or one at a time (step). */
+	flow?: "auto" | "step";
 }
 
-export const SETTING_KEYS = ["operator", "sessionsDir", "color"] as const;
+export const SETTING_KEYS = ["operator", "sessionsDir", "color", "flow"] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 /** The folder of the config file (conf's, for project "rollout"); ROLLOUT_CONFIG_DIR moves it. */
@@ -40,6 +42,7 @@ export function readConfig(): Settings {
 		operator: text(data.operator),
 		sessionsDir: text(data.sessionsDir),
 		color: typeof data.color === "boolean" ? data.color : undefined,
+		flow: data.flow === "step" || data.flow === "auto" ? data.flow : undefined,
 	};
 }
 
@@ -63,6 +66,10 @@ export function saveSetting(key: SettingKey, value: string | boolean): void {
 export function parseSetting(key: string, value: string): { key: SettingKey; value: string | boolean } {
 	if (!SETTING_KEYS.includes(key as SettingKey)) {
 		throw new OperatorError(`unknown setting "${key}": use one of ${SETTING_KEYS.join(", ")}`, EXIT.usage);
+	}
+	if (key === "flow") {
+		if (value === "auto" || value === "step") return { key, value };
+		throw new OperatorError(`flow is auto or step, not "${value}"`, EXIT.usage);
 	}
 	if (key !== "color") {
 		if (value.trim() === "") throw new OperatorError(`${key} must not be empty`, EXIT.usage);

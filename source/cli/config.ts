@@ -12,6 +12,7 @@ function openConfig(): Conf<Settings> {
 			operator: { type: "string", minLength: 1 },
 			sessionsDir: { type: "string", minLength: 1 },
 			color: { type: "boolean" },
+			flow: { type: "string", enum: ["auto", "step"] },
 		},
 	});
 }

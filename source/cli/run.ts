@@ -1,5 +1,4 @@
 import { userInfo } from "node:os";
-import { dirname, resolve } from "node:path";
 import { formatDuration } from "../checklist/duration.js";
 import { placedSteps } from "../checklist/steps.js";
 import { type Answers, AnswersError, loadAnswers } from "../engine/answers.js";
@@ -12,6 +11,7 @@ import { newestUnfinished } from "../session/inspect.js";
 import { listingStatus } from "../session/rules.js";
 import { moduleNamed } from "../steps/registry.js";
 import { colorsFor, EXIT, OperatorError } from "./output.js";
+import { resumeHint } from "./sessions-dir.js";
 
 export interface RunFlags {
 	readonly answers: string;
@@ -131,7 +131,7 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 		const current = engine.current();
 		if (result.interrupted) {
 			if (current) engine.interrupt(current.step.id, "interrupted by a signal");
-			process.stdout.write(`interrupted — resume with: ${resumeHint(engine, answers)}\n`);
+			process.stdout.write(`interrupted — resume with: ${resumeCommand(engine, answers)}\n`);
 			process.stdout.write(`session: ${engine.id}\n`);
 			return EXIT.interrupted;
 		}
@@ -160,7 +160,7 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 		if (failed && !decision) process.stdout.write(`${out.red("failed")}: critical step ${failed} failed\n`);
 		const status = listingStatus(engine.state);
 		if (status === "in progress" && engine.current())
-			process.stdout.write(`stopped before the end — resume with: ${resumeHint(engine, answers)}\n`);
+			process.stdout.write(`stopped before the end — resume with: ${resumeCommand(engine, answers)}\n`);
 		process.stdout.write(`session: ${engine.id}\n`);
 		return decision === "NO-GO" || failed || status === "rollback failed" ? EXIT.failed : EXIT.ok;
 	} finally {
@@ -169,15 +169,9 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 	}
 }
 
-/** The command that continues this session, with the options it needs to find it. */
-function resumeHint(engine: Engine, answers: Answers): string {
-	const dir = dirname(engine.dir);
-	const where = dir === resolve("sessions") ? "" : ` --sessions-dir ${shellWord(dir)}`;
-	return `rollout resume ${engine.id} --answers ${shellWord(answers.file)}${where}`;
-}
-
-function shellWord(text: string): string {
-	return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+/** The command that continues this session unattended, with the options it needs to find it. */
+function resumeCommand(engine: Engine, answers: Answers): string {
+	return resumeHint(engine.dir, engine.id, ["--answers", answers.file]);
 }
 
 const SYMBOL = { passed: "✓", failed: "✗", skipped: "-", interrupted: "!" } as const;

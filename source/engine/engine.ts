@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { formatDuration } from "../checklist/duration.js";
 import { formatProblem } from "../checklist/errors.js";
 import { type LoadedChecklist, loadChecklistFile } from "../checklist/load.js";
@@ -707,12 +707,35 @@ export class Engine {
 				data: { stepId, reason: "rollout stopped while this step was running" },
 			});
 			this.append({ type: "step.effect", data: { stepId, action: "run", result: { abandoned: true } } });
+			this.notices.push(
+				`${stepId} was running when rollout stopped: it may have partly run, and runs again from its start${lastLines(join(this.dir, "logs", `${stepId}.log`))}`,
+			);
 		}
 		if (unclean)
 			this.notices.push(
 				"the last run of this session did not end cleanly; every step recorded before it is intact",
 			);
 		this.append({ type: "session.resumed", data: { pid: process.pid, host: hostname(), unclean } });
+	}
+}
+
+/** The last lines of a step's log, for saying where it was cut off; empty when it wrote none. */
+function lastLines(log: string, count = 3): string {
+	if (!existsSync(log)) return "";
+	const size = statSync(log).size;
+	const fd = openSync(log, "r");
+	try {
+		const length = Math.min(size, 4096);
+		const buffer = Buffer.alloc(length);
+		readSync(fd, buffer, 0, length, size - length);
+		const lines = buffer
+			.toString("utf8")
+			.split("\n")
+			.filter((line) => line.trim())
+			.slice(-count);
+		return lines.length > 0 ? `; its log ${log} ends: ${lines.join(" ⏎ ")}` : "";
+	} finally {
+		closeSync(fd);
 	}
 }
 

@@ -7,6 +7,14 @@ export type StepOf<K extends Step["kind"]> = Extract<Step, { kind: K }>;
 /** How a step is done: run by the engine, or answered by a person — a prompt, the decision, a sign-off. */
 export type StepMode = "run" | "prompt" | "decision" | "signoff";
 
+/** A file a step backs up or changes, as the pre-flight screen lists it. */
+export interface Touch {
+	readonly action: "back up" | "change";
+	readonly path: string;
+	/** For a change: what it sets, such as "features.coordinator → true". */
+	readonly detail?: string;
+}
+
 /** A line of a step's preview, with how it is meant to be read. */
 export interface PreviewLine {
 	readonly text: string;
@@ -37,6 +45,10 @@ export interface StepKindModule<K extends Step["kind"], E = undefined> {
 	execute?(step: StepOf<K>, ctx: StepContext): Promise<StepOutcome>;
 	/** What doing the step will do, read from the files as they are now. */
 	preview(step: StepOf<K>, baseDir: string): Preview;
+	/** The files the step backs up or changes, for the pre-flight screen. */
+	touches?(step: StepOf<K>): readonly Touch[];
+	/** The longest the step can take unattended (its timeout, a monitor's window); undefined when a person sets the pace. */
+	longestMs?(step: StepOf<K>): number | undefined;
 	/** The step's evidence as recorded, typed; undefined when it left none of this kind. */
 	evidence(recorded: unknown): E | undefined;
 	/** Lines for the records beside the status: what a reviewer checks. */

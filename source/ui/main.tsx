@@ -7,7 +7,9 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { render } from "ink";
 import { readConfig, saveSetting } from "../cli/config-store.js";
+import { resumeHint } from "../cli/sessions-dir.js";
 import { Engine } from "../engine/engine.js";
+import { preflight } from "../engine/preflight.js";
 import { OperatorError } from "../errors.js";
 import { readSessionData } from "../report/session-data.js";
 import { writeExport } from "../report/write.js";
@@ -15,8 +17,9 @@ import { resolveSessionId } from "../session/ids.js";
 import { listSessions, newestUnfinished } from "../session/inspect.js";
 import { listingStatus } from "../session/rules.js";
 import { Home, type HomeChoice } from "./home.js";
-import type { Signals } from "./use-wizard.js";
+import type { Flow, Signals } from "./use-wizard.js";
 import { TextField } from "./views/forms.js";
+import { PreflightScreen } from "./views/preflight.js";
 import { Wizard } from "./wizard.js";
 
 export interface StartOptions {
@@ -31,8 +34,31 @@ export interface StartOptions {
 export async function startWizard(options: StartOptions): Promise<number> {
 	requireTerminal("start");
 	const operator = await operatorName(options.operator);
-	const engine = await Engine.start({ ...options, operator, dryRun: options.dryRun === true });
-	return walk(engine);
+	const summary = preflight(options.checklistPath, options.vars);
+	let choice: { start: boolean; dryRun: boolean } | undefined;
+	const app = render(
+		<PreflightScreen
+			preflight={summary}
+			dryRun={options.dryRun === true}
+			onChoose={(picked) => {
+				choice = picked;
+				app.unmount();
+			}}
+		/>,
+		{ exitOnCtrlC: true },
+	);
+	await app.waitUntilExit();
+	if (!choice?.start) {
+		say("not started: no session was made");
+		return 0;
+	}
+	const engine = await Engine.start({ ...options, operator, dryRun: choice.dryRun });
+	return walk(engine, { auto: flowSetting(), startAtOnce: true });
+}
+
+/** Passing steps run on their own unless the config says `flow step`. */
+function flowSetting(): boolean {
+	return readConfig().flow !== "step";
 }
 
 /** `rollout resume [session]`: back to the first unfinished step of a session, the newest unfinished one when none is named. */
@@ -171,7 +197,7 @@ async function operatorName(flag: string | undefined): Promise<string> {
 }
 
 /** Runs the wizard on an open session until the operator leaves; the session is closed cleanly whatever happens. */
-async function walk(engine: Engine): Promise<number> {
+async function walk(engine: Engine, flow: Flow = { auto: flowSetting() }): Promise<number> {
 	const listeners = new Set<(signal: NodeJS.Signals) => void>();
 	const signals: Signals = {
 		subscribe(listener) {
@@ -189,6 +215,7 @@ async function walk(engine: Engine): Promise<number> {
 		const app = render(
 			<Wizard
 				engine={engine}
+				flow={flow}
 				signals={signals}
 				onExit={(exitCode) => {
 					code = exitCode;
@@ -203,7 +230,7 @@ async function walk(engine: Engine): Promise<number> {
 	}
 	const status = listingStatus(engine.state);
 	if (status === "in progress")
-		process.stdout.write(`session ${engine.id} saved — resume with: rollout resume ${engine.id}\n`);
+		process.stdout.write(`session ${engine.id} saved — resume with: ${resumeHint(engine.dir, engine.id)}\n`);
 	else process.stdout.write(`${status} — record: ${join(engine.dir, "signoff.md")}\n`);
 	return code;
 }

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import type { Approval, Engine } from "../engine/engine.js";
 import { formatResult } from "../engine/rollback.js";
@@ -6,6 +8,8 @@ import type { Format } from "../report/write.js";
 import { Tail } from "../runner/run-command.js";
 import type { Outcome } from "../session/events.js";
 import type { StepOutcome } from "../steps/context.js";
+import { moduleOf } from "../steps/registry.js";
+import { resultChoice } from "./wizard-keys.js";
 import { initialWizardState, reduceWizard, type Screen, type WizardState } from "./wizard-state.js";
 
 /** Lines of live command output kept for the screen; the full output is in the step's log. */
@@ -32,6 +36,8 @@ export interface Wizard {
 	/** Shows the rollback plan and asks before carrying it out. */
 	readonly askRollback: (why: string) => void;
 	readonly rollback: () => void;
+	/** Opens a step's whole log, read once, in a pager. */
+	readonly openLog: (stepId: string) => void;
 	readonly exportAs: (format: Format) => void;
 	readonly startFollowup: (id: string) => void;
 	readonly interrupt: () => void;
@@ -59,22 +65,54 @@ export function nextScreen(engine: Engine): Screen {
 	return { name: "done", panel: "summary" };
 }
 
+/** A step that needs no one: it runs, and when it passes the walk goes on by itself. */
+export function runsByItself(engine: Engine, stepId: string): boolean {
+	const module = moduleOf(engine.placed(stepId).step);
+	return module.mode === "run" && !module.asksYes;
+}
+
+/** How the wizard walks: passing automated steps on their own (`auto`), and whether the first one starts at once. */
+export interface Flow {
+	readonly auto: boolean;
+	readonly startAtOnce?: boolean;
+}
+
 /** The wizard's actions on the engine, and the screen they lead to. */
-export function useWizard(engine: Engine, signals?: Signals): Wizard {
+export function useWizard(engine: Engine, signals?: Signals, flow: Flow = { auto: true }): Wizard {
 	const [state, dispatch] = useReducer(reduceWizard, undefined, () =>
-		initialWizardState(nextScreen(engine), engine.notices),
+		initialWizardState(nextScreen(engine), engine.notices, flow.auto),
 	);
+	// Read by callbacks made once: the flow as the operator last set it.
+	const auto = useRef(state.auto);
+	auto.current = state.auto;
 	const running = useRef<{ controller: AbortController; stepId: string }>(undefined);
 	const tail = useRef(new Tail(TAIL_LINES));
 	// Set once a signal from outside asked to stop: the wizard then quits as soon as the step is recorded.
 	const leaving = useRef(false);
 
-	const finish = useCallback((stepId: string, outcome: StepOutcome) => {
-		if (outcome.status === "interrupted") {
-			if (leaving.current) dispatch({ type: "exit", code: 130 });
-			else dispatch({ type: "ask-quit", stepId, code: 130 });
-		} else dispatch({ type: "finished", stepId, outcome });
-	}, []);
+	// Set below once `run` exists: going on to the next screen may start the next step.
+	const advanceRef = useRef<() => void>(() => {});
+
+	const finish = useCallback(
+		(stepId: string, outcome: StepOutcome) => {
+			if (outcome.status === "interrupted") {
+				if (leaving.current) dispatch({ type: "exit", code: 130 });
+				else dispatch({ type: "ask-quit", stepId, code: 130 });
+				return;
+			}
+			// A step that passed with nothing to look at goes on by itself; anything else stops for the operator.
+			const placed = engine.placed(stepId);
+			const clean = outcome.status !== "failed" && resultChoice(engine, placed) === "next";
+			if (auto.current && clean && !leaving.current) {
+				dispatch({
+					type: "passed-by",
+					line: `${outcome.status === "skipped" ? "-" : "✓"} ${placed.step.title} ${outcome.status}`,
+				});
+				advanceRef.current();
+			} else dispatch({ type: "finished", stepId, outcome });
+		},
+		[engine],
+	);
 
 	/**
 	 * Every engine call from the screens goes through here: what the engine refuses, or what the
@@ -119,6 +157,23 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 		},
 		[engine, finish],
 	);
+
+	/** The next screen; with the flow on, a next step that needs no one starts at once. */
+	const advance = useCallback(() => {
+		const next = nextScreen(engine);
+		if (auto.current && next.name === "step" && runsByItself(engine, next.stepId)) run(next.stepId);
+		else dispatch({ type: "show", screen: next });
+	}, [engine, run]);
+	advanceRef.current = advance;
+
+	const opened = useRef(false);
+	useEffect(() => {
+		if (opened.current) return;
+		opened.current = true;
+		// Started from the pre-flight screen: the first steps that need no one run straight away.
+		const first = state.screen;
+		if (flow.startAtOnce && first.name === "step" && runsByItself(engine, first.stepId)) run(first.stepId);
+	}, [engine, run, flow.startAtOnce, state.screen]);
 
 	const quit = useCallback(
 		(code = 0) => {
@@ -184,14 +239,14 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 		skip: (stepId, reason) =>
 			guard(() => {
 				engine.skip(stepId, reason);
-				dispatch({ type: "show", screen: nextScreen(engine) });
+				advance();
 			}),
 		override: (stepId, reason) =>
 			guard(() => {
 				engine.override(stepId, reason);
-				dispatch({ type: "show", screen: nextScreen(engine) });
+				advance();
 			}),
-		next: () => dispatch({ type: "show", screen: nextScreen(engine) }),
+		next: advance,
 		show: (screen) => dispatch({ type: "show", screen }),
 		askRollback: (why) =>
 			dispatch({
@@ -206,12 +261,22 @@ export function useWizard(engine: Engine, signals?: Signals): Wizard {
 				},
 			}),
 		rollback,
+		openLog: (stepId) =>
+			guard(() => {
+				const file = join(engine.dir, "logs", `${stepId}.log`);
+				if (!existsSync(file)) {
+					dispatch({ type: "message", text: `${stepId} has no log: it ran no command` });
+					return;
+				}
+				const lines = readFileSync(file, "utf8").split("\n");
+				dispatch({ type: "show", screen: { name: "log", stepId, file, lines, top: 0, from: state.screen } });
+			}),
 		exportAs: (format) =>
 			guard(() => dispatch({ type: "message", text: `wrote ${engine.exportRecord(format)}` })),
 		startFollowup: (id) =>
 			guard(() => {
 				engine.startFollowup(id);
-				dispatch({ type: "show", screen: nextScreen(engine) });
+				advance();
 			}),
 		interrupt,
 		quit,

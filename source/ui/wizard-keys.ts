@@ -10,8 +10,7 @@ import type { Screen } from "./wizard-state.js";
 /** What a step's result lets the operator do next. */
 export type ResultChoice = "next" | "blocked" | "breach" | "warned" | "failed";
 
-export function resultChoice(wizard: Wizard, placed: PlacedStep): ResultChoice {
-	const { engine } = wizard;
+export function resultChoice(engine: Wizard["engine"], placed: PlacedStep): ResultChoice {
 	const result = engine.state.results[placed.step.id];
 	const verdict = (result?.evidence as { monitor?: MonitorVerdict } | undefined)?.monitor;
 	if (engine.blocks(placed.step.id)) return verdict?.onCritical === "rollback" ? "breach" : "blocked";
@@ -34,9 +33,11 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 	if (screen.name === "running") return;
 	if (typing) {
 		if (is("back") && screen.name === "reason") wizard.show({ name: "step", stepId: screen.stepId });
+		if (is("back") && screen.name === "review") wizard.show({ ...screen, mode: undefined });
 		return;
 	}
 	if (is("help")) return wizard.dispatch({ type: "toggle-help" });
+	if (is("flow") && !state.help) return wizard.dispatch({ type: "toggle-flow" });
 	if (state.help) {
 		if (is("back")) wizard.dispatch({ type: "toggle-help" });
 		return;
@@ -49,11 +50,38 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 		else if (screen.phase === "ended" && is("quit")) wizard.quit(screen.ok ? 0 : 1);
 		return;
 	}
+	if (screen.name === "log") {
+		const page = pageSize();
+		const move = (by: number) => wizard.dispatch({ type: "log-move", by, page });
+		if (is("up")) move(-1);
+		else if (is("down")) move(1);
+		else if (is("pageUp")) move(-page);
+		else if (is("pageDown") || is("confirm")) move(page);
+		else if (is("first")) move(-screen.lines.length);
+		else if (is("last")) move(screen.lines.length);
+		else if (is("back") || is("log") || is("quit")) wizard.show(screen.from);
+		return;
+	}
 	if (screen.name === "review") {
 		const count = engine.steps.length;
+		// The phase picker and the search field take their own keys; Esc leaves them.
+		if (screen.mode) {
+			if (is("back")) wizard.show({ ...screen, mode: undefined });
+			return;
+		}
+		const page = pageSize();
 		if (is("up")) wizard.dispatch({ type: "review-move", by: -1, count });
 		else if (is("down")) wizard.dispatch({ type: "review-move", by: 1, count });
-		else if (is("confirm")) wizard.show({ ...screen, open: !screen.open });
+		else if (is("pageUp")) wizard.dispatch({ type: "review-move", by: -page, count });
+		else if (is("pageDown")) wizard.dispatch({ type: "review-move", by: page, count });
+		else if (is("first")) wizard.dispatch({ type: "review-move", by: -count, count });
+		else if (is("last")) wizard.dispatch({ type: "review-move", by: count, count });
+		else if (is("jump")) wizard.show({ ...screen, mode: "phase" });
+		else if (is("search")) wizard.show({ ...screen, mode: "search" });
+		else if (is("log")) {
+			const picked = engine.steps[screen.index];
+			if (picked) wizard.openLog(picked.step.id);
+		} else if (is("confirm")) wizard.show({ ...screen, open: !screen.open });
 		else if (is("rerun")) {
 			const picked = engine.steps[screen.index];
 			// A frozen session, a NO-GO, a blocking failure: the engine says why, on the screen.
@@ -79,13 +107,14 @@ export function handleKey(wizard: Wizard, input: string, key: Key, typing: boole
 	if (screen.name === "step") {
 		const { mode, asksYes } = moduleOf(placed.step);
 		if (mode === "run" && (asksYes ? is("apply") : is("confirm"))) wizard.run(screen.stepId);
-		else if (is("skip") && mode !== "decision")
+		// A prompt answers its own p / f / s; a decision is made, not skipped.
+		else if (is("skip") && mode !== "decision" && mode !== "prompt")
 			wizard.show({ name: "reason", stepId: screen.stepId, purpose: "skip" });
 		return;
 	}
 	if (screen.name === "result") {
 		// The keys a result offers are the ones its footer shows.
-		const offered = RESULT_HINTS[resultChoice(wizard, placed)].map(([name]) => name);
+		const offered = RESULT_HINTS[resultChoice(wizard.engine, placed)].map(([name]) => name);
 		const pick = offered.find((name) => is(name));
 		if (pick === "confirm") wizard.next();
 		else if (pick === "retry") wizard.show({ name: "step", stepId: screen.stepId });
@@ -110,6 +139,11 @@ function doneKeys(
 	else if (is("review")) wizard.show({ name: "review", index: 0, open: false });
 	else if (is("rollback") && !engine.state.dryRun) wizard.askRollback("asked by the operator");
 	else if (is("followup") && followupsOffered(wizard)) wizard.show({ name: "done", panel: "followup" });
+}
+
+/** How far PgUp and PgDn move: a screenful less the frame around it. */
+function pageSize(): number {
+	return Math.max(5, (process.stdout.rows || 24) - 10);
 }
 
 /** A session that ends NO-GO or whose rollback failed exits 1, as `rollout run` does. */
@@ -166,10 +200,13 @@ export function hintsFor(
 	if (typing)
 		return [
 			["confirm", "submit"],
-			...(screen.name === "reason" ? ([["back", "cancel"]] as const) : []),
+			...(screen.name === "reason" || (placed && moduleOf(placed.step).mode === "prompt")
+				? ([["back", screen.name === "reason" ? "cancel" : "back"]] as const)
+				: []),
 			["interrupt", "quit"],
 		];
 	const common: (readonly [BindingName, string])[] = [
+		["flow", wizard.state.auto ? "one at a time" : "run on"],
 		["review", "review"],
 		["help", "keys"],
 		["quit", "quit"],
@@ -177,6 +214,7 @@ export function hintsFor(
 	switch (screen.name) {
 		case "step": {
 			const module = placed && moduleOf(placed.step);
+			if (module?.mode === "prompt") return [["pass", "pass"], ["fail", "fail"], ["skip", "skip"], ...common];
 			if (module?.mode !== "run") return [["down", "choose"], ["confirm", "select"], ...common];
 			return [
 				module.asksYes ? ["apply", "apply"] : ["confirm", "run"],
@@ -186,12 +224,29 @@ export function hintsFor(
 			];
 		}
 		case "result":
-			return [...(placed ? RESULT_HINTS[resultChoice(wizard, placed)] : []), ...common];
+			return [...(placed ? RESULT_HINTS[resultChoice(wizard.engine, placed)] : []), ...common];
 		case "review":
+			return screen.mode
+				? [
+						["confirm", screen.mode === "phase" ? "jump" : "find"],
+						["back", "cancel"],
+					]
+				: [
+						["down", "move"],
+						["pageDown", "page"],
+						["confirm", "details"],
+						["jump", "phase"],
+						["search", "find"],
+						["log", "log"],
+						["rerun", "run again"],
+						["back", "back"],
+					];
+		case "log":
 			return [
-				["down", "move"],
-				["confirm", "details"],
-				["rerun", "run again"],
+				["down", "scroll"],
+				["pageDown", "page"],
+				["first", "top"],
+				["last", "end"],
 				["back", "back"],
 			];
 		case "rollback":

@@ -15,7 +15,22 @@ export type Screen =
 	| { readonly name: "reason"; readonly stepId: string; readonly purpose: "skip" | "override" }
 	/** After q or Ctrl+C: the session is saved, quit (with this exit code) or stay. `stepId`: the step Ctrl+C cut off. */
 	| { readonly name: "quit"; readonly stepId?: string; readonly code: number }
-	| { readonly name: "review"; readonly index: number; readonly open: boolean }
+	| {
+			readonly name: "review";
+			readonly index: number;
+			readonly open: boolean;
+			/** Picking a phase to jump to (g), or typing a search (/). */
+			readonly mode?: "phase" | "search";
+	  }
+	/** A step's whole log, paged. The lines are read once, when it is opened. */
+	| {
+			readonly name: "log";
+			readonly stepId: string;
+			readonly file: string;
+			readonly lines: readonly string[];
+			readonly top: number;
+			readonly from: Screen;
+	  }
 	| {
 			readonly name: "rollback";
 			readonly phase: "confirm" | "running" | "ended";
@@ -43,6 +58,10 @@ export interface WizardState {
 	readonly message?: string;
 	/** Set when the wizard should end, with the process's exit code. */
 	readonly exit?: number;
+	/** Passing automated steps run one after another on their own; off: one at a time, each on Enter. */
+	readonly auto: boolean;
+	/** The steps that passed on their own since the operator last acted, latest last. */
+	readonly trail: readonly string[];
 }
 
 export type WizardAction =
@@ -53,16 +72,20 @@ export type WizardAction =
 	| { readonly type: "ask-quit"; readonly stepId?: string; readonly code: number }
 	| { readonly type: "stay" }
 	| { readonly type: "review-move"; readonly by: number; readonly count: number }
+	| { readonly type: "review-to"; readonly index: number }
+	| { readonly type: "log-move"; readonly by: number; readonly page: number }
 	| { readonly type: "rollback-started" }
 	| { readonly type: "rollback-line"; readonly line: string }
 	| { readonly type: "rollback-ended"; readonly ok: boolean }
 	| { readonly type: "toggle-help" }
 	| { readonly type: "toggle-details" }
+	| { readonly type: "toggle-flow" }
+	| { readonly type: "passed-by"; readonly line: string }
 	| { readonly type: "message"; readonly text?: string }
 	| { readonly type: "exit"; readonly code: number };
 
-export function initialWizardState(first: Screen, notices: readonly string[] = []): WizardState {
-	return { screen: first, help: false, details: false, notices };
+export function initialWizardState(first: Screen, notices: readonly string[] = [], auto = true): WizardState {
+	return { screen: first, help: false, details: false, notices, auto, trail: [] };
 }
 
 /** The wizard's screen flow; pure, so every transition is tested without a terminal. */
@@ -95,6 +118,7 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 				...state,
 				screen: { name: "result", stepId: action.stepId, outcome: action.outcome },
 				notices: [],
+				trail: [],
 			};
 		case "ask-quit":
 			return {
@@ -115,6 +139,18 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 			const index = Math.min(action.count - 1, Math.max(0, state.screen.index + action.by));
 			return { ...state, screen: { ...state.screen, index, open: false } };
 		}
+		case "review-to":
+			return state.screen.name === "review"
+				? { ...state, screen: { ...state.screen, index: action.index, open: false, mode: undefined } }
+				: state;
+		case "log-move": {
+			if (state.screen.name !== "log") return state;
+			const last = Math.max(0, state.screen.lines.length - action.page);
+			return {
+				...state,
+				screen: { ...state.screen, top: Math.min(last, Math.max(0, state.screen.top + action.by)) },
+			};
+		}
 		case "rollback-started":
 			return state.screen.name === "rollback"
 				? { ...state, screen: { ...state.screen, phase: "running" } }
@@ -131,6 +167,14 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 			return { ...state, help: !state.help };
 		case "toggle-details":
 			return { ...state, details: !state.details };
+		case "toggle-flow":
+			return {
+				...state,
+				auto: !state.auto,
+				message: state.auto ? "one step at a time: Enter runs each" : "passing steps now run on their own",
+			};
+		case "passed-by":
+			return { ...state, trail: [...state.trail, action.line].slice(-3) };
 		case "message":
 			return { ...state, message: action.text };
 		case "exit":

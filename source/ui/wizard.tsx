@@ -1,9 +1,10 @@
 import { Box, Text, useApp, useInput, useStdout } from "ink";
 import SelectInput from "ink-select-input";
 import Spinner from "ink-spinner";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { formatDuration, formatSpan } from "../checklist/duration.js";
 import type { PlacedStep } from "../checklist/steps.js";
+import { resumeHint } from "../cli/sessions-dir.js";
 import type { Engine } from "../engine/engine.js";
 import { describeAction } from "../report/rollback-plan.js";
 import { FORMATS } from "../report/write.js";
@@ -11,12 +12,13 @@ import type { StepResult } from "../session/reduce.js";
 import { listingStatus } from "../session/rules.js";
 import { moduleOf } from "../steps/registry.js";
 import { keyHints } from "./key-bindings.js";
-import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "./theme.js";
+import { colorOf } from "./theme.js";
 import { TypingContext } from "./typing.js";
 import { useNow } from "./use-now.js";
-import { type Signals, useWizard, type Wizard as WizardApi } from "./use-wizard.js";
+import { type Flow, type Signals, useWizard, type Wizard as WizardApi } from "./use-wizard.js";
 import { Footer, Header, HelpOverlay, Phases, phaseLines, sectionId } from "./views/chrome.js";
 import { DecisionForm, PromptForm, SignoffForm, TextField, toneOf } from "./views/forms.js";
+import { LogPager, Review } from "./views/review.js";
 import { Outcome, Readings, StepPlan } from "./views/step-details.js";
 import { handleKey, hintsFor, resultChoice } from "./wizard-keys.js";
 import type { Screen } from "./wizard-state.js";
@@ -26,15 +28,23 @@ export interface WizardProps {
 	readonly signals?: Signals;
 	/** Called once with the exit code when the operator leaves. */
 	readonly onExit: (code: number) => void;
+	/** How the walk goes: passing steps on their own (the default), or one at a time. */
+	readonly flow?: Flow;
 }
 
 /** The whole wizard: header, phases, the screen of the moment, and the keys that work. */
-export function Wizard({ engine, signals, onExit }: WizardProps) {
-	const wizard = useWizard(engine, signals);
+export function Wizard({ engine, signals, onExit, flow }: WizardProps) {
+	const wizard = useWizard(engine, signals, flow);
 	const { state } = wizard;
 	const { exit } = useApp();
 	const { stdout } = useStdout();
-	const [typing, setTyping] = useState(false);
+	const [typing, setTypingState] = useState(false);
+	// Keys are read from the ref: a key that arrives before the next render still finds the field's state.
+	const typingNow = useRef(false);
+	const setTyping = useCallback((value: boolean) => {
+		typingNow.current = value;
+		setTypingState(value);
+	}, []);
 	const rows = Math.max(12, stdout.rows || 24);
 	const columns = Math.max(40, stdout.columns || 80);
 
@@ -44,7 +54,7 @@ export function Wizard({ engine, signals, onExit }: WizardProps) {
 		exit();
 	}, [state.exit, onExit, exit]);
 
-	useInput((input, key) => handleKey(wizard, input, key, typing));
+	useInput((input, key) => handleKey(wizard, input, key, typingNow.current));
 
 	const stepId = "stepId" in state.screen ? state.screen.stepId : undefined;
 	const placed = stepId ? engine.placed(stepId) : engine.current();
@@ -52,7 +62,11 @@ export function Wizard({ engine, signals, onExit }: WizardProps) {
 	const phases = phaseLines(engine.steps, engine.state);
 	const phasesShown = Math.min(phaseRows, phases.length);
 	// What the screen has left for output, diffs and lists once the header, phases, step title and footer are drawn.
-	const room = Math.max(3, rows - 9 - phasesShown - (state.message ? 1 : 0) - state.notices.length);
+	const trail = state.screen.name === "done" ? [] : state.trail;
+	const room = Math.max(
+		3,
+		rows - 9 - phasesShown - (state.message ? 1 : 0) - state.notices.length - trail.length,
+	);
 	return (
 		<TypingContext.Provider value={setTyping}>
 			<Box flexDirection="column" height={rows - 1} width={columns} overflow="hidden">
@@ -66,6 +80,13 @@ export function Wizard({ engine, signals, onExit }: WizardProps) {
 					/>
 				</Box>
 				<Box flexDirection="column" flexGrow={1} marginTop={1} overflow="hidden">
+					{state.help
+						? null
+						: trail.map((line) => (
+								<Text key={line} color={colorOf("dim")} wrap="truncate-end">
+									{line}
+								</Text>
+							))}
 					{state.help ? <HelpOverlay /> : <Body wizard={wizard} placed={placed} room={room} />}
 				</Box>
 				{state.message ? (
@@ -104,12 +125,14 @@ function Body({
 							color={colorOf("warn")}
 						>{`${screen.stepId} was interrupted; it runs again from its start.`}</Text>
 					) : null}
-					<Text>{`The session is saved. Resume it any time with: rollout resume ${engine.id}`}</Text>
+					<Text>{`The session is saved. Resume it any time with: ${resumeHint(engine.dir, engine.id)}`}</Text>
 					<Text bold>Quit now? (y/n)</Text>
 				</Box>
 			);
 		case "review":
-			return <Review wizard={wizard} index={screen.index} open={screen.open} room={room} />;
+			return <Review wizard={wizard} screen={screen} room={room} />;
+		case "log":
+			return <LogPager screen={screen} room={room} />;
 		case "rollback":
 			return <Rollback wizard={wizard} screen={screen} room={room} />;
 		case "done":
@@ -256,7 +279,11 @@ function Running({
 	// Redrawn five times a second: the elapsed time, the output tail, a monitor's readings.
 	const now = useNow(200);
 	const { step } = placed;
-	const lines = wizard.tail().slice(-Math.max(1, room - 2));
+	// A progress bar redraws its line with \r: show the line as it stands now.
+	const lines = wizard
+		.tail()
+		.slice(-Math.max(1, room - 2))
+		.map((line) => line.split("\r").filter(Boolean).at(-1) ?? "");
 	return (
 		<Box flexDirection="column">
 			<Text>
@@ -280,7 +307,7 @@ function Running({
 
 /** What the operator may do after a step: go on, or for a failed critical step retry, override or roll back. */
 function ResultChoices({ wizard, placed }: { readonly wizard: WizardApi; readonly placed: PlacedStep }) {
-	const choice = resultChoice(wizard, placed);
+	const choice = resultChoice(wizard.engine, placed);
 	const text = {
 		next: "Enter to go on.",
 		blocked: "This critical step failed: t to retry, o to override with a reason, b to abort and roll back.",
@@ -293,56 +320,6 @@ function ResultChoices({ wizard, placed }: { readonly wizard: WizardApi; readonl
 			<Text bold color={colorOf(choice === "next" ? undefined : choice === "warned" ? "warn" : "bad")}>
 				{text}
 			</Text>
-		</Box>
-	);
-}
-
-function Review({
-	wizard,
-	index,
-	open,
-	room,
-}: {
-	readonly wizard: WizardApi;
-	readonly index: number;
-	readonly open: boolean;
-	readonly room: number;
-}) {
-	const { engine } = wizard;
-	const steps = engine.steps;
-	const selected = steps[index];
-	const selectedResult = selected && engine.state.results[selected.step.id];
-	const listRows = Math.max(3, open ? Math.floor(room / 3) : room - 1);
-	const start = Math.max(0, Math.min(index - Math.floor(listRows / 2), steps.length - listRows));
-	return (
-		<Box flexDirection="column">
-			<Text bold>Review (read-only)</Text>
-			{steps.slice(start, start + listRows).map(({ step }, offset) => {
-				const result = engine.state.results[step.id];
-				const status = result?.status ?? "pending";
-				const here = start + offset === index;
-				return (
-					<Text key={step.id} wrap="truncate-end" inverse={here}>
-						<Text
-							color={colorOf(STATUS_TONE[status])}
-						>{`${here ? "›" : " "} ${STATUS_SYMBOL[status]} `}</Text>
-						{`${step.id.padEnd(24)} ${status}${result?.override ? " (overridden)" : ""}`}
-					</Text>
-				);
-			})}
-			{open && selected ? (
-				<Box flexDirection="column" marginTop={1}>
-					<Text bold>{selected.step.title}</Text>
-					{selectedResult ? (
-						<Outcome
-							step={selected.step}
-							outcome={selectedResult}
-							result={selectedResult}
-							maxLines={Math.max(2, room - listRows - 4)}
-						/>
-					) : null}
-				</Box>
-			) : null}
 		</Box>
 	);
 }

@@ -19,7 +19,14 @@ afterEach(async () => {
 
 async function wizardOn(engine: Engine) {
 	open.push(engine);
-	return renderScreen(<Wizard engine={engine} signals={{ subscribe: () => () => {} }} onExit={() => {}} />);
+	return renderScreen(
+		<Wizard
+			engine={engine}
+			flow={{ auto: false }}
+			signals={{ subscribe: () => () => {} }}
+			onExit={() => {}}
+		/>,
+	);
 }
 
 async function lifecycleEngine(vars: Record<string, string> = {}) {
@@ -118,7 +125,7 @@ describe("in the wizard, approvals", () => {
 		const approve = async (name: string) => {
 			await screen.type(name);
 			await screen.press(KEY.enter);
-			await screen.press(KEY.enter);
+			await screen.press("y");
 			await screen.press(KEY.enter);
 		};
 		await screen.waitFor("Tech Lead (1 of 2)");

@@ -20,6 +20,8 @@ interface Options {
 	readonly failing?: boolean;
 	readonly delay?: number;
 	readonly dryRun?: boolean;
+	/** Passing steps run on their own. */
+	readonly auto?: boolean;
 	/** Steps done through the engine before the wizard opens, so a test starts where it needs to. */
 	readonly before?: (engine: Engine) => Promise<void>;
 }
@@ -43,6 +45,8 @@ async function openWizard(options: Options = {}) {
 	const screen = await renderScreen(
 		<Wizard
 			engine={engine}
+			// One step at a time, so each step's own result screen can be checked; the flow has its own tests.
+			flow={{ auto: options.auto ?? false }}
 			signals={{
 				subscribe(listener) {
 					listeners.add(listener);
@@ -78,11 +82,12 @@ describe("the frame", () => {
 		const { screen, engine } = await openWizard({ before: (e) => e.run("backup").then(() => {}) });
 		const frame = screen.frame();
 		expect(frame).toContain("Wizard rollout v2.1");
-		expect(frame).toContain(`${engine.id} · Dana Ops`);
+		expect(frame).toContain(`step 2 of 7 · Dana Ops · `);
+		expect(frame).toContain(engine.id);
 		expect(frame).toMatch(/▸ Prepare\s+█+·+ 1\/2/);
 		expect(frame).toMatch(/Go \/ No-Go\s+·+ 0\/2/);
 		expect(frame).toContain("Prepare › Unit tests  command · critical");
-		expect(frame).toContain("Enter run · s skip · h help · r review · ? keys · q quit");
+		expect(frame).toContain("Enter run · s skip · h help · m run on · r review · ? keys · q quit");
 		expect(frame).not.toContain("DRY RUN");
 	});
 
@@ -108,6 +113,24 @@ describe("the frame", () => {
 		const { screen } = await openWizard({ before: (e) => e.run("backup").then(() => {}) });
 		await screen.press("h");
 		expect(screen.frame()).toContain("The suite of the service, with its pass rate checked.");
+	});
+});
+
+describe("the flow", () => {
+	it("runs passing automated steps one after another and stops where a person is needed; m switches to one at a time", async () => {
+		const { screen, engine } = await openWizard({ auto: true });
+		await screen.press(KEY.enter);
+		await screen.waitFor("Apply this change? (y to apply)");
+		expect(screen.frame()).toContain("✓ Back up the configuration passed");
+		expect(screen.frame()).toContain("✓ Unit tests passed");
+		expect(screen.frame()).toContain("m one at a time");
+		await screen.press("m");
+		expect(screen.frame()).toContain("one step at a time: Enter runs each");
+		await screen.press("y");
+		await screen.waitFor("✓ passed");
+		// One at a time: the result waits for Enter before the next step.
+		expect(screen.frame()).toContain("Enter go on");
+		expect(engine.state.results.smoke?.status).toBe("pending");
 	});
 });
 
@@ -175,13 +198,20 @@ describe("prompt", () => {
 		for (const id of ["backup", "unit-tests", "enable-flag"]) await engine.run(id);
 	};
 
-	it("shows the instructions, then Pass / Fail / Skip, then notes", async () => {
+	it("shows the instructions, answers in one key (p / f / s), then asks for notes", async () => {
 		const { screen, engine } = await openWizard({ before: upToSmoke });
 		expect(screen.frame()).toContain("Open the service page and place an order.");
-		expect(screen.frame()).toMatch(/❯ Pass\s+Fail\s+Skip/);
-		await screen.press(KEY.down);
-		await screen.press(KEY.enter);
-		expect(screen.frame()).toContain("What went wrong?");
+		expect(screen.frame()).toContain("p pass   f fail   s skip");
+		// No default answer: holding Enter answers nothing.
+		screen.stdin.write(KEY.enter);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(engine.state.results.smoke?.status).toBe("pending");
+		await screen.press("f");
+		expect(screen.frame()).toContain("What went wrong? (required)");
+		// Esc goes back from the notes to the choice.
+		await screen.press(KEY.escape);
+		expect(screen.frame()).toContain("p pass   f fail   s skip");
+		await screen.press("f");
 		await screen.type("the page hung");
 		await screen.press(KEY.enter);
 		await screen.waitFor("✗ failed — the page hung");
@@ -190,8 +220,8 @@ describe("prompt", () => {
 
 	it("records a pass with optional notes left empty", async () => {
 		const { screen, engine } = await openWizard({ before: upToSmoke });
-		await screen.press(KEY.enter);
-		expect(screen.frame()).toContain("Notes (optional):");
+		await screen.press("p");
+		expect(screen.frame()).toContain("Notes (optional, Enter to go on):");
 		await screen.press(KEY.enter);
 		await screen.waitFor("✓ passed");
 		expect(engine.state.results.smoke?.status).toBe("passed");
@@ -286,16 +316,15 @@ describe("signoff", () => {
 		expect(screen.frame()).toContain("Tech Lead (1 of 2)");
 		await screen.type("Alice Lead");
 		await screen.press(KEY.enter);
-		expect(screen.frame()).toMatch(/❯ Alice Lead approves\s+Alice Lead rejects/);
-		await screen.press(KEY.enter);
+		expect(screen.frame()).toContain("Does Alice Lead approve? y approve   n reject");
+		await screen.press("y");
 		await screen.type("ship it");
 		await screen.press(KEY.enter);
 		expect(screen.frame()).toContain("✓ Tech Lead: Alice Lead approves — ship it");
 		expect(screen.frame()).toContain("QA Lead (2 of 2)");
 		await screen.type("Quinn QA");
 		await screen.press(KEY.enter);
-		await screen.press(KEY.down);
-		await screen.press(KEY.enter);
+		await screen.press("n");
 		expect(screen.frame()).toContain("Why reject? (required):");
 		await screen.type("logs not clean");
 		await screen.press(KEY.enter);
@@ -369,6 +398,21 @@ describe("a failed critical step", () => {
 });
 
 describe("anywhere", () => {
+	it("text fields take Ctrl+W and Ctrl+U as editing keys, never as text", async () => {
+		const { screen, engine } = await openWizard();
+		await screen.press("s");
+		await screen.type("nightly backup job");
+		await screen.press("\u0017");
+		expect(screen.frame()).toContain("Why skip this step? nightly backup");
+		expect(screen.frame()).not.toContain("job");
+		await screen.press("\u0015");
+		expect(screen.frame()).not.toContain("nightly");
+		await screen.type("covered by the nightly job");
+		await screen.press(KEY.enter);
+		await screen.waitFor("Prepare › Unit tests");
+		expect(engine.state.results.backup?.reason).toBe("covered by the nightly job");
+	});
+
 	it("skips a step only with a written reason", async () => {
 		const { screen, engine } = await openWizard();
 		await screen.press("s");
@@ -406,6 +450,35 @@ describe("anywhere", () => {
 		expect(engine.state.results["unit-tests"]?.attempts).toBe(2);
 		await screen.press(KEY.enter);
 		await screen.waitFor("Turn the coordinator on");
+	});
+
+	it("groups the review by phase; g jumps to a phase, / finds a step, l pages through its whole log", async () => {
+		const { screen } = await openWizard({
+			before: async (e) => {
+				await e.run("backup");
+				await e.run("unit-tests");
+			},
+		});
+		await screen.press("r");
+		expect(screen.frame()).toMatch(/Prepare\n.*backup/);
+		expect(screen.frame()).toContain("Go / No-Go");
+		await screen.press("g");
+		expect(screen.frame()).toContain("Jump to a phase:");
+		await screen.press(KEY.down);
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toMatch(/› · enable-flag/);
+		await screen.press("/");
+		await screen.type("unit");
+		await screen.press(KEY.enter);
+		// The search field has given the keyboard back when the footer offers the review's keys again.
+		await screen.waitFor("l log");
+		expect(screen.frame()).toMatch(/› ✓ unit-tests/);
+		await screen.press("l");
+		await screen.waitFor("lines 1–");
+		expect(screen.frame()).toMatch(/lines 1–\d+ of \d+ · \S+\/logs\/unit-tests/);
+		expect(screen.frame()).toContain("line 1");
+		await screen.press(KEY.escape);
+		expect(screen.frame()).toContain("Review (read-only)");
 	});
 
 	it("Esc leaves the review where it was", async () => {

@@ -18,6 +18,8 @@ export const backup: StepKindModule<"backup", BackupEvidence> = {
 	asksYes: false,
 	critical: (step) => step.critical === true,
 	execute: runBackup,
+	touches: (step) => step.paths.map((path) => ({ action: "back up" as const, path })),
+	longestMs: () => 0,
 	preview(step, baseDir) {
 		const optional = new Set(step.optional ?? []);
 		return {

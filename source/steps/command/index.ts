@@ -22,6 +22,7 @@ export const command: StepKindModule<"command", CommandEvidence> = {
 	asksYes: false,
 	critical: (step) => step.critical === true,
 	execute: (step, ctx) => runCommand(step, ctx),
+	longestMs: (step) => (step.timeout === undefined ? undefined : step.timeout * ((step.retries ?? 0) + 1)),
 	preview(step) {
 		const thresholds = step.expect?.thresholds ?? [];
 		return {

@@ -11,6 +11,10 @@ export const flag: StepKindModule<"flag", FlagEvidence & { readonly kind: "flag"
 	asksYes: true,
 	critical: (step) => step.critical === true,
 	execute: runFlag,
+	touches: (step) => [
+		{ action: "change", path: step.file, detail: `${step.key} → ${JSON.stringify(step.value)}` },
+	],
+	longestMs: (step) => (step.verify ? (step.verify.timeout ?? 0) : 0),
 	preview(step, baseDir) {
 		const { file, edit, before } = planFlag(step, baseDir);
 		const head = { text: `${flagKeyLabel(step.key)} → ${JSON.stringify(step.value)} in ${file}` };

@@ -32,6 +32,9 @@ export const monitor: StepKindModule<"monitor", MonitorEvidence> = {
 	// A monitor's `critical` is its level: the step blocks when a breach stops or rolls back the rollout.
 	critical: (step) => step.critical !== undefined && step.onCritical !== "continue",
 	execute: runMonitor,
+	longestMs: (step) =>
+		Math.max(0, (step.samples ?? 1) - 1) * (step.interval ?? 0) +
+		(step.samples ?? 1) * (step.timeout ?? 5000),
 	preview(step) {
 		const samples = step.samples ?? 1;
 		const apart = step.interval && samples > 1 ? `, ${formatDuration(step.interval)} apart` : "";

@@ -2,7 +2,7 @@ import { Box, Text } from "ink";
 import { formatDuration } from "../../checklist/duration.js";
 import type { PlacedStep, StepSection } from "../../checklist/steps.js";
 import type { SessionState } from "../../session/reduce.js";
-import { isDone } from "../../session/rules.js";
+import { isDone, progress } from "../../session/rules.js";
 import { BINDINGS, type Binding } from "../key-bindings.js";
 import { progressBar } from "../sparkline.js";
 import { colorOf } from "../theme.js";
@@ -27,10 +27,16 @@ export function Header({ state }: { readonly state: SessionState }) {
 				) : null}
 			</Box>
 			<Text color={colorOf("dim")} wrap="truncate-end">
-				{`${state.id} · ${state.operator} · ${elapsed}`}
+				{`${where(state)} · ${state.operator} · ${elapsed} · ${state.id}`}
 			</Text>
 		</Box>
 	);
+}
+
+/** "step 123 of 266": the step the walk is on (or "all 266 steps done"). */
+function where(state: SessionState): string {
+	const { done, total } = progress(state);
+	return done >= total ? `all ${total} steps done` : `step ${done + 1} of ${total}`;
 }
 
 export interface PhaseLine {
@@ -38,6 +44,8 @@ export interface PhaseLine {
 	readonly title: string;
 	readonly done: number;
 	readonly total: number;
+	readonly failed: number;
+	readonly skipped: number;
 }
 
 /** Each section of the walk (phases, then started follow-ups) with its steps done and total. */
@@ -45,11 +53,21 @@ export function phaseLines(steps: readonly PlacedStep[], state: SessionState): P
 	const lines = new Map<string, PhaseLine>();
 	for (const { step, section } of steps) {
 		const id = sectionId(section);
-		const line = lines.get(id) ?? { id, title: "title" in section ? section.title : id, done: 0, total: 0 };
+		const line = lines.get(id) ?? {
+			id,
+			title: "title" in section ? section.title : id,
+			done: 0,
+			total: 0,
+			failed: 0,
+			skipped: 0,
+		};
+		const status = state.results[step.id]?.status;
 		lines.set(id, {
 			...line,
 			total: line.total + 1,
 			done: line.done + (isDone(state.results[step.id]) ? 1 : 0),
+			failed: line.failed + (status === "failed" ? 1 : 0),
+			skipped: line.skipped + (status === "skipped" ? 1 : 0),
 		});
 	}
 	return [...lines.values()];
@@ -79,14 +97,24 @@ export function Phases({
 			{shown.map((line) => {
 				const complete = line.done === line.total;
 				const current = line.id === currentPhase;
+				// A phase with a failed or skipped step is never a green tick.
+				const [mark, tone] = current
+					? (["▸", "accent"] as const)
+					: line.failed > 0
+						? (["✗", "bad"] as const)
+						: line.skipped > 0 && complete
+							? (["~", "warn"] as const)
+							: complete
+								? (["✓", "ok"] as const)
+								: ([" ", "dim"] as const);
 				return (
 					<Text key={line.id} wrap="truncate-end" bold={current}>
-						<Text color={colorOf(complete ? "ok" : current ? "accent" : "dim")}>
-							{complete ? "✓" : current ? "▸" : " "}
-						</Text>
+						<Text color={colorOf(tone)}>{mark}</Text>
 						{` ${truncate(line.title, titleWidth).padEnd(titleWidth)} `}
 						<Text color={colorOf(complete ? "ok" : "accent")}>{progressBar(line.done, line.total, 12)}</Text>
 						{` ${line.done}/${line.total}`}
+						{line.failed > 0 ? <Text color={colorOf("bad")}>{` ${line.failed} failed`}</Text> : null}
+						{line.skipped > 0 ? <Text color={colorOf("dim")}>{` ${line.skipped} skipped`}</Text> : null}
 					</Text>
 				);
 			})}

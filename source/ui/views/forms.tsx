@@ -1,4 +1,4 @@
-import { Box, Text } from "ink";
+import { Box, Text, useInput } from "ink";
 import SelectInput from "ink-select-input";
 import TextInput from "ink-text-input";
 import { useRef, useState } from "react";
@@ -7,10 +7,16 @@ import type { Approval } from "../../engine/engine.js";
 import type { Outcome } from "../../session/events.js";
 import type { Decision } from "../../steps/decision/decision.js";
 import { allowedOutcomes } from "../../steps/decision/decision.js";
+import { pressed } from "../key-bindings.js";
 import { colorOf } from "../theme.js";
 import { useTyping } from "../typing.js";
 
 type Kind<K extends Step["kind"]> = Extract<Step, { kind: K }>;
+
+function stripControl(text: string): string {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+	return text.replace(/[\u0000-\u001f\u007f]/g, "");
+}
 
 /** One line of text: a label, the input, Enter to submit. An empty answer is refused when `required`. */
 export function TextField({
@@ -31,17 +37,24 @@ export function TextField({
 	const latest = useRef("");
 	const [refused, setRefused] = useState(false);
 	useTyping();
+	const change = (next: string) => {
+		latest.current = next;
+		setValue(next);
+		setRefused(false);
+	};
+	// Line editing as in a shell: Ctrl+U clears the field, Ctrl+W deletes the last word.
+	useInput((input, key) => {
+		if (key.ctrl && input === "u") change("");
+		else if (key.ctrl && input === "w") change(latest.current.replace(/\S+\s*$/, ""));
+	});
 	return (
 		<Box flexDirection="column">
 			<Box>
 				<Text bold>{`${label} `}</Text>
 				<TextInput
 					value={value}
-					onChange={(next) => {
-						latest.current = next;
-						setValue(next);
-						setRefused(false);
-					}}
+					// Control keys edit the field (above); they never end up in the text.
+					onChange={(next) => change(stripControl(next))}
 					placeholder={fallback}
 					onSubmit={() => {
 						const answer = latest.current.trim() || fallback || "";
@@ -55,7 +68,11 @@ export function TextField({
 	);
 }
 
-/** Pass / Fail / Skip, then optional notes (a skip's notes are its reason). */
+/**
+ * Pass, fail or skip in one key — there is no default, so holding Enter answers nothing — then
+ * notes: offered after a pass (Enter goes on), required after a fail or a skip. Esc goes back
+ * from the notes to the choice.
+ */
 export function PromptForm({
 	step,
 	onAnswer,
@@ -64,28 +81,67 @@ export function PromptForm({
 	readonly onAnswer: (result: "pass" | "fail" | "skip", notes?: string) => void;
 }) {
 	const [result, setResult] = useState<"pass" | "fail" | "skip">();
+	useInput(
+		(input, key) => {
+			if (result !== undefined) {
+				if (pressed("back", input, key)) setResult(undefined);
+				return;
+			}
+			const picked = (["pass", "fail", "skip"] as const).find((name) => pressed(name, input, key));
+			if (picked) setResult(picked);
+		},
+		{ isActive: true },
+	);
 	return (
 		<Box flexDirection="column">
 			{step.question ? <Text bold>{step.question}</Text> : null}
 			{result === undefined ? (
-				<SelectInput
-					items={[
-						{ key: "pass", label: "Pass", value: "pass" as const },
-						{ key: "fail", label: "Fail", value: "fail" as const },
-						{ key: "skip", label: "Skip", value: "skip" as const },
-					]}
-					onSelect={(item) => setResult(item.value)}
-				/>
+				<Text>
+					<Text color={colorOf("ok")}>p</Text>
+					{" pass   "}
+					<Text color={colorOf("bad")}>f</Text>
+					{" fail   "}
+					<Text color={colorOf("dim")}>s</Text>
+					{" skip"}
+				</Text>
 			) : (
 				<TextField
+					key={result}
 					label={
-						result === "skip" ? "Why skip it?" : result === "fail" ? "What went wrong?" : "Notes (optional):"
+						result === "skip"
+							? "Why skip it? (required)"
+							: result === "fail"
+								? "What went wrong? (required)"
+								: "Notes (optional, Enter to go on):"
 					}
 					required={result !== "pass"}
 					onSubmit={(notes) => onAnswer(result, notes || undefined)}
 				/>
 			)}
 		</Box>
+	);
+}
+
+/** A question answered in one key: y yes, n no. */
+function YesNo({
+	question,
+	onAnswer,
+}: {
+	readonly question: string;
+	readonly onAnswer: (yes: boolean) => void;
+}) {
+	useInput((input, key) => {
+		if (pressed("apply", input, key)) onAnswer(true);
+		else if (pressed("decline", input, key)) onAnswer(false);
+	});
+	return (
+		<Text>
+			{`${question} `}
+			<Text color={colorOf("ok")}>y</Text>
+			{" approve   "}
+			<Text color={colorOf("bad")}>n</Text>
+			{" reject"}
+		</Text>
 	);
 }
 
@@ -197,12 +253,9 @@ export function SignoffForm({
 			{name === undefined ? (
 				<TextField key={`name-${role}`} label="Name:" required onSubmit={setName} />
 			) : decision === undefined ? (
-				<SelectInput
-					items={[
-						{ key: "approve", label: `${name} approves`, value: "approve" as const },
-						{ key: "reject", label: `${name} rejects`, value: "reject" as const },
-					]}
-					onSelect={(item) => setDecision(item.value)}
+				<YesNo
+					question={`Does ${name} approve?`}
+					onAnswer={(yes) => setDecision(yes ? "approve" : "reject")}
 				/>
 			) : (
 				<TextField

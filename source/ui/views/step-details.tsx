@@ -132,12 +132,18 @@ export function Outcome({
 	const status = outcome.status;
 	// The recorded result is the truth (its evidence says which kind left it); a fresh outcome is its echo.
 	const evidence = result?.evidence ?? outcome.evidence;
+	// A monitor that warned passed, but is not a green tick.
+	const warned = STEP_MODULES.monitor.evidence(evidence)?.monitor?.outcome === "warned";
 	const own =
 		1 + ("override" in outcome && outcome.override ? 1 : 0) + ("notes" in outcome && outcome.notes ? 1 : 0);
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
-				<Text bold color={colorOf(STATUS_TONE[status])}>{`${STATUS_SYMBOL[status] ?? "?"} ${status}`}</Text>
+				{warned ? (
+					<Text bold color={colorOf("warn")}>{`! ${status}, in the warn band`}</Text>
+				) : (
+					<Text bold color={colorOf(STATUS_TONE[status])}>{`${STATUS_SYMBOL[status] ?? "?"} ${status}`}</Text>
+				)}
 				{outcome.reason ? <Text>{` — ${outcome.reason}`}</Text> : null}
 			</Text>
 			{"override" in outcome && outcome.override ? (
