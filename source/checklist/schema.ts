@@ -217,7 +217,13 @@ const flagStep = z.strictObject({
 	format: z.enum(["yaml", "json", "env"]).optional().meta({
 		description: "Default: from the file's extension (.yaml/.yml, .json, .env).",
 	}),
-	key: text.meta({ description: "Dotted path for nested keys: a.b.c" }),
+	key: z.union([text, z.array(text).min(1)]).meta({
+		description:
+			"Dotted path for nested keys: a.b.c; or a list of keys, for keys that hold dots: [editor.formatOnSave]",
+	}),
+	document: z.number().int().nonnegative().optional().meta({
+		description: "YAML only: which document of a multi-document file, counting from 0.",
+	}),
 	value: z.union([scalar, z.null()], { error: "value is a string, a number, true/false or null" }),
 	create: z.boolean().optional().meta({
 		description: "Create the key when it is missing instead of refusing.",

@@ -5,8 +5,7 @@ import { describeAction, type RollbackAction } from "../report/rollback-plan.js"
 import { writeFileAtomicSync } from "../session/atomic.js";
 import { hashFile } from "../session/hash.js";
 import type { StepContext, StepOutcome } from "../steps/context.js";
-import { sameValue } from "../steps/flag/edit.js";
-import { EDITORS } from "../steps/flag/flag.js";
+import { revertFlag as revertFlagFile } from "../steps/flag/revert.js";
 import { moduleOf } from "../steps/registry.js";
 
 /** How one rollback action ended. */
@@ -103,31 +102,13 @@ function revertFlag(
 	action: Extract<RollbackAction, { kind: "revert-flag" }>,
 	ctx: StepContext,
 ): ActionResult {
-	if (!existsSync(action.file)) return { status: "failed", detail: `${action.file} does not exist` };
 	// The file was recorded by its real path: a link there now was planted after the rollout.
-	if (isLink(action.file))
+	if (existsSync(action.file) && isLink(action.file))
 		return {
 			status: "failed",
 			detail: `${action.file} is a symbolic link now: refusing to write through it`,
 		};
-	const text = readFileSync(action.file, "utf8");
-	const path = action.key.split(".");
-	const editor = EDITORS[action.format];
-	const result = action.previous.present
-		? editor.edit(text, path, action.previous.value as never, false)
-		: editor.remove(text, path);
-	if (!result.ok) return { status: "failed", detail: result.reason };
-	if (result.noop) return { status: "already", detail: "the value is already the one before the rollout" };
-	const found = result.previous.present ? result.previous.value : undefined;
-	if (!sameValue(found, action.current) && String(found) !== String(action.current)) {
-		return {
-			status: "failed",
-			detail: `${action.key} is now ${JSON.stringify(found)}, not the ${JSON.stringify(action.current)} the rollout wrote: left as it is`,
-		};
-	}
-	if (ctx.dryRun) return { status: "skipped", detail: "dry run" };
-	writeFileAtomicSync(action.file, result.text);
-	return { status: "done" };
+	return revertFlagFile(action, ctx.dryRun);
 }
 
 async function runStep(

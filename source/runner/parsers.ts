@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { XMLParser } from "fast-xml-parser";
+import { stripVTControlCharacters } from "node:util";
 import { compileJsonPath, readJsonPath } from "../checklist/json-path.js";
 import { compilePattern, type Pattern } from "../checklist/pattern.js";
 import type { Step } from "../checklist/schema.js";
 import type { Metrics } from "../session/events.js";
+import { parseJunit } from "./junit.js";
 import { parsePrometheusLine, seriesKey } from "./prometheus.js";
 
 type Expect = NonNullable<Extract<Step, { kind: "command" }>["expect"]>;
@@ -35,34 +36,58 @@ export function createParser(expect: Expect | undefined): OutputParser | undefin
 	}
 }
 
-const PYTEST_COUNT = /(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?|rerun)\b/g;
-const PYTEST_SUMMARY = /\b\d+ (passed|failed|errors?|skipped|xfailed|xpassed)\b.* in [\d.]+s\b/;
+const PYTEST_WORDS = ["passed", "failed", "errors", "skipped", "xfailed", "xpassed"] as const;
+const PYTEST_PART =
+	/^(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?|rerun|reruns)$/;
+const PYTEST_LINE = /^=*\s*(.+?) in [\d.]+s(?: \([\d:.]+\))?\s*=*$/;
+const COLLECTED = /^=*\s*(?:(\d+)\/)?(\d+) tests? collected(?: \(\d+ deselected\))?(?: in [\d.]+s)?\s*=*$/;
 
-/** pytest's closing summary: passed, failed, errors, skipped, xfailed, xpassed, total and pass_rate. */
+/**
+ * pytest's closing summaries: passed, failed, errors, skipped, xfailed, xpassed, total and
+ * pass_rate. Several runs in one output (`pytest a; pytest b`) are added up; a run that
+ * only collected gives `collected`.
+ */
 function pytestParser(): OutputParser {
-	let summary: string | undefined;
-	let noTests = false;
+	const counts: Record<(typeof PYTEST_WORDS)[number], number> = {
+		passed: 0,
+		failed: 0,
+		errors: 0,
+		skipped: 0,
+		xfailed: 0,
+		xpassed: 0,
+	};
+	let summaries = 0;
+	let noTests = 0;
+	let collected: number | undefined;
 	return {
-		line(text) {
-			if (PYTEST_SUMMARY.test(text)) summary = text;
-			else if (/\bno tests ran\b/.test(text)) noTests = true;
-		},
-		finish() {
-			if (!summary)
-				return { error: noTests ? "pytest ran no tests" : "no pytest summary line in the output" };
-			const counts: Record<string, number> = {
-				passed: 0,
-				failed: 0,
-				errors: 0,
-				skipped: 0,
-				xfailed: 0,
-				xpassed: 0,
-			};
-			for (const [, count, word] of summary.matchAll(PYTEST_COUNT)) {
-				const key = word === "error" ? "errors" : word;
-				if (key && key in counts) counts[key] = Number(count);
+		line(raw) {
+			// Colour (`--color=yes`, `FORCE_COLOR`, `PY_COLORS`) would hide the summary from the pattern.
+			const text = stripVTControlCharacters(raw).trim();
+			const gathered = COLLECTED.exec(text);
+			if (gathered) {
+				collected = (collected ?? 0) + Number(gathered[1] ?? gathered[2]);
+				return;
 			}
-			const { passed = 0, failed = 0, errors = 0, skipped = 0, xfailed = 0, xpassed = 0 } = counts;
+			const summary = PYTEST_LINE.exec(text)?.[1];
+			if (!summary) return;
+			if (summary === "no tests ran") {
+				noTests++;
+				return;
+			}
+			const parts = summary.split(", ").map((part) => PYTEST_PART.exec(part));
+			if (parts.some((part) => !part)) return;
+			summaries++;
+			for (const part of parts) {
+				const word = part?.[2] === "error" ? "errors" : part?.[2];
+				if (word && word in counts) counts[word as keyof typeof counts] += Number(part?.[1]);
+			}
+		},
+		finish(): ReturnType<OutputParser["finish"]> {
+			if (summaries === 0) {
+				if (collected !== undefined) return { metrics: { collected } };
+				return { error: noTests > 0 ? "pytest ran no tests" : "no pytest summary line in the output" };
+			}
+			const { passed, failed, errors, skipped, xfailed, xpassed } = counts;
 			const judged = passed + failed + errors;
 			return {
 				metrics: {
@@ -75,7 +100,7 @@ function pytestParser(): OutputParser {
 	};
 }
 
-/** A JUnit XML report: tests, failures, errors, skipped and pass_rate, summed over its test suites. */
+/** A JUnit XML report: tests, failures, errors, skipped and pass_rate, counted from its test cases. */
 function junitParser(file: string): OutputParser {
 	return {
 		line() {},
@@ -88,44 +113,6 @@ function junitParser(file: string): OutputParser {
 				return { error: `no JUnit report at ${path}` };
 			}
 			return parseJunit(xml, path);
-		},
-	};
-}
-
-/** Sums a JUnit document's `<testsuite>` counts (or its `<testsuites>` totals when it has no suites). */
-export function parseJunit(xml: string, where: string): { metrics: Metrics } | { error: string } {
-	let document: Record<string, unknown>;
-	try {
-		document = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml, true);
-	} catch (error) {
-		return { error: `${where} is not valid XML: ${(error as Error).message.split("\n")[0]}` };
-	}
-	const suites: Record<string, unknown>[] = [];
-	const collect = (node: unknown) => {
-		for (const item of Array.isArray(node) ? node : node === undefined ? [] : [node]) {
-			if (item && typeof item === "object") {
-				suites.push(item as Record<string, unknown>);
-				collect((item as Record<string, unknown>).testsuite);
-			}
-		}
-	};
-	const root = document.testsuites as Record<string, unknown> | undefined;
-	collect(root ? root.testsuite : document.testsuite);
-	const sources = suites.length > 0 ? suites.filter((suite) => !suite.testsuite) : root ? [root] : [];
-	if (sources.length === 0) return { error: `${where} has no <testsuite> or <testsuites> element` };
-	const sum = (name: string) => sources.reduce((total, suite) => total + (Number(suite[name]) || 0), 0);
-	const tests = sum("tests");
-	const failures = sum("failures");
-	const errors = sum("errors");
-	const skipped = sum("skipped") + sum("disabled");
-	const judged = tests - skipped;
-	return {
-		metrics: {
-			tests,
-			failures,
-			errors,
-			skipped,
-			pass_rate: judged <= 0 ? 0 : ((judged - failures - errors) / judged) * 100,
 		},
 	};
 }

@@ -5,19 +5,51 @@ export interface PrometheusSample {
 	readonly value: number;
 }
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+-?\d+)?\s*$/;
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/gy;
 
-/** Parses one line of the text exposition format; undefined for comments, blanks and malformed lines. */
+/**
+ * Parses one line of the Prometheus text format or OpenMetrics: `name{labels} value
+ * [timestamp] [# {exemplar} value [timestamp]]`, with float and exponent timestamps;
+ * undefined for comments, blanks and malformed lines.
+ */
 export function parsePrometheusLine(line: string): PrometheusSample | undefined {
 	const trimmed = line.trim();
 	if (trimmed === "" || trimmed.startsWith("#")) return undefined;
-	const match = SAMPLE.exec(trimmed);
-	if (!match?.[1] || match[4] === undefined) return undefined;
-	const labels = match[3] === undefined ? {} : parseLabels(match[3]);
-	if (!labels) return undefined;
-	const value = parseValue(match[4]);
-	return value === undefined ? undefined : { name: match[1], labels, value };
+	const name = NAME.exec(trimmed)?.[0];
+	if (!name) return undefined;
+	let rest = trimmed.slice(name.length);
+	let labels: Record<string, string> = {};
+	if (rest.startsWith("{")) {
+		const close = closingBrace(rest);
+		if (close < 0) return undefined;
+		const parsed = parseLabels(rest.slice(1, close));
+		if (!parsed) return undefined;
+		labels = parsed;
+		rest = rest.slice(close + 1);
+	}
+	if (!/^\s/.test(rest)) return undefined;
+	// An exemplar (OpenMetrics) follows ` # `: it belongs to the sample but is not its value.
+	const [value, timestamp, ...extra] = rest
+		.replace(/\s#\s.*$/, "")
+		.trim()
+		.split(/\s+/);
+	if (value === undefined || extra.length > 0) return undefined;
+	if (timestamp !== undefined && !Number.isFinite(Number(timestamp))) return undefined;
+	const number = parsePrometheusValue(value);
+	return number === undefined ? undefined : { name, labels, value: number };
+}
+
+/** Where the label set that opens `text` closes, skipping braces inside quoted values. */
+function closingBrace(text: string): number {
+	let quoted = false;
+	for (let index = 1; index < text.length; index++) {
+		const char = text[index];
+		if (quoted && char === "\\") index++;
+		else if (char === '"') quoted = !quoted;
+		else if (!quoted && char === "}") return index;
+	}
+	return -1;
 }
 
 function parseLabels(text: string): Record<string, string> | undefined {
@@ -34,10 +66,12 @@ function parseLabels(text: string): Record<string, string> | undefined {
 	return labels;
 }
 
-function parseValue(text: string): number | undefined {
-	if (text === "+Inf") return Number.POSITIVE_INFINITY;
-	if (text === "-Inf") return Number.NEGATIVE_INFINITY;
-	if (text === "NaN") return Number.NaN;
+/** A sample value as Prometheus writes it: a float, `+Inf`, `-Inf` or `NaN` (any case). */
+export function parsePrometheusValue(text: string): number | undefined {
+	if (/^[+]?inf(?:inity)?$/i.test(text)) return Number.POSITIVE_INFINITY;
+	if (/^-inf(?:inity)?$/i.test(text)) return Number.NEGATIVE_INFINITY;
+	if (/^nan$/i.test(text)) return Number.NaN;
+	if (text.trim() === "") return undefined;
 	const value = Number(text);
 	return Number.isNaN(value) ? undefined : value;
 }

@@ -80,7 +80,7 @@ describe("an unattended walk through every step kind", () => {
 		expect(after).toBe(CONFIG.replace("coordinator: false", "coordinator: true"));
 		expect(statSync(join(app, "config.yaml")).mode & 0o777).toBe(0o640);
 		const evidence = engine.state.results["enable-flag"]?.evidence as { previous: unknown; diff: string };
-		expect(evidence.previous).toEqual({ present: true, value: false });
+		expect(evidence.previous).toMatchObject({ present: true, value: false });
 		expect(evidence.diff).toContain("-  coordinator: false  # flipped by the rollout");
 		expect(evidence.diff).toContain("+  coordinator: true  # flipped by the rollout");
 	});

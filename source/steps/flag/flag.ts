@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { flagFormat } from "../../checklist/rules.js";
@@ -8,29 +8,59 @@ import { sha256 } from "../../session/canonical.js";
 import { latestBackupOf } from "../../session/manifest.js";
 import { runCommand } from "../command/command.js";
 import type { StepContext, StepOutcome } from "../context.js";
-import type { EditResult, FlagValue, Previous } from "./edit.js";
-import { editEnv, removeEnv } from "./env-edit.js";
-import { editJson, removeJson } from "./json-edit.js";
-import { editYaml, removeYaml } from "./yaml-edit.js";
+import {
+	decodeBytes,
+	type Editor,
+	type EditResult,
+	encodeBytes,
+	type FlagValue,
+	flagKeyLabel,
+	flagPath,
+	type Previous,
+} from "./edit.js";
+import { editEnv, locateEnv, removeEnv } from "./env-edit.js";
+import { editJson, locateJson, removeJson } from "./json-edit.js";
+import { editYaml, locateYaml, removeYaml } from "./yaml-edit.js";
 
 type FlagStep = Extract<Step, { kind: "flag" }>;
 
-/** The exact-bytes editors by file format: set one value, or remove one key. */
-export const EDITORS = {
-	yaml: { edit: editYaml, remove: removeYaml },
-	json: { edit: editJson, remove: removeJson },
-	env: { edit: editEnv, remove: removeEnv },
-} as const;
+/** The exact-bytes editors by file format: read one value, set it, or remove one key. */
+export const EDITORS: Readonly<Record<"yaml" | "json" | "env", Editor>> = {
+	yaml: { locate: locateYaml, edit: editYaml, remove: removeYaml },
+	json: { locate: locateJson, edit: editJson, remove: removeJson },
+	env: { locate: locateEnv, edit: editEnv, remove: removeEnv },
+};
 
 /** What a flag change did; the rollback plan reverts from this. */
 export type FlagEvidence = {
 	readonly file: string;
+	/** The key as people read it: `a.b`, or a JSON list when a segment holds a dot. */
 	readonly key: string;
+	readonly document?: number;
 	readonly value: FlagValue;
 	readonly previous: Previous;
 	readonly diff: string;
 	readonly noop: boolean;
 };
+
+/** The file's bytes as text that gives back every byte, even ones that are not UTF-8. */
+export function readText(file: string): string {
+	return decodeBytes(readFileSync(file));
+}
+
+/** Why a file cannot be written in place, or undefined when it can. */
+export function notWritable(file: string): string | undefined {
+	const mode = statSync(file).mode;
+	// Root may write anything, and an atomic rename replaces even a 0444 file: ask the mode itself.
+	if ((mode & 0o222) === 0)
+		return `${file} is read-only (mode ${(mode & 0o777).toString(8).padStart(4, "0")}): make it writable first if it is meant to change`;
+	try {
+		accessSync(file, constants.W_OK);
+	} catch {
+		return `${file} is not writable by this user`;
+	}
+	return undefined;
+}
 
 /** The edit a flag step would make, without writing anything: for previews and dry runs. */
 export function planFlag(
@@ -42,14 +72,23 @@ export function planFlag(
 		return { file: given, before: "", edit: { ok: false, reason: `${given} does not exist` } };
 	// Write through a symlink to its target, so the link stays a link.
 	const file = realpathSync(given);
-	const before = readFileSync(file, "utf8");
-	const edit = EDITORS[flagFormat(step.file, step.format)].edit(
+	const before = readText(file);
+	const format = flagFormat(step.file, step.format);
+	if (step.document !== undefined && format !== "yaml")
+		return {
+			file,
+			before,
+			edit: { ok: false, reason: "document: picks a document of a YAML file; this file is not YAML" },
+		};
+	const edit = EDITORS[format].edit(
 		before,
-		step.key.split("."),
+		flagPath(step.key),
 		step.value,
 		step.create === true,
+		step.document,
 	);
-	return { file, edit, before };
+	const locked = edit.ok && !edit.noop ? notWritable(file) : undefined;
+	return { file, before, edit: locked ? { ok: false, reason: locked } : edit };
 }
 
 /** The unified diff of a flag change, as recorded and as previewed. */
@@ -64,13 +103,15 @@ export function flagDiff(file: string, before: string, after: string): string {
 export async function runFlag(step: FlagStep, ctx: StepContext): Promise<StepOutcome> {
 	const { file, edit, before } = planFlag(step, ctx.baseDir);
 	if (!edit.ok) return { status: "failed", reason: edit.reason };
+	const key = flagKeyLabel(step.key);
 	const pending = pendingWrite(ctx);
 	// An earlier run was cut off after announcing this write: the file tells whether it happened.
 	const previous = edit.noop && pending ? (pending.from as Previous) : edit.previous;
 	const diff = edit.noop ? "" : flagDiff(file, before, edit.text);
 	const evidence: FlagEvidence = {
 		file,
-		key: step.key,
+		key,
+		...(step.document === undefined ? {} : { document: step.document }),
 		value: step.value,
 		previous,
 		diff,
@@ -79,7 +120,7 @@ export async function runFlag(step: FlagStep, ctx: StepContext): Promise<StepOut
 	if (ctx.dryRun) {
 		return {
 			status: "skipped",
-			reason: `dry run: would ${edit.noop ? "leave" : "change"} ${step.key} in ${file}`,
+			reason: `dry run: would ${edit.noop ? "leave" : "change"} ${key} in ${file}`,
 			evidence,
 		};
 	}
@@ -92,19 +133,20 @@ export async function runFlag(step: FlagStep, ctx: StepContext): Promise<StepOut
 				evidence,
 			};
 		}
+		const bytes = encodeBytes(edit.text);
+		ctx.record(
+			{ stepId: step.id, action: "flag-write", detail: { file, key, from: previous, to: step.value } },
+			"intent",
+		);
+		writeFileAtomicSync(file, bytes);
+		ctx.record({ stepId: step.id, action: "flag-write", result: { sha256: sha256(bytes) } }, "effect");
+	} else if (pending) {
 		ctx.record(
 			{
 				stepId: step.id,
 				action: "flag-write",
-				detail: { file, key: step.key, from: previous, to: step.value },
+				result: { sha256: sha256(readFileSync(file)), found: "already written" },
 			},
-			"intent",
-		);
-		writeFileAtomicSync(file, edit.text);
-		ctx.record({ stepId: step.id, action: "flag-write", result: { sha256: sha256(edit.text) } }, "effect");
-	} else if (pending) {
-		ctx.record(
-			{ stepId: step.id, action: "flag-write", result: { sha256: sha256(before), found: "already written" } },
 			"effect",
 		);
 	}

@@ -1,4 +1,5 @@
 import type { StepKindModule } from "../kind.js";
+import { flagKeyLabel } from "./edit.js";
 import type { FlagEvidence } from "./flag.js";
 import { flagDiff, planFlag, runFlag } from "./flag.js";
 
@@ -21,7 +22,7 @@ export const flag: StepKindModule<"flag", FlagEvidence & { readonly kind: "flag"
 	longestMs: (step) => (step.verify ? (step.verify.timeout ?? 0) : 0),
 	preview(step, baseDir) {
 		const { file, edit, before } = planFlag(step, baseDir);
-		const head = { text: `${step.key} → ${JSON.stringify(step.value)} in ${file}` };
+		const head = { text: `${flagKeyLabel(step.key)} → ${JSON.stringify(step.value)} in ${file}` };
 		if (!edit.ok) return { lines: [head, { text: `cannot change it: ${edit.reason}`, tone: "bad" }] };
 		if (edit.noop) return { lines: [head, { text: "Already set: nothing to write.", tone: "dim" }] };
 		return { lines: [head], diff: flagDiff(file, before, edit.text) };

@@ -90,7 +90,9 @@ function* linesFromEnd(file: string): Generator<string> {
 			}
 			rest = buffer.subarray(0, end);
 		}
-		if (rest.length > 0) yield rest.toString("utf8");
+		// The file's first line: a byte-order mark there is not part of the record.
+		const first = rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf ? rest.subarray(3) : rest;
+		if (first.length > 0) yield first.toString("utf8");
 	} finally {
 		closeSync(fd);
 	}

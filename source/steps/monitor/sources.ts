@@ -6,6 +6,7 @@ import { toNumber } from "../../runner/parsers.js";
 import {
 	type PrometheusSample,
 	parsePrometheusLine,
+	parsePrometheusValue,
 	selectSamples,
 	seriesKey,
 } from "../../runner/prometheus.js";
@@ -146,7 +147,7 @@ async function fromPrometheusQuery(
 	}
 	if (answer.status !== "success") throw new Error(`Prometheus: ${answer.error ?? answer.status}`);
 	const { resultType, result } = answer.data ?? {};
-	if (resultType === "scalar") return { value: Number((result as [number, string])[1]) };
+	if (resultType === "scalar") return { value: queryValue((result as [number, string])[1]) };
 	if (resultType !== "vector") throw new Error(`the query gave a ${resultType}, not an instant vector`);
 	const series = result as { metric: Record<string, string>; value: [number, string] }[];
 	if (series.length === 0) throw new Error(`the query gave an empty vector: ${source.query}`);
@@ -158,7 +159,12 @@ async function fromPrometheusQuery(
 		}));
 		throw new Error(`the query gave ${series.length} series where one was expected: ${labelSets(samples)}`);
 	}
-	return { value: Number(series[0]?.value[1]) };
+	return { value: queryValue(series[0]?.value[1]) };
+}
+
+/** Prometheus answers `+Inf`, `-Inf` and `NaN` as such: read them as what they are. */
+function queryValue(text: string | undefined): number {
+	return parsePrometheusValue(String(text)) ?? Number.NaN;
 }
 
 function labelSets(samples: readonly PrometheusSample[]): string {
