@@ -36,6 +36,35 @@ function sandbox() {
 	return { app, sessions, env, cli, run, config, list, exports };
 }
 
+/** Runs the checklist held before its change phase (no go file), and kills it with SIGKILL once it has decided. */
+async function crashAfterDecision(box: ReturnType<typeof sandbox>, answers: string): Promise<void> {
+	rmSync(join(box.app, "go"));
+	const args = [
+		"run",
+		CHECKLIST,
+		"--answers",
+		answers,
+		"--var",
+		`app=${box.app}`,
+		"--sessions-dir",
+		box.sessions,
+	];
+	const child = spawn(process.execPath, [BIN, ...args], {
+		cwd: ROOT,
+		env: { ...process.env, ...box.env },
+		stdio: ["ignore", "pipe", "pipe"],
+	});
+	let stdout = "";
+	child.stdout.on("data", (chunk) => {
+		stdout += chunk;
+	});
+	const deadline = Date.now() + 15_000;
+	while (!/^✓ decision/m.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+	await new Promise((r) => setTimeout(r, 200));
+	child.kill("SIGKILL");
+	await new Promise((resolve) => child.on("exit", resolve));
+}
+
 const sessionOf = (stdout: string) => /^session: (\S+)$/m.exec(stdout)?.[1] ?? "";
 
 describe("a NO-GO", () => {
@@ -97,32 +126,8 @@ describe("a NO-GO", () => {
 describe("an interrupted session", () => {
 	it("is in progress until it ends, with its decision shown apart, and resumes past the decision", async () => {
 		const box = sandbox();
-		rmSync(join(box.app, "go"));
 		const answers = answersFile(APPROVE);
-		const child = spawn(
-			process.execPath,
-			[
-				BIN,
-				"run",
-				CHECKLIST,
-				"--answers",
-				answers,
-				"--var",
-				`app=${box.app}`,
-				"--sessions-dir",
-				box.sessions,
-			],
-			{ cwd: ROOT, env: { ...process.env, ...box.env }, stdio: ["ignore", "pipe", "pipe"] },
-		);
-		let stdout = "";
-		child.stdout.on("data", (chunk) => {
-			stdout += chunk;
-		});
-		const deadline = Date.now() + 15_000;
-		while (!/^✓ decision/m.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-		await new Promise((r) => setTimeout(r, 200));
-		child.kill("SIGKILL");
-		await new Promise((resolve) => child.on("exit", resolve));
+		await crashAfterDecision(box, answers);
 		const [row] = box.list();
 		expect(row).toMatchObject({ status: "in progress", decision: "GO", done: 3, total: 6 });
 		expect(box.cli("list").stdout).toContain("in progress (decided GO)");
@@ -175,30 +180,7 @@ describe("a session that ended", () => {
 describe("rollout abandon", () => {
 	it("freezes an unfinished session with its reason", async () => {
 		const box = sandbox();
-		rmSync(join(box.app, "go"));
-		const child = spawn(
-			process.execPath,
-			[
-				BIN,
-				"run",
-				CHECKLIST,
-				"--answers",
-				answersFile(APPROVE),
-				"--var",
-				`app=${box.app}`,
-				"--sessions-dir",
-				box.sessions,
-			],
-			{ cwd: ROOT, env: { ...process.env, ...box.env }, stdio: ["ignore", "pipe", "pipe"] },
-		);
-		let stdout = "";
-		child.stdout.on("data", (chunk) => {
-			stdout += chunk;
-		});
-		const deadline = Date.now() + 15_000;
-		while (!/^✓ decision/m.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-		child.kill("SIGKILL");
-		await new Promise((resolve) => child.on("exit", resolve));
+		await crashAfterDecision(box, answersFile(APPROVE));
 		const id = String(box.list()[0]?.id);
 		const abandoned = box.cli("abandon", id, "--reason", "wrong maintenance window");
 		expect(abandoned.code).toBe(0);

@@ -42,6 +42,21 @@ async function lifecycleEngine(vars: Record<string, string> = {}) {
 	return { engine, app, config: () => readFileSync(join(app, "config.yaml"), "utf8") };
 }
 
+/** The wizard checklist done up to its error-rate monitor, which will read `errorRate`. */
+async function wizardRolloutToMonitor(errorRate: string): Promise<Engine> {
+	const { app, sessions } = makeSandbox();
+	writeFileSync(join(app, "error-rate"), `${errorRate}\n`);
+	const engine = await Engine.start({
+		checklistPath: WIZARD,
+		vars: { app },
+		operator: "Dana Ops",
+		sessionsDir: sessions,
+	});
+	for (const id of ["backup", "unit-tests", "enable-flag"]) await engine.run(id);
+	engine.answer("smoke", "pass");
+	return engine;
+}
+
 describe("in the wizard, a NO-GO", () => {
 	it("goes from the confirmed decision to its sign-off: the change after it is never offered", async () => {
 		const { engine, config } = await lifecycleEngine({ check: "false" });
@@ -86,16 +101,7 @@ describe("in the wizard, a rolled-back session", () => {
 
 describe("in the wizard, a breached critical monitor", () => {
 	it("can be overridden with a written reason, and the walk goes on to the decision", async () => {
-		const { app, sessions } = makeSandbox();
-		writeFileSync(join(app, "error-rate"), "5\n");
-		const engine = await Engine.start({
-			checklistPath: WIZARD,
-			vars: { app },
-			operator: "Dana Ops",
-			sessionsDir: sessions,
-		});
-		for (const id of ["backup", "unit-tests", "enable-flag"]) await engine.run(id);
-		engine.answer("smoke", "pass");
+		const engine = await wizardRolloutToMonitor("5");
 		const screen = await wizardOn(engine);
 		await screen.press(KEY.enter);
 		await screen.waitFor("The monitor calls for a rollback");
@@ -109,16 +115,7 @@ describe("in the wizard, a breached critical monitor", () => {
 
 describe("in the wizard, approvals", () => {
 	it("are each recorded when entered, with who typed them in", async () => {
-		const { app, sessions } = makeSandbox();
-		writeFileSync(join(app, "error-rate"), "0.2\n");
-		const engine = await Engine.start({
-			checklistPath: WIZARD,
-			vars: { app },
-			operator: "Dana Ops",
-			sessionsDir: sessions,
-		});
-		for (const id of ["backup", "unit-tests", "enable-flag"]) await engine.run(id);
-		engine.answer("smoke", "pass");
+		const engine = await wizardRolloutToMonitor("0.2");
 		await engine.run("error-rate");
 		engine.decide("decision");
 		const screen = await wizardOn(engine);
