@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
+import { type Document, isMap, isPair, isSeq, LineCounter, parseDocument } from "yaml";
 import type * as z from "zod";
 import { expandPaths } from "../steps/registry.js";
+import { duplicateKeys } from "./duplicate-keys.js";
 import { type ChecklistProblem, formatKeyPath } from "./errors.js";
 import {
 	declaredVars,
@@ -86,8 +87,7 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 	const lineCounter = new LineCounter();
 	let doc: Document;
 	try {
-		// yaml's own duplicate-key check compares every key with every other (minutes for 60,000
-		// variables); `duplicateKeys` below does the same in one pass.
+		// Duplicate keys are found by `duplicateKeys`, in one pass.
 		doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
 	} catch (error) {
 		if (error instanceof RangeError) return { ok: false, problems: [{ file: name, message: TOO_DEEP }] };
@@ -275,23 +275,6 @@ function describe(value: unknown): string {
 	if (Array.isArray(value)) return "a list";
 	if (typeof value === "object") return "a mapping";
 	return JSON.stringify(value);
-}
-
-/** Keys that appear twice in one mapping, each with where the second one stands. */
-function duplicateKeys(doc: Document): { offset: number; key: string }[] {
-	const found: { offset: number; key: string }[] = [];
-	visit(doc, {
-		Map(_, map) {
-			const seen = new Set<unknown>();
-			for (const item of map.items) {
-				if (!isScalar(item.key)) continue;
-				const key = item.key.value;
-				if (seen.has(key)) found.push({ offset: item.key.range?.[0] ?? 0, key: String(key) });
-				seen.add(key);
-			}
-		},
-	});
-	return found;
 }
 
 function yamlMessage(code: string, message: string, rest: string): string {

@@ -1,15 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
-import {
-	Composer,
-	type Document,
-	isAlias,
-	isMap,
-	isScalar,
-	type Node,
-	Parser,
-	visit,
-	type YAMLMap,
-} from "yaml";
+import { Composer, type Document, isAlias, isMap, isScalar, type Node, Parser, type YAMLMap } from "yaml";
+import { duplicateKeys } from "../../checklist/duplicate-keys.js";
 import {
 	type EditResult,
 	type FlagValue,
@@ -22,7 +13,7 @@ import {
 } from "./edit.js";
 import { scalarText } from "./yaml-scalar.js";
 
-/** yaml's own duplicate-key check compares every key with every other; `duplicateKey` does it in one pass. */
+/** Duplicate keys are found by `duplicateKeys`, in one pass, not by yaml's own check. */
 const OPTIONS = { uniqueKeys: false } as const;
 
 type Loaded = { ok: true; docs: Document[] } | { ok: false; reason: string };
@@ -57,31 +48,14 @@ function checkDocs(list: Document[]): Loaded {
 	for (const doc of list) {
 		const error = doc.errors[0];
 		if (error) return { ok: false, reason: `not valid YAML: ${error.message.split("\n")[0]}` };
-		const duplicate = duplicateKey(doc);
+		const duplicate = duplicateKeys(doc)[0];
 		if (duplicate)
-			return { ok: false, reason: `not valid YAML: the key ${duplicate} appears twice in one mapping` };
+			return {
+				ok: false,
+				reason: `not valid YAML: the key ${JSON.stringify(duplicate.key)} appears twice in one mapping`,
+			};
 	}
 	return { ok: true, docs: list };
-}
-
-function duplicateKey(doc: Document): string | undefined {
-	let duplicate: string | undefined;
-	visit(doc, {
-		Map(_, map) {
-			const seen = new Set<unknown>();
-			for (const item of map.items) {
-				if (!isScalar(item.key)) continue;
-				const key = item.key.value;
-				if (seen.has(key)) {
-					duplicate = JSON.stringify(key);
-					return visit.BREAK;
-				}
-				seen.add(key);
-			}
-			return undefined;
-		},
-	});
-	return duplicate;
 }
 
 function toJs(docs: readonly Document[]): unknown[] | undefined {
