@@ -104,36 +104,32 @@ export function fsyncDirectory(dir: string): void {
  * A temp of a process still running on this host is its write in progress and stays.
  */
 export function removeStaleTemps(path: string): string[] {
-	const dir = dirname(path);
 	const name = basename(path);
-	let names: string[];
-	try {
-		names = readdirSync(dir);
-	} catch {
-		return [];
-	}
-	const stale = names.filter((entry) => {
+	return removeWhere(dirname(path), (entry) => {
 		const match = TEMP.exec(entry);
 		return match?.[1] === name && !alive(Number(match[2]));
 	});
-	for (const entry of stale) rmSync(join(dir, entry), { force: true });
-	return stale.map((entry) => join(dir, entry));
 }
 
 /** Every stale temp in a folder whose files are all ours (a session folder), whatever file it was for. */
 export function removeStaleTempsIn(dir: string): string[] {
+	return removeWhere(dir, (entry) => {
+		const match = TEMP.exec(entry);
+		return match ? !alive(Number(match[2])) : LEGACY_TEMP.test(entry);
+	});
+}
+
+/** Removes the entries of `dir` that `stale` picks; returns their paths. */
+function removeWhere(dir: string, stale: (entry: string) => boolean): string[] {
 	let names: string[];
 	try {
 		names = readdirSync(dir);
 	} catch {
 		return [];
 	}
-	const stale = names.filter((entry) => {
-		const match = TEMP.exec(entry);
-		return match ? !alive(Number(match[2])) : LEGACY_TEMP.test(entry);
-	});
-	for (const entry of stale) rmSync(join(dir, entry), { force: true });
-	return stale.map((entry) => join(dir, entry));
+	const picked = names.filter(stale).map((entry) => join(dir, entry));
+	for (const path of picked) rmSync(path, { force: true });
+	return picked;
 }
 
 /** Whether an error means the disk (or the quota) is full: nothing the step did wrong, worth a retry. */
