@@ -30,6 +30,14 @@ async function start(vars: Record<string, string> = {}) {
 const APPROVE = { role: "Tech Lead", name: "Ada Lead", decision: "approve" } as const;
 const refusedWith = (act: () => unknown, words: string) => expect(act).toThrow(new RegExp(words));
 
+/** The whole checklist, approved: the session ends GO. */
+async function toEnd(engine: Engine) {
+	await toDecision(engine);
+	await engine.run("wait");
+	await engine.run("flip");
+	engine.approve("signoff", APPROVE);
+}
+
 async function toDecision(engine: Engine) {
 	await engine.run("check-a");
 	await engine.run("check-b");
@@ -71,10 +79,7 @@ describe("the lifecycle", () => {
 
 	it("freezes an ended session: no run, skip, override, abandon or second decision", async () => {
 		const { engine } = await start();
-		await toDecision(engine);
-		await engine.run("wait");
-		await engine.run("flip");
-		engine.approve("signoff", APPROVE);
+		await toEnd(engine);
 		expect(engine.current()).toBeUndefined();
 		await expect(engine.run("flip")).rejects.toThrow(/has ended \(GO\): it is frozen/);
 		refusedWith(() => engine.skip("flip", "x"), "it is frozen");
@@ -85,10 +90,7 @@ describe("the lifecycle", () => {
 
 	it("freezes a rolled-back session, and opens no follow-up after it", async () => {
 		const { engine } = await start();
-		await toDecision(engine);
-		await engine.run("wait");
-		await engine.run("flip");
-		engine.approve("signoff", APPROVE);
+		await toEnd(engine);
 		expect(engine.followupsOpen()).toBe(true);
 		expect((await engine.rollback()).ok).toBe(true);
 		expect(lifecycle(engine.state)).toBe("rolled back");
@@ -99,10 +101,7 @@ describe("the lifecycle", () => {
 
 	it("opens follow-ups after a GO, and says when one is started early", async () => {
 		const { engine } = await start();
-		await toDecision(engine);
-		await engine.run("wait");
-		await engine.run("flip");
-		engine.approve("signoff", APPROVE);
+		await toEnd(engine);
 		engine.startFollowup("day-1");
 		expect(engine.notices.at(-1)).toMatch(/^day-1 is due \S+ \(in 23h 59m\); it is started early$/);
 		expect(engine.current()?.step.id).toBe("day-1-check");
