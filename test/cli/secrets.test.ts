@@ -52,6 +52,17 @@ rollback:
       run: printf %s ${"${api_token}"} > got-token.txt
 `;
 
+/** Runs the secrets checklist unattended in a fresh folder, the token given with --var. */
+function runSecretsChecklist(env: Record<string, string> = {}) {
+	const dir = tempDir();
+	const sessions = join(dir, "sessions");
+	writeFileSync(join(dir, "checklist.yaml"), CHECKLIST);
+	writeFileSync(join(dir, "answers.yaml"), "answers: {}\n");
+	const args = ["run", "checklist.yaml", "--var", `api_token=${TOKEN}`, "--answers", "answers.yaml"];
+	const run = runCli([...args, "--sessions-dir", sessions], { cwd: dir, env });
+	return { dir, sessions, run };
+}
+
 function filesUnder(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
 		const path = join(dir, name);
@@ -61,23 +72,7 @@ function filesUnder(dir: string): string[] {
 
 describe("secrets never reach a file, a screen or an export", () => {
 	it("a --var token, secret-looking names, a declared secret and password=… output are masked everywhere", () => {
-		const dir = tempDir();
-		const sessions = join(dir, "sessions");
-		writeFileSync(join(dir, "checklist.yaml"), CHECKLIST);
-		writeFileSync(join(dir, "answers.yaml"), "answers: {}\n");
-		const run = runCli(
-			[
-				"run",
-				"checklist.yaml",
-				"--var",
-				`api_token=${TOKEN}`,
-				"--answers",
-				"answers.yaml",
-				"--sessions-dir",
-				sessions,
-			],
-			{ cwd: dir, env: { ROLLOUT_SECRET_RELEASE_CODE: RELEASE } },
-		);
+		const { dir, sessions, run } = runSecretsChecklist({ ROLLOUT_SECRET_RELEASE_CODE: RELEASE });
 		expect(run.stdout).toContain("failing");
 		const [id] = readdirSync(sessions);
 		if (!id) return expect.fail("no session was created");
@@ -122,23 +117,7 @@ describe("secrets never reach a file, a screen or an export", () => {
 	});
 
 	it("the rollback script reads the secret from ROLLOUT_SECRET_<NAME>, and refuses without it", () => {
-		const dir = tempDir();
-		const sessions = join(dir, "sessions");
-		writeFileSync(join(dir, "checklist.yaml"), CHECKLIST);
-		writeFileSync(join(dir, "answers.yaml"), "answers: {}\n");
-		runCli(
-			[
-				"run",
-				"checklist.yaml",
-				"--var",
-				`api_token=${TOKEN}`,
-				"--answers",
-				"answers.yaml",
-				"--sessions-dir",
-				sessions,
-			],
-			{ cwd: dir, env: { ROLLOUT_SECRET_RELEASE_CODE: RELEASE } },
-		);
+		const { dir, sessions } = runSecretsChecklist({ ROLLOUT_SECRET_RELEASE_CODE: RELEASE });
 		const [id] = readdirSync(sessions);
 		const script = join(sessions, id ?? "", "rollback-plan.sh");
 		const without = spawnSync("sh", [script], {
@@ -160,23 +139,7 @@ describe("secrets never reach a file, a screen or an export", () => {
 	});
 
 	it("rollout rollback takes the secret from the environment, and says which one is missing", () => {
-		const dir = tempDir();
-		const sessions = join(dir, "sessions");
-		writeFileSync(join(dir, "checklist.yaml"), CHECKLIST);
-		writeFileSync(join(dir, "answers.yaml"), "answers: {}\n");
-		runCli(
-			[
-				"run",
-				"checklist.yaml",
-				"--var",
-				`api_token=${TOKEN}`,
-				"--answers",
-				"answers.yaml",
-				"--sessions-dir",
-				sessions,
-			],
-			{ cwd: dir },
-		);
+		const { dir, sessions } = runSecretsChecklist();
 		const [id] = readdirSync(sessions);
 		const missing = runCli(["rollback", id ?? "", "--yes", "--sessions-dir", sessions], { cwd: dir });
 		expect(missing.code).toBe(1);
