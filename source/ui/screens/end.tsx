@@ -115,7 +115,7 @@ export function EndScreen({ wizard, room, typing, panel }: ScreenProps & { reado
 		{ text: `Record: ${engine.dir}/signoff.md · rollback-plan.md`, tone: "dim" as const },
 	];
 	const rows = Math.max(1, room - 4);
-	const scroll = (by: number) => setTop(Math.max(0, Math.min(lines.length - rows, top + by)));
+	const scroll = (by: number) => setTop((at) => Math.max(0, Math.min(lines.length - rows, at + by)));
 	return (
 		<ScreenFrame
 			keys={summaryKeys(wizard, lines.length > rows ? scroll : undefined)}
