@@ -26,7 +26,7 @@ function followupsOffered(engine: Engine): boolean {
 	return engine.followupsOpen() && (engine.definition.followups ?? []).length > 0;
 }
 
-function summaryKeys(wizard: Wizard, scroll?: (by: number) => void): KeyTable {
+export function summaryKeys(wizard: Wizard, scroll?: (by: number) => void): KeyTable {
 	const { engine } = wizard;
 	const panel = (panel: Panel) => () => wizard.show({ name: "done", panel });
 	return [
