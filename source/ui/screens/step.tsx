@@ -1,19 +1,46 @@
 import { Box, Text, useStdout } from "ink";
 import { useMemo, useState } from "react";
+import type { Step } from "../../checklist/schema.js";
+import type { Preview } from "../../steps/kind.js";
 import { moduleOf, previewOf } from "../../steps/registry.js";
 import { rowsOf } from "../fit.js";
 import type { KeyTable } from "../key-bindings.js";
-import { colorOf } from "../theme.js";
 import { useSession } from "../use-session.js";
 import { DecisionForm, type PromptChoice, PromptForm } from "../views/forms.js";
+import { fitsWhole, type ReadLine, Scrolled, scrolledPage } from "../views/scrolled.js";
 import { type SignoffEntry, SignoffForm, signoffProgress } from "../views/signoff-form.js";
-import { StepPlan } from "../views/step-details.js";
+import { diffLines } from "../views/step-details.js";
 import { isCritical, StepTitle } from "../views/step-title.js";
 import { bodyRows, commonKeys, ScreenFrame, type ScreenProps } from "./frame.js";
 
 const noop = () => {};
 
-/** The step to do next: what it will do, and the one key that does it. */
+/** Everything to read before acting, in order: notes, instructions, help, the plan and its diff. */
+function reading(
+	step: Step,
+	preview: Preview,
+	notices: readonly string[],
+	details: boolean,
+	reasons: string[],
+	rows: number,
+) {
+	const split = (text: string | undefined, tone?: ReadLine["tone"]) =>
+		(text?.trim().split("\n") ?? []).map((line) => ({ text: line, tone }));
+	const run = moduleOf(step).mode === "run";
+	const lines = [
+		...notices.map((notice): ReadLine => ({ text: `note: ${notice}`, tone: "warn" })),
+		...(step.kind === "prompt" ? split(step.instructions) : []),
+		...(details ? split(step.help, "accent") : []),
+		...reasons.map((text): ReadLine => ({ text })),
+		...(run ? preview.lines.map(({ text, tone }) => ({ text, tone })) : []),
+	];
+	// The changed lines first: context around them only as far as the screen has room.
+	return run && preview.diff
+		? [...lines, ...diffLines(preview.diff, Math.max(3, rows - lines.length))]
+		: lines;
+}
+
+/** The step to do next: what it will do, all of it readable (PgUp/PgDn), and the one key that does it. */
 export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 	const { wizard, typing, stepId } = props;
 	const { engine, state } = wizard;
@@ -22,7 +49,7 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 	const placed = engine.placed(stepId);
 	const { step } = placed;
 	const module = moduleOf(step);
-	// Read once per step on screen: a flag's diff reads the file, which is not done while drawing.
+	// Worked out once per step on screen: a flag's diff reads the file, which is not done while drawing.
 	const preview = useMemo(() => previewOf(step, session.cwd), [step, session.cwd]);
 	const proposed = useMemo(
 		() => (module.mode === "decision" ? engine.proposeDecision(stepId) : undefined),
@@ -30,7 +57,37 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 	);
 	const [choice, setChoice] = useState<PromptChoice>();
 	const [entry, setEntry] = useState<SignoffEntry>({});
-	const common = commonKeys(wizard);
+	const [top, setTop] = useState(0);
+	const reasons = proposed
+		? [
+				...proposed.reasons.map((reason) => `  • ${reason}`),
+				...proposed.conditions.map((c) => `  condition: ${c}`),
+			]
+		: [];
+	const given = step.kind === "signoff" ? engine.approvalsOf(stepId) : [];
+	// What stays under the reading: the question and its answer, the choice, the form.
+	const below =
+		step.kind === "prompt"
+			? rowsOf(step.question ?? "", columns) + 2
+			: proposed
+				? 5
+				: step.kind === "signoff"
+					? given.length + 3
+					: 1;
+	const rows = bodyRows(props, columns) - 3 - rowsOf(step.title, columns) - below;
+	const lines = reading(step, preview, state.notices, state.details, reasons, rows);
+	const page = scrolledPage(lines, top, rows, columns);
+	// PgDn is named in the footer only when there is more to read.
+	const scroll: KeyTable = [
+		{
+			name: "pageDown",
+			label: "more",
+			run: () => setTop((at) => Math.min(lines.length - 1, at + page)),
+			quiet: top === 0 && fitsWhole(lines, rows, columns),
+		},
+		{ name: "pageUp", label: "back up", run: () => setTop((at) => Math.max(0, at - page)), quiet: true },
+	];
+	const common = [...scroll, ...commonKeys(wizard)];
 	let keys: KeyTable = common;
 	let body: React.ReactNode = null;
 
@@ -58,7 +115,6 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 		];
 		body = <DecisionForm proposed={proposed} onDecide={(picked) => wizard.decide(stepId, picked)} />;
 	} else if (step.kind === "signoff") {
-		const given = engine.approvalsOf(stepId);
 		const { role } = signoffProgress(step, given);
 		const decide = (decision: "approve" | "reject") => setEntry({ ...entry, decision });
 		if (entry.name !== undefined && entry.decision === undefined)
@@ -96,29 +152,16 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 			...common,
 		];
 		const dry = session.dryRun;
-		// The plan gets what the title, the notes, the help and the question leave.
-		const above = [
-			step.title,
-			...state.notices.map((notice) => `note: ${notice}`),
-			state.details ? (step.help ?? "") : "",
-		];
-		const planRows =
-			bodyRows(props, columns) -
-			3 -
-			above.reduce((rows, text) => rows + (text ? rowsOf(text, columns) : 0), 0);
 		body = (
-			<Box flexDirection="column">
-				<StepPlan preview={preview} maxLines={planRows} />
-				<Text bold>
-					{module.asksYes
-						? dry
-							? "Dry run: y records what would change, the file is left alone."
-							: "Apply this change? (y to apply)"
-						: dry
-							? "Dry run: Enter records what would happen; nothing runs."
-							: "Press Enter to run it."}
-				</Text>
-			</Box>
+			<Text bold>
+				{module.asksYes
+					? dry
+						? "Dry run: y records what would change, the file is left alone."
+						: "Apply this change? (y to apply)"
+					: dry
+						? "Dry run: Enter records what would happen; nothing runs."
+						: "Press Enter to run it."}
+			</Text>
 		);
 	}
 	return (
@@ -128,17 +171,10 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 				critical={isCritical(session, stepId)}
 				result={session.results[stepId]}
 				attempts
-				notices={state.notices}
+				notices={[]}
 			/>
-			{step.kind === "prompt" && step.instructions ? (
-				<Text wrap="wrap">{step.instructions.trim()}</Text>
-			) : null}
-			{state.details && step.help ? (
-				<Text color={colorOf("accent")} wrap="wrap">
-					{step.help.trim()}
-				</Text>
-			) : null}
 			<Box marginTop={1} flexDirection="column">
+				<Scrolled lines={lines} top={top} rows={rows} columns={columns} />
 				{body}
 			</Box>
 		</ScreenFrame>
