@@ -41,7 +41,12 @@ export function KeyRouter({
 	const route = useCallback((input: string, key: Key) => {
 		if (first.current?.(input, key)) return;
 		const field = entries.current.findLast((entry) => entry.capture);
-		for (const entry of field ? [field] : [...entries.current]) entry.handler.current(input, key);
+		if (field) return field.handler.current(input, key);
+		// A held key can arrive as one chunk ("jjjj"): read it as the presses it was. Other text
+		// arriving at once is left whole, for no screen to take as a string of commands.
+		const held = !key.ctrl && !key.meta && input.length > 1 && [...input].every((char) => char === input[0]);
+		const keys = held ? [...input] : [input];
+		for (const one of keys) for (const entry of [...entries.current]) entry.handler.current(one, key);
 	}, []);
 	useInput(route);
 	return <RouterContext.Provider value={register}>{children}</RouterContext.Provider>;

@@ -221,7 +221,8 @@ async function walk(engine: Engine, flow: Flow = { auto: flowSetting() }): Promi
 					code = exitCode;
 				}}
 			/>,
-			{ exitOnCtrlC: false },
+			// A key's answer is drawn within a frame at 60 Hz, not held back to Ink's default 30.
+			{ exitOnCtrlC: false, maxFps: 60 },
 		);
 		await app.waitUntilExit();
 	} finally {

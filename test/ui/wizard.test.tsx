@@ -567,7 +567,9 @@ describe("the end", () => {
 		const { screen, engine } = await openWizard({ before: signedOff });
 		expect(screen.frame()).toContain("Session ended: GO");
 		expect(screen.frame()).toContain("✓ QA Lead: Quinn QA");
-		expect(screen.frame()).toContain("e export · p plan · b roll back · f follow-up · r review · ? keys · q quit");
+		expect(screen.frame()).toContain(
+			"e export · p plan · b roll back · f follow-up · r review · ? keys · q quit",
+		);
 		await screen.press("e");
 		await screen.press(KEY.down);
 		await screen.press(KEY.enter);

@@ -26,7 +26,7 @@ function followupsOffered(engine: Engine): boolean {
 	return engine.followupsOpen() && (engine.definition.followups ?? []).length > 0;
 }
 
-function summaryKeys(wizard: Wizard, scroll?: (by: number) => void): KeyTable {
+export function summaryKeys(wizard: Wizard, scroll?: (by: number) => void): KeyTable {
 	const { engine } = wizard;
 	const panel = (panel: Panel) => () => wizard.show({ name: "done", panel });
 	return [
@@ -115,7 +115,7 @@ export function EndScreen({ wizard, room, typing, panel }: ScreenProps & { reado
 		{ text: `Record: ${engine.dir}/signoff.md · rollback-plan.md`, tone: "dim" as const },
 	];
 	const rows = Math.max(1, room - 4);
-	const scroll = (by: number) => setTop(Math.max(0, Math.min(lines.length - rows, top + by)));
+	const scroll = (by: number) => setTop((at) => Math.max(0, Math.min(lines.length - rows, at + by)));
 	return (
 		<ScreenFrame
 			keys={summaryKeys(wizard, lines.length > rows ? scroll : undefined)}

@@ -5,7 +5,7 @@ import type { LogView } from "../wizard-state.js";
 import { ScreenFrame, type ScreenProps } from "./frame.js";
 import { latestState } from "./running.js";
 
-function logKeys(wizard: Wizard, view: LogView, page: number): KeyTable {
+export function logKeys(wizard: Wizard, view: LogView, page: number): KeyTable {
 	const move = (by: number) => () => wizard.dispatch({ type: "log-move", by, page });
 	const back = () => wizard.browse(view.back);
 	return [

@@ -59,10 +59,10 @@ export function PreflightScreen({
 	const keys: KeyTable = [
 		{ name: "confirm", label: "start", run: () => onChoose({ start: true, dryRun: dry }) },
 		{ name: "dryRun", label: dry ? "real run" : "dry run", run: () => setDry(!dry) },
-		{ name: "down", label: "scroll", run: () => setTop(Math.min(last, top + 1)) },
-		{ name: "up", label: "up", run: () => setTop(Math.max(0, top - 1)), quiet: true },
-		{ name: "pageDown", label: "page", run: () => setTop(Math.min(last, top + room)), quiet: true },
-		{ name: "pageUp", label: "page up", run: () => setTop(Math.max(0, top - room)), quiet: true },
+		{ name: "down", label: "scroll", run: () => setTop((at) => Math.min(last, at + 1)) },
+		{ name: "up", label: "up", run: () => setTop((at) => Math.max(0, at - 1)), quiet: true },
+		{ name: "pageDown", label: "page", run: () => setTop((at) => Math.min(last, at + room)), quiet: true },
+		{ name: "pageUp", label: "page up", run: () => setTop((at) => Math.max(0, at - room)), quiet: true },
 		{ name: "quit", label: "leave", run: leave },
 		{ name: "back", label: "leave", run: leave, quiet: true },
 	];

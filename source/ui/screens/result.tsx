@@ -44,7 +44,7 @@ const SAYS: Record<ResultChoice, string> = {
 
 type ResultView = Extract<Screen, { name: "result" }>;
 
-function resultKeys(wizard: Wizard, screen: ResultView, choice: ResultChoice): KeyTable {
+export function resultKeys(wizard: Wizard, screen: ResultView, choice: ResultChoice): KeyTable {
 	const { stepId } = screen;
 	const act: Partial<Record<BindingName, () => void>> = {
 		confirm: () => wizard.next(),

@@ -29,7 +29,7 @@ function reviewRows(steps: readonly PlacedStep[]) {
 	return rows;
 }
 
-function reviewKeys(wizard: Wizard, view: ReviewView, page: number): KeyTable {
+export function reviewKeys(wizard: Wizard, view: ReviewView, page: number): KeyTable {
 	const { engine } = wizard;
 	const count = engine.steps.length;
 	const move = (by: number) => () => wizard.dispatch({ type: "review-move", by, count });
