@@ -1,6 +1,9 @@
-import type { Step } from "../checklist/schema.js";
+import type { Operator, Step } from "../checklist/schema.js";
 import { compare, formatNumber } from "../runner/thresholds.js";
 import type { Metrics } from "../session/events.js";
+
+/** A threshold as written; its value is a number today, and is read as written if it ever is not. */
+type Threshold = { readonly metric: string; readonly op: Operator; readonly value: unknown };
 
 /** What the checklist asked of one figure, beside what the step measured. */
 export interface Limit {
@@ -27,18 +30,25 @@ export function limitsOf(step: Step | undefined, metrics: Metrics | undefined): 
 				: []),
 		];
 	}
-	const thresholds =
-		step.kind === "command"
-			? step.expect?.thresholds
-			: step.kind === "flag"
-				? step.verify?.expect?.thresholds
-				: undefined;
+	// Any kind that judges figures against thresholds writes them as `expect.thresholds` (a flag under `verify`).
+	const written = step as {
+		expect?: { thresholds?: readonly Threshold[] };
+		verify?: { expect?: { thresholds?: readonly Threshold[] } };
+	};
+	const thresholds = written.expect?.thresholds ?? written.verify?.expect?.thresholds;
 	return (thresholds ?? []).map((threshold) => {
 		const actual = metrics?.[threshold.metric];
 		return {
 			metric: threshold.metric,
-			rule: `${threshold.op} ${formatNumber(threshold.value)}`,
-			...(actual === undefined ? {} : { met: compare(actual, threshold.op, threshold.value) }),
+			rule: `${threshold.op} ${asWritten(threshold.value)}`,
+			...(actual === undefined || typeof threshold.value !== "number"
+				? {}
+				: { met: compare(actual, threshold.op, threshold.value) }),
 		};
 	});
+}
+
+function asWritten(value: unknown): string {
+	if (typeof value === "number") return formatNumber(value);
+	return typeof value === "string" ? value : JSON.stringify(value);
 }

@@ -106,7 +106,7 @@ export function renderJunit(report: Report): string {
 function systemOut(step: ReportStep): string | undefined {
 	const figureList = figures(step);
 	const lines = [
-		...(lastRun(step) ? [`last run: ${lastRun(step)}${step.by ? ` by ${step.by}` : ""}`] : []),
+		...(step.startedAt ? [`last run: ${lastRun(step)}${step.by ? ` by ${step.by}` : ""}`] : []),
 		...(figureList.length > 0 ? [`figures: ${figureList.join(", ")}`] : []),
 		...stepLines(step),
 	];

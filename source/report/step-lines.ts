@@ -28,9 +28,10 @@ export function when(iso: string | undefined): string {
 	return iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "";
 }
 
-/** When the step last ran: its latest attempt's start, or when it was settled without one. */
+/** When the step last ran: its latest attempt's start; "not run" for a step settled without running (its reason says why). */
 export function lastRun(step: ReportStep): string {
-	return when(step.startedAt ?? step.endedAt);
+	if (step.startedAt) return when(step.startedAt);
+	return step.endedAt ? "not run" : "";
 }
 
 /** How long the step took, or nothing when it did not run. */

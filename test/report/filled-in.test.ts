@@ -198,4 +198,42 @@ describe("the record as the filled-in runbook", () => {
 		}
 		expect(md).not.toContain("DRY RUN");
 	}, 60_000);
+
+	it("says a step the outcome stopped was not run, and who did nothing there", () => {
+		const dir = tempDir("not-run-");
+		writeFileSync(
+			join(dir, "gate.yaml"),
+			`id: gate
+title: Gate
+phases:
+  - id: checks
+    title: Checks before the change
+    steps:
+      - { id: tests, kind: command, title: Tests, run: "exit 1", critical: true }
+      - { id: decision, kind: decision, title: Go / No-Go }
+  - id: change
+    title: The change
+    steps:
+      - { id: deploy, kind: command, title: Deploy, run: "echo deployed" }
+`,
+		);
+		writeFileSync(join(dir, "answers.yaml"), "operator: Dana Ops\nanswers: {}\n");
+		const sessions = join(dir, "s");
+		const run = runCli([
+			"run",
+			join(dir, "gate.yaml"),
+			"--answers",
+			join(dir, "answers.yaml"),
+			"--sessions-dir",
+			sessions,
+		]);
+		expect(run.code).toBe(1);
+		const id = /^session: (\S+)$/m.exec(run.stdout)?.[1] ?? "";
+		const { md, json } = exported(sessions, id);
+		const deploy = json.steps.find((step: { id: string }) => step.id === "deploy");
+		expect(deploy).toMatchObject({ status: "skipped", phaseTitle: "The change" });
+		expect(deploy.by).toBeUndefined();
+		expect(md).toContain("| `deploy` Deploy | command | skipped | not run |  |  |  |");
+		expect(md).toContain("- `deploy`: not run: the outcome is NO-GO");
+	}, 30_000);
 });
