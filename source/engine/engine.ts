@@ -278,7 +278,12 @@ export class Engine {
 		if (off) return off;
 		const module = moduleOf(step);
 		if (!module.execute) throw new EngineError(`${stepId} is a ${step.kind} step: it is answered, not run`);
-		const attempt = this.begin(stepId);
+		const previous = this.state.results[stepId];
+		const continues =
+			module.continuesAfterInterruption === true &&
+			previous?.status === "interrupted" &&
+			(previous.readings?.length ?? 0) > 0;
+		const attempt = this.begin(stepId, continues);
 		const signal = options.signal ?? new AbortController().signal;
 		const ctx = this.context(stepId, attempt, signal, options.onOutput);
 		let outcome: StepOutcome;
@@ -606,9 +611,9 @@ export class Engine {
 		};
 	}
 
-	private begin(stepId: string): number {
+	private begin(stepId: string, continues = false): number {
 		const attempt = (this.state.results[stepId]?.attempts ?? 0) + 1;
-		this.append({ type: "step.started", data: { stepId, attempt } });
+		this.append({ type: "step.started", data: { stepId, attempt, ...(continues ? { continues } : {}) } });
 		return attempt;
 	}
 
