@@ -120,7 +120,7 @@ const alert = z
 		if (value.action === "schedule-rollback" && value.within === undefined)
 			ctx.addIssue({
 				code: "custom",
-				path: ["within"],
+				path: ["action"],
 				message:
 					"action: schedule-rollback needs within: (how long after the breach the rollback is due), such as within: 24h",
 			});
@@ -163,7 +163,7 @@ const jsonl = z
 		if (value.aggregate === "ratio" && !value.match)
 			ctx.addIssue({
 				code: "custom",
-				path: ["match"],
+				path: ["aggregate"],
 				message:
 					"aggregate: ratio needs match: (the records whose share is the reading), such as match: { level: error }",
 			});

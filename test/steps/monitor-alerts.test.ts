@@ -171,6 +171,35 @@ describe("baselines", () => {
 		await engine.close();
 	});
 
+	it("no increase in errors: lines of a real log counted now against the count recorded before", async () => {
+		const { engine, dir } = await session(
+			`
+- id: baseline-error-lines
+  kind: command
+  title: Error lines before the rollout
+  run: grep -ci error LOG
+  expect:
+    parse: regex
+    regex: { pattern: '(?<error_lines>\\d+)' }
+- id: error-lines
+  kind: monitor
+  title: No increase in errors
+  source: { log: { file: LOG, pattern: "(?i)error" } }
+  baseline: { step: baseline-error-lines, metric: error_lines }
+  critical: "> baseline"
+  onCritical: continue`.replaceAll("LOG", "victor.log"),
+		);
+		const log = join(dir, "victor.log");
+		writeFileSync(log, "2026-11-23 08:00:00,000 ERROR one\n2026-11-23 08:01:00,000 INFO fine\n");
+		await engine.run("baseline-error-lines");
+		writeFileSync(log, "2026-11-23 09:30:00,000 ERROR two\n", { flag: "a" });
+		const outcome = await engine.run("error-lines");
+		expect(outcome.summary).toBe(
+			"error-lines: critical — 2 (critical > baseline (= 1)), 1 sample, baseline 1",
+		);
+		await engine.close();
+	});
+
 	it("fails with the reason when the baseline was never recorded", async () => {
 		const { engine } = await session(
 			`${BASELINE}
