@@ -288,6 +288,24 @@ describe("alert tiers with actions", () => {
 		await engine.close();
 	});
 
+	it("a warning tier can call for the rollback too: the plan names it as the trigger", async () => {
+		const { engine } = await session(
+			`
+- id: uptime
+  kind: monitor
+  title: Uptime (%)
+  source: { command: "NEXT" }
+  alerts:
+    - { level: warning, when: "<= 99", action: rollback }
+    - { level: critical, when: "< 95", action: rollback }`,
+			[98],
+		);
+		const [outcome] = await runAll(engine);
+		expect(outcome?.reason).toBe("98 breached the warning level <= 99: roll back");
+		expect(engine.rollbackPlan().fired).toBe("uptime: warned — 98 (warn <= 99, critical < 95), 1 sample");
+		await engine.close();
+	});
+
 	it("an alert tier with only notify actions never blocks: the breach becomes a condition of the decision", async () => {
 		const { engine } = await session(
 			`
