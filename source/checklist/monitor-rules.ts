@@ -84,8 +84,50 @@ export function monitorRules(
 				});
 		}
 	}
-	const samples = typeof step.samples === "number" ? step.samples : 1;
+	const window = durationOf(step.window);
 	const interval = durationOf(step.interval) ?? 0;
+	if (step.window !== undefined && step.samples !== undefined)
+		problems.push({
+			path: at("samples"),
+			atKey: true,
+			message: "samples: and window: both say how long to watch: keep one",
+		});
+	if (step.window !== undefined && !interval)
+		problems.push({
+			path: at("window"),
+			atKey: true,
+			message: "window: needs interval: (the time between readings), such as interval: 1m",
+		});
+	if (Array.isArray(step.checkpoints)) {
+		if (step.window === undefined)
+			problems.push({
+				path: at("checkpoints"),
+				atKey: true,
+				message: "checkpoints: are times into a window: add window:",
+			});
+		let previous = 0;
+		for (const [index, checkpoint] of step.checkpoints.entries()) {
+			const ms = durationOf(checkpoint);
+			if (ms === undefined) continue;
+			if (ms <= previous)
+				problems.push({
+					path: at("checkpoints", index),
+					message: "checkpoints go up: each comes after the one before it",
+				});
+			else if (window !== undefined && ms > window)
+				problems.push({
+					path: at("checkpoints", index),
+					message: `${String(checkpoint)} is past the end of the window (${String(step.window)})`,
+				});
+			previous = Math.max(previous, ms);
+		}
+	}
+	const samples =
+		window !== undefined && interval
+			? Math.floor(window / interval) + 1
+			: typeof step.samples === "number"
+				? step.samples
+				: 1;
 	for (const level of levels) {
 		if (level.text === undefined || level.sustained === undefined) continue;
 		const text = String(level.sustained).trim();

@@ -244,6 +244,14 @@ export const monitorFields = {
 	source: monitorSource,
 	samples: z.number().int().min(1, { error: "must be at least 1" }).optional(),
 	interval: duration.optional().meta({ description: "Time between readings." }),
+	window: duration.optional().meta({
+		description:
+			"An observation window: readings `interval` apart for this long from the first one, in place of samples. The operator can leave it and resume it; the decision waits for it.",
+	}),
+	checkpoints: z.array(duration).min(1).optional().meta({
+		description:
+			"Times into the window (6h, 12h, …) at which the readings since the last checkpoint are judged and recorded.",
+	}),
 	timeout: duration.optional().meta({ description: "Per reading; default 5s." }),
 	baseline: z
 		.strictObject({

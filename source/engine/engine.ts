@@ -29,6 +29,7 @@ import { type SessionStore, SessionStore as Store, type StoreOptions } from "../
 import type { Clock, StepContext, StepOutcome } from "../steps/context.js";
 import { systemClock } from "../steps/context.js";
 import { allowedOutcomes, DEFAULT_RULES, type Decision, decide } from "../steps/decision/decision.js";
+import { describeWindow, openWindows } from "../steps/monitor/windows.js";
 import { isCritical, moduleOf } from "../steps/registry.js";
 import { type ActionResult, type Confirm, carryOut } from "./rollback.js";
 
@@ -387,6 +388,7 @@ export class Engine {
 		choice?: { outcome: Outcome; conditions?: readonly string[]; reason?: string },
 	): Decision {
 		this.refuseIfNotAllowed(stepId);
+		this.refuseWhileWindowsOpen(stepId);
 		const proposed = this.proposeDecision(stepId);
 		let decision = proposed;
 		if (choice && choice.outcome !== proposed.outcome) {
@@ -609,6 +611,20 @@ export class Engine {
 			...decision,
 			reasons: ["no decision step: the checklist's rules over every step", ...decision.reasons],
 		};
+	}
+
+	/** A decision waits for the observation windows before it: it is taken once they have closed. */
+	private refuseWhileWindowsOpen(stepId: string): void {
+		const before = this.state.steps.slice(
+			0,
+			this.state.steps.findIndex((ref) => ref.id === stepId),
+		);
+		const steps = new Map(placedSteps(this.checklist).map(({ step }) => [step.id, step]));
+		const open = openWindows(this.state, before, (id) => steps.get(id));
+		if (open.length > 0)
+			throw new EngineError(
+				`the decision waits for the observation window${open.length === 1 ? "" : "s"} ${open.map(describeWindow).join(", ")}: resume the watch, or skip it with a reason`,
+			);
 	}
 
 	private begin(stepId: string, continues = false): number {

@@ -23,6 +23,9 @@ describe("monitor levels, baselines, sustained conditions, alert tiers and sourc
 			`${NAME}:52:75: phases[0].steps[6].source.jsonl.aggregate: aggregate: ratio needs match: (the records whose share is the reading), such as match: { level: error }`,
 			`${NAME}:53:20: phases[0].steps[6].sustained: bad sustained "ten minutes": use a duration such as 10m, or a count of readings such as "3 readings"`,
 			`${NAME}:57:59: phases[0].steps[7].source.jsonl.aggregate: aggregate: p95 needs field: (the number to aggregate)`,
+			`${NAME}:63:9: phases[0].steps[8].samples: samples: and window: both say how long to watch: keep one`,
+			`${NAME}:65:27: phases[0].steps[8].checkpoints[1]: checkpoints go up: each comes after the one before it`,
+			`${NAME}:65:31: phases[0].steps[8].checkpoints[2]: 72h is past the end of the window (48h)`,
 		]);
 	});
 });

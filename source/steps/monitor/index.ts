@@ -3,6 +3,7 @@ import type { StepKindModule, StepOf } from "../kind.js";
 import { describeTier, stops, tiersOf } from "./alerts.js";
 import { type MonitorVerdict, runMonitor } from "./monitor.js";
 import { describeSource } from "./sources.js";
+import { plannedReadings } from "./windows.js";
 
 /** What a monitor step leaves: its verdict, the source it read and its levels. */
 export interface MonitorEvidence {
@@ -17,6 +18,8 @@ export interface MonitorEvidence {
 	readonly baseline?: { readonly step: string; readonly metric: string; readonly value: number };
 	/** Each tier as it fired: time, tier, reading and action. */
 	readonly alerts?: readonly string[];
+	/** Each checkpoint of a window: its span, worst tier and readings. */
+	readonly checkpoints?: readonly string[];
 }
 
 /** The alert tiers of a monitor, as written: "warning > 0.5, critical > 1 for 10m". */
@@ -42,10 +45,10 @@ export const monitor: StepKindModule<"monitor", MonitorEvidence> = {
 		return step;
 	},
 	longestMs: (step) =>
-		Math.max(0, (step.samples ?? 1) - 1) * (step.interval ?? 0) +
-		(step.samples ?? 1) * (step.timeout ?? 5000),
+		Math.max(0, plannedReadings(step) - 1) * (step.interval ?? 0) +
+		plannedReadings(step) * (step.timeout ?? 5000),
 	preview(step) {
-		const samples = step.samples ?? 1;
+		const samples = plannedReadings(step);
 		const apart = step.interval && samples > 1 ? `, ${formatDuration(step.interval)} apart` : "";
 		const levels = bands(step) ? ` · ${bands(step)}` : "";
 		const actions = tiersOf(step)
@@ -72,6 +75,7 @@ export const monitor: StepKindModule<"monitor", MonitorEvidence> = {
 	details: (evidence) => [
 		...(evidence.monitor?.summary ? [evidence.monitor.summary] : []),
 		...(evidence.alerts ?? []).map((line) => `alert ${line}`),
+		...(evidence.checkpoints ?? []).map((line) => `checkpoint ${line}`),
 		...(evidence.monitor?.rollbackDueAt ? [`rollback scheduled: due ${evidence.monitor.rollbackDueAt}`] : []),
 	],
 };

@@ -17,6 +17,7 @@ import {
 } from "./alerts.js";
 import { baselineValue } from "./baseline.js";
 import { describeSource, readSource } from "./sources.js";
+import { Checkpoints, plannedReadings } from "./windows.js";
 
 /** What a monitor step leaves in its evidence for the decision to weigh. */
 export interface MonitorVerdict {
@@ -42,7 +43,7 @@ const DEFAULT_TIMEOUT_MS = 5000;
  * taken up again, so a long window resumes where it was.
  */
 export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<StepOutcome> {
-	const samples = step.samples ?? 1;
+	const samples = plannedReadings(step);
 	const source = describeSource(step.source);
 	if (ctx.dryRun) {
 		return {
@@ -69,10 +70,15 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 	let lastError: string | undefined;
 	let level: AlertLevel | undefined;
 	let ended: Fired | undefined;
+	const checkpoints = new Checkpoints(step.checkpoints ?? []);
+	let windowStart: number | undefined;
 
 	const take = (value: number | undefined, at: string, live: boolean) => {
 		if (value !== undefined) stats.add(value);
 		const seen = watch.observe(value, at);
+		windowStart ??= Date.parse(at);
+		for (const line of checkpoints.observe(Date.parse(at) - windowStart, value, seen.level))
+			if (live) ctx.onOutput?.(`CHECKPOINT ${step.id}: ${line}\n`);
 		for (const fired of seen.fired) {
 			level = higher(level, fired.tier.level);
 			const line = `${at.slice(11, 19)} ${describeTier(fired.tier, baseline)}: ${formatNumber(fired.value)} → ${fired.tier.action}`;
@@ -99,6 +105,9 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 		}
 		if (ctx.signal.aborted) return { status: "interrupted", reason: "interrupted while monitoring" };
 		const at = ctx.clock.now().toISOString();
+		// A window resumed after its end takes no more readings: the time it watched is over.
+		if (step.window !== undefined && windowStart !== undefined && Date.parse(at) - windowStart > step.window)
+			break;
 		try {
 			const reading = await readSource(step.source, ctx, ctx.http, step.timeout ?? DEFAULT_TIMEOUT_MS);
 			if (reading.note) notes.add(reading.note);
@@ -115,6 +124,7 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 		}
 	}
 
+	if (step.window !== undefined && !ended) checkpoints.closeUpTo(step.window);
 	const outcome: MonitorVerdict["outcome"] =
 		stats.count === 0 ? "failed" : level === undefined ? "ok" : level === "warning" ? "warned" : "critical";
 	const endedBy = ended as Fired | undefined;
@@ -152,6 +162,7 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 			? { baseline: { step: step.baseline.step, metric: step.baseline.metric ?? "value", value: baseline } }
 			: {}),
 		...(alerts.length > 0 ? { alerts } : {}),
+		...(checkpoints.lines.length > 0 ? { checkpoints: checkpoints.lines } : {}),
 		...(lastError ? { lastError } : {}),
 	};
 	const metrics = stats.metrics();

@@ -6,6 +6,7 @@ import type { StepResult } from "../../session/reduce.js";
 import type { CommandEvidence as CommandEvidenceData } from "../../steps/command/index.js";
 import type { StepOutcome } from "../../steps/context.js";
 import { bands } from "../../steps/monitor/index.js";
+import { plannedReadings } from "../../steps/monitor/windows.js";
 import { previewOf, STEP_MODULES } from "../../steps/registry.js";
 import { sparkline } from "../sparkline.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "../theme.js";
@@ -108,7 +109,7 @@ export function Readings({ step, result }: { readonly step: Kind<"monitor">; rea
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
-				{`readings ${readings.length}/${step.samples ?? 1}  `}
+				{`readings ${readings.length}/${plannedReadings(step)}  `}
 				<Text color={colorOf("accent")}>{sparkline(values, 40, levels)}</Text>
 				{bands(step) ? <Text color={colorOf("dim")}>{`  ${bands(step)}`}</Text> : null}
 			</Text>
