@@ -86,11 +86,14 @@ export class Watch {
 		this.runs = tiers.map(() => ({ start: 0, count: 0, fired: false }));
 	}
 
-	/** Takes one reading; returns the tiers that fire for the first time, and the highest level holding now. */
-	observe(value: number | undefined, at: string): { fired: Fired[]; level?: AlertLevel } {
+	/**
+	 * Takes one reading; returns the tiers that fire for the first time, and the highest level
+	 * holding now. The reading's time is asked only when a duration or a firing needs it.
+	 */
+	observe(value: number | undefined, at: () => string): { fired: Fired[]; level?: AlertLevel } {
 		const fired: Fired[] = [];
 		let level: AlertLevel | undefined;
-		const time = Date.parse(at);
+		const time = () => Date.parse(at());
 		this.tiers.forEach((tier, index) => {
 			const run = this.runs[index];
 			if (!run) return;
@@ -98,18 +101,18 @@ export class Watch {
 				run.count = 0;
 				return;
 			}
-			if (run.count === 0) run.start = time;
+			if (run.count === 0 && tier.for?.ms) run.start = time();
 			run.count++;
 			const held = tier.for?.readings
 				? run.count >= tier.for.readings
 				: tier.for?.ms
-					? time - run.start >= tier.for.ms
+					? time() - run.start >= tier.for.ms
 					: true;
 			if (!held) return;
 			if (!level || LEVEL_RANK[tier.level] > LEVEL_RANK[level]) level = tier.level;
 			if (!run.fired) {
 				run.fired = true;
-				fired.push({ tier, index, value, at });
+				fired.push({ tier, index, value, at: at() });
 			}
 		});
 		return { fired, level };

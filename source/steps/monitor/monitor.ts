@@ -73,15 +73,17 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 	const checkpoints = new Checkpoints(step.checkpoints ?? []);
 	let windowStart: number | undefined;
 
-	const take = (value: number | undefined, at: string, live: boolean) => {
+	const take = (value: number | undefined, at: () => string, live: boolean) => {
 		if (value !== undefined) stats.add(value);
 		const seen = watch.observe(value, at);
-		windowStart ??= Date.parse(at);
-		for (const line of checkpoints.observe(Date.parse(at) - windowStart, value, seen.level))
-			if (live) ctx.onOutput?.(`CHECKPOINT ${step.id}: ${line}\n`);
+		if (step.window !== undefined) {
+			windowStart ??= Date.parse(at());
+			for (const line of checkpoints.observe(Date.parse(at()) - windowStart, value, seen.level))
+				if (live) ctx.onOutput?.(`CHECKPOINT ${step.id}: ${line}\n`);
+		}
 		for (const fired of seen.fired) {
 			level = higher(level, fired.tier.level);
-			const line = `${at.slice(11, 19)} ${describeTier(fired.tier, baseline)}: ${formatNumber(fired.value)} → ${fired.tier.action}`;
+			const line = `${fired.at.slice(11, 19)} ${describeTier(fired.tier, baseline)}: ${formatNumber(fired.value)} → ${fired.tier.action}`;
 			alerts.push(line);
 			if (live) ctx.onOutput?.(`ALERT ${step.id}: ${line}\n`);
 		}
@@ -93,7 +95,7 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 	const carried = ctx.state.results[ctx.stepId]?.readings ?? [];
 	for (const reading of carried) {
 		if (reading.error) lastError = reading.error;
-		take(reading.value, reading.at, false);
+		take(reading.value, () => reading.at, false);
 		if (ended) break;
 	}
 	const lastAt = carried.at(-1)?.at;
@@ -104,12 +106,18 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 			await ctx.clock.sleep(Math.max(0, (step.interval ?? 0) - since), ctx.signal);
 		}
 		if (ctx.signal.aborted) return { status: "interrupted", reason: "interrupted while monitoring" };
-		const at = ctx.clock.now().toISOString();
+		// The reading's time, asked of the clock once and only when something needs it.
+		let stamp: Date | undefined;
+		const now = () => {
+			stamp ??= ctx.clock.now();
+			return stamp;
+		};
+		const at = () => now().toISOString();
 		// A window resumed after its end takes no more readings: the time it watched is over.
-		if (step.window !== undefined && windowStart !== undefined && Date.parse(at) - windowStart > step.window)
+		if (step.window !== undefined && windowStart !== undefined && now().getTime() - windowStart > step.window)
 			break;
 		try {
-			const reading = await readSource(step.source, ctx, ctx.http, step.timeout ?? DEFAULT_TIMEOUT_MS);
+			const reading = await readSource(step.source, ctx, ctx.http, step.timeout ?? DEFAULT_TIMEOUT_MS, now);
 			if (reading.note) notes.add(reading.note);
 			const holding = take(reading.value, at, true);
 			ctx.record(

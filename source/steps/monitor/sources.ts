@@ -41,6 +41,7 @@ export async function readSource(
 	ctx: StepContext,
 	http: HttpGet,
 	timeoutMs: number,
+	now: () => Date = () => ctx.clock.now(),
 ): Promise<Value> {
 	if (source.command) return finite(await fromCommand(source.command, ctx, timeoutMs), "the command");
 	if (source.http) {
@@ -52,18 +53,12 @@ export async function readSource(
 	if (source.prometheus)
 		return finite(await fromPrometheusQuery(source.prometheus, http, timeoutMs, ctx.signal), "the query");
 	if (source.jsonl) {
-		const reading = readJsonl(
-			{ ...source.jsonl, file: resolve(ctx.baseDir, source.jsonl.file) },
-			ctx.clock.now(),
-		);
+		const reading = readJsonl({ ...source.jsonl, file: resolve(ctx.baseDir, source.jsonl.file) }, now());
 		const note = reading.malformed > 0 ? `${reading.malformed} malformed line(s) skipped` : undefined;
 		return { ...finite({ value: reading.value }, source.jsonl.file), note };
 	}
 	if (source.log) {
-		const reading = countLogLines(
-			{ ...source.log, file: resolve(ctx.baseDir, source.log.file) },
-			ctx.clock.now(),
-		);
+		const reading = countLogLines({ ...source.log, file: resolve(ctx.baseDir, source.log.file) }, now());
 		return { value: reading.value };
 	}
 	throw new Error("the monitor has no source");
