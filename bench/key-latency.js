@@ -57,7 +57,10 @@ function terminal(args) {
 		press(key, text, timeoutMs = 10_000) {
 			output = "";
 			return new Promise((resolve, reject) => {
-				const timer = setTimeout(() => reject(new Error(`no "${text}" after ${JSON.stringify(key)}`)), timeoutMs);
+				const timer = setTimeout(
+					() => reject(new Error(`no "${text}" after ${JSON.stringify(key)}`)),
+					timeoutMs,
+				);
 				const started = process.hrtime.bigint();
 				waiter = {
 					text,
@@ -111,7 +114,14 @@ try {
 	echo.close();
 
 	const sessions = join(scratch, "sessions");
-	const rollout = terminal([process.execPath, join(root, "dist/cli.js"), "start", checklist, "--sessions-dir", sessions]);
+	const rollout = terminal([
+		process.execPath,
+		join(root, "dist/cli.js"),
+		"start",
+		checklist,
+		"--sessions-dir",
+		sessions,
+	]);
 	await rollout.wait("Enter starts it.");
 	await rollout.press("\r", "running ·");
 	// Wait for the flood to be on screen before the first press.
