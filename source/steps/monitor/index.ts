@@ -51,9 +51,11 @@ export const monitor: StepKindModule<"monitor", MonitorEvidence> = {
 		const samples = plannedReadings(step);
 		const apart = step.interval && samples > 1 ? `, ${formatDuration(step.interval)} apart` : "";
 		const levels = bands(step) ? ` · ${bands(step)}` : "";
-		const actions = tiersOf(step)
-			.map((tier) => `${tier.level}: ${tier.action}`)
-			.join(", ");
+		const actions = step.alerts
+			? step.alerts.map((alert, index) => `${alert.level}: ${tiersOf(step)[index]?.action}`).join(", ")
+			: step.critical
+				? `on critical: ${step.onCritical ?? "stop"}`
+				: "";
 		const onCritical = actions ? ` · ${actions}` : "";
 		const baseline = step.baseline
 			? ` · baseline: ${step.baseline.metric ?? "value"} of ${step.baseline.step}`
