@@ -5,7 +5,7 @@
 // comparison, one step at a time (config `flow: step`).
 // Run with `npm run build && node bench/walk-keys.js [checklist]` (needs tmux).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,11 +42,16 @@ async function walk(flow) {
 	let presses = 0;
 	let last = "";
 	let still = 0;
+	let outcome = "";
 	try {
 		for (;;) {
 			await sleep(40);
 			const screen = tmux("capture-pane", "-p", "-t", name);
-			if (/Session (ended|open):/.test(screen)) break;
+			const end = /Session (ended|open): (.*)/.exec(screen);
+			if (end) {
+				outcome = end[2]?.trim() ?? "";
+				break;
+			}
 			if (/EXIT=|Quit now\?|Why skip|What went wrong/.test(screen))
 				throw new Error(`the walk stopped where it should not:\n${screen}`);
 			// Act only on a screen that held still, so a key is never sent to a screen being drawn.
@@ -64,19 +69,25 @@ async function walk(flow) {
 			presses += keys[0] === "-l" ? 2 : keys.length;
 			still = 0;
 		}
+		// What the walk did, from the session's own record.
+		const [id] = readdirSync(join(scratch, "sessions"));
+		const events = readFileSync(join(scratch, "sessions", id, "events.jsonl"), "utf8");
+		const count = (type) => events.split(`"type":"${type}"`).length - 1;
+		return { presses, outcome, finished: count("step.finished"), skipped: count("step.skipped") };
 	} finally {
 		tmux("kill-session", "-t", name);
 		rmSync(scratch, { recursive: true, force: true });
 	}
-	return presses;
 }
 
 try {
 	const auto = await walk("auto");
 	const step = await walk("step");
 	console.log(`${checklist}, --dry-run, to its end screen (a typed name counts as one press):`);
-	console.log(`  flow on (passing steps run on their own): ${auto} key presses`);
-	console.log(`  one step at a time (flow: step):          ${step} key presses`);
+	const line = ({ presses, outcome, finished, skipped }) =>
+		`${presses} key presses (${finished} steps done, ${skipped} skipped; ${outcome})`;
+	console.log(`  flow on (passing steps run on their own): ${line(auto)}`);
+	console.log(`  one step at a time (flow: step):          ${line(step)}`);
 } finally {
 	try {
 		tmux("kill-server");

@@ -1,11 +1,9 @@
-import { join } from "node:path";
 import { Box, Text, useStdout } from "ink";
 import SelectInput from "ink-select-input";
-import { useEffect, useState } from "react";
-import { logEnd } from "../../engine/engine.js";
 import type { KeyTable } from "../key-bindings.js";
 import { findStep, reviewRows } from "../review-rows.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "../theme.js";
+import { useLogEnd } from "../use-log-end.js";
 import { useSession } from "../use-session.js";
 import type { Wizard } from "../use-wizard.js";
 import { TextField } from "../views/forms.js";
@@ -149,16 +147,4 @@ export function ReviewScreen({ wizard, room, typing, view }: ScreenProps & { rea
 			) : null}
 		</ScreenFrame>
 	);
-}
-
-/** Where an interrupted step's log ended, read once when its details open, not while drawing. */
-function useLogEnd(dir: string, stepId: string | undefined) {
-	const [end, setEnd] = useState<{ file: string; lines: string[] }>();
-	useEffect(() => {
-		if (!stepId) return setEnd(undefined);
-		const file = join(dir, "logs", `${stepId}.log`);
-		const lines = logEnd(file, 4);
-		setEnd(lines.length > 0 ? { file, lines } : undefined);
-	}, [dir, stepId]);
-	return end;
 }

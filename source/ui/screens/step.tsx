@@ -1,44 +1,17 @@
 import { Box, Text, useStdout } from "ink";
 import { useMemo, useState } from "react";
-import type { Step } from "../../checklist/schema.js";
-import type { Preview } from "../../steps/kind.js";
 import { moduleOf, previewOf } from "../../steps/registry.js";
 import { rowsOf } from "../fit.js";
 import type { KeyTable } from "../key-bindings.js";
 import { useSession } from "../use-session.js";
 import { DecisionForm, type PromptChoice, PromptForm } from "../views/forms.js";
-import { fitsWhole, type ReadLine, Scrolled, scrolledPage } from "../views/scrolled.js";
+import { Scrolled, scrollKeys } from "../views/scrolled.js";
 import { type SignoffEntry, SignoffForm, signoffProgress } from "../views/signoff-form.js";
-import { diffLines } from "../views/step-details.js";
-import { isCritical, StepTitle } from "../views/step-title.js";
+import { reading } from "../views/step-reading.js";
+import { StepTitle } from "../views/step-title.js";
 import { bodyRows, commonKeys, ScreenFrame, type ScreenProps } from "./frame.js";
 
 const noop = () => {};
-
-/** Everything to read before acting, in order: notes, instructions, help, the plan and its diff. */
-function reading(
-	step: Step,
-	preview: Preview,
-	notices: readonly string[],
-	details: boolean,
-	reasons: string[],
-	rows: number,
-) {
-	const split = (text: string | undefined, tone?: ReadLine["tone"]) =>
-		(text?.trim().split("\n") ?? []).map((line) => ({ text: line, tone }));
-	const run = moduleOf(step).mode === "run";
-	const lines = [
-		...notices.map((notice): ReadLine => ({ text: `note: ${notice}`, tone: "warn" })),
-		...(step.kind === "prompt" ? split(step.instructions) : []),
-		...(details ? split(step.help, "accent") : []),
-		...reasons.map((text): ReadLine => ({ text })),
-		...(run ? preview.lines.map(({ text, tone }) => ({ text, tone })) : []),
-	];
-	// The changed lines first: context around them only as far as the screen has room.
-	return run && preview.diff
-		? [...lines, ...diffLines(preview.diff, Math.max(3, rows - lines.length))]
-		: lines;
-}
 
 /** The step to do next: what it will do, all of it readable (PgUp/PgDn), and the one key that does it. */
 export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
@@ -76,17 +49,7 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 					: 1;
 	const rows = bodyRows(props, columns) - 3 - rowsOf(step.title, columns) - below;
 	const lines = reading(step, preview, state.notices, state.details, reasons, rows);
-	const page = scrolledPage(lines, top, rows, columns);
-	// PgDn is named in the footer only when there is more to read.
-	const scroll: KeyTable = [
-		{
-			name: "pageDown",
-			label: "more",
-			run: () => setTop((at) => Math.min(lines.length - 1, at + page)),
-			quiet: top === 0 && fitsWhole(lines, rows, columns),
-		},
-		{ name: "pageUp", label: "back up", run: () => setTop((at) => Math.max(0, at - page)), quiet: true },
-	];
+	const scroll = scrollKeys(lines, top, rows, columns, setTop);
 	const common = [...scroll, ...commonKeys(wizard)];
 	let keys: KeyTable = common;
 	let body: React.ReactNode = null;
@@ -166,13 +129,7 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 	}
 	return (
 		<ScreenFrame keys={keys} typing={typing} message={state.message}>
-			<StepTitle
-				placed={placed}
-				critical={isCritical(session, stepId)}
-				result={session.results[stepId]}
-				attempts
-				notices={[]}
-			/>
+			<StepTitle placed={placed} session={session} attempts />
 			<Box marginTop={1} flexDirection="column">
 				<Scrolled lines={lines} top={top} rows={rows} columns={columns} />
 				{body}

@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import { fitWrapped } from "../fit.js";
+import type { KeyTable } from "../key-bindings.js";
 import type { Tone } from "../theme.js";
 import { colorOf } from "../theme.js";
 
@@ -64,4 +65,24 @@ export function fitsWhole(lines: readonly ReadLine[], rows: number, columns: num
 			columns,
 		) === lines.length
 	);
+}
+
+/** PgDn and PgUp over the lines; PgDn is named in the footer only when there is more to read. */
+export function scrollKeys(
+	lines: readonly ReadLine[],
+	top: number,
+	rows: number,
+	columns: number,
+	setTop: (move: (at: number) => number) => void,
+): KeyTable {
+	const page = scrolledPage(lines, top, rows, columns);
+	return [
+		{
+			name: "pageDown",
+			label: "more",
+			run: () => setTop((at) => Math.min(lines.length - 1, at + page)),
+			quiet: top === 0 && fitsWhole(lines, rows, columns),
+		},
+		{ name: "pageUp", label: "back up", run: () => setTop((at) => Math.max(0, at - page)), quiet: true },
+	];
 }

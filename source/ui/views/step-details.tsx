@@ -1,4 +1,4 @@
-import { Box, Text } from "ink";
+import { Box, Text, useStdout } from "ink";
 import { formatDuration } from "../../checklist/duration.js";
 import type { Step } from "../../checklist/schema.js";
 import { compare, formatNumber } from "../../runner/thresholds.js";
@@ -8,6 +8,7 @@ import type { StepOutcome } from "../../steps/context.js";
 import { bands } from "../../steps/monitor/index.js";
 import { plannedReadings } from "../../steps/monitor/windows.js";
 import { STEP_MODULES } from "../../steps/registry.js";
+import { rowsOf } from "../fit.js";
 import { sparkline } from "../sparkline.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "../theme.js";
 import type { ReadLine } from "./scrolled.js";
@@ -137,11 +138,17 @@ export function Outcome({
 	const evidence = result?.evidence ?? outcome.evidence;
 	// A monitor that warned passed, but is not a green tick.
 	const warned = STEP_MODULES.monitor.evidence(evidence)?.monitor?.outcome === "warned";
+	const columns = useStdout().stdout.columns || 80;
+	const override = "override" in outcome ? outcome.override : undefined;
+	const notes = "notes" in outcome ? outcome.notes : undefined;
+	// The rows its own lines take once wrapped; the evidence gets the rest.
 	const own =
-		1 + ("override" in outcome && outcome.override ? 1 : 0) + ("notes" in outcome && outcome.notes ? 1 : 0);
+		rowsOf(`? ${status} — ${outcome.reason ?? ""}`, columns) +
+		(override ? rowsOf(`overridden: ${override}`, columns) : 0) +
+		(notes ? rowsOf(`notes: ${notes}`, columns) : 0);
 	return (
 		<Box flexDirection="column">
-			<Text wrap="truncate-end">
+			<Text wrap="wrap">
 				{warned ? (
 					<Text bold color={colorOf("warn")}>{`! ${status}, in the warn band`}</Text>
 				) : (
@@ -150,11 +157,9 @@ export function Outcome({
 				{outcome.reason ? <Text>{` — ${outcome.reason}`}</Text> : null}
 			</Text>
 			{"override" in outcome && outcome.override ? (
-				<Text color={colorOf("warn")} wrap="truncate-end">{`overridden: ${outcome.override}`}</Text>
+				<Text color={colorOf("warn")} wrap="wrap">{`overridden: ${outcome.override}`}</Text>
 			) : null}
-			{"notes" in outcome && outcome.notes ? (
-				<Text wrap="truncate-end">{`notes: ${outcome.notes}`}</Text>
-			) : null}
+			{"notes" in outcome && outcome.notes ? <Text wrap="wrap">{`notes: ${outcome.notes}`}</Text> : null}
 			<Evidence step={step} evidence={evidence} outcome={outcome} result={result} maxLines={maxLines - own} />
 		</Box>
 	);
@@ -178,7 +183,7 @@ function Evidence({
 		return (
 			<Box flexDirection="column">
 				{files.slice(0, maxLines).map((file) => (
-					<Text key={file.source} wrap="truncate-end">
+					<Text key={file.source} wrap="wrap">
 						{file.absent
 							? `  ${file.source}  absent`
 							: `  ${file.source}  ${file.size} bytes  sha256 ${file.sha256?.slice(0, 12)}`}
@@ -237,11 +242,11 @@ function CommandEvidence({
 		.map(([name, value]) => `${name} ${formatNumber(value)}`);
 	return (
 		<Box flexDirection="column">
-			<Text wrap="truncate-end">
+			<Text wrap="wrap">
 				{`exit ${evidence.exitCode ?? evidence.signal ?? "?"} · ${formatDuration(Number(evidence.durationMs ?? 0))}`}
 			</Text>
 			{figures.length > 0 ? (
-				<Text wrap="truncate-end">
+				<Text wrap="wrap">
 					{figures.map((figure) => (
 						<Text
 							key={figure.text}
@@ -255,7 +260,7 @@ function CommandEvidence({
 					{others.join(" · ")}
 				</Text>
 			) : null}
-			{evidence.log ? <Text color={colorOf("dim")} wrap="truncate-end">{`log: ${evidence.log}`}</Text> : null}
+			{evidence.log ? <Text color={colorOf("dim")} wrap="wrap">{`log: ${evidence.log}`}</Text> : null}
 			{tail.map((line, index) => (
 				// biome-ignore lint/suspicious/noArrayIndexKey: the last lines of a finished command
 				<Text key={index} color={colorOf("dim")} wrap="truncate-end">{`│ ${line}`}</Text>
