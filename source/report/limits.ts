@@ -1,6 +1,10 @@
+import { formatSpan } from "../checklist/duration.js";
+import type { AlertAction, AlertLevel } from "../checklist/monitor-schema.js";
 import type { Operator, Step } from "../checklist/schema.js";
 import { compare, formatNumber } from "../runner/thresholds.js";
 import type { Metrics } from "../session/events.js";
+import type { Reading } from "../session/reduce.js";
+import { describeTier, type Tier, tiersOf, Watch } from "../steps/monitor/alerts.js";
 
 /** A threshold as written; its value is a number today, and is read as written if it ever is not. */
 type Threshold = { readonly metric: string; readonly op: Operator; readonly value: unknown };
@@ -8,28 +12,37 @@ type Threshold = { readonly metric: string; readonly op: Operator; readonly valu
 /** What the checklist asked of one figure, beside what the step measured. */
 export interface Limit {
 	readonly metric: string;
-	/** As written: ">= 95", "warn > 0.5", "critical > 1". */
+	/** For people: ">= 95", "warn > 0.5 → notify", "critical > baseline + 10% (= 550) for 10m → rollback". */
 	readonly rule: string;
-	/** Whether the measured figure meets it; absent when nothing was measured or the rule is judged per reading. */
+	/** The comparison as the checklist wrote it: ">= 95", "> 0.5", "> baseline + 10%". */
+	readonly condition: string;
+	/** A monitor's alert tier: warning, critical or page. */
+	readonly level?: AlertLevel;
+	/** What the tier does when its condition holds. */
+	readonly action?: AlertAction;
+	/**
+	 * A threshold: whether the figure meets it. A monitor's tier: whether its condition held (for
+	 * as long as it asks) at some reading. Absent when nothing was measured.
+	 */
 	readonly met?: boolean;
+	/** A tier that held: the reading at which it did. */
+	readonly metAt?: string;
+}
+
+/** What a monitor's record gives for judging its tiers again: its readings and the baseline it compared with. */
+export interface Watched {
+	readonly readings?: readonly Reading[];
+	readonly baseline?: number;
 }
 
 /**
- * The limits a step's figures are held to: a command's (or a flag's check's) thresholds, a
- * monitor's warn and critical levels, which apply to every reading.
+ * The limits a step's figures are held to: a command's (or a flag's check's) thresholds, or
+ * each of a monitor's alert tiers (its `alerts:`, or its `warn` and `critical` levels), with the
+ * tier's level and action and, from the readings, whether it held.
  */
-export function limitsOf(step: Step | undefined, metrics: Metrics | undefined): Limit[] {
+export function limitsOf(step: Step | undefined, metrics: Metrics | undefined, watched: Watched = {}): Limit[] {
 	if (!step) return [];
-	if (step.kind === "monitor") {
-		return [
-			...(step.warn
-				? [{ metric: "value", rule: `warn ${step.warn.op} ${formatNumber(step.warn.value)}` }]
-				: []),
-			...(step.critical
-				? [{ metric: "value", rule: `critical ${step.critical.op} ${formatNumber(step.critical.value)}` }]
-				: []),
-		];
-	}
+	if (step.kind === "monitor") return tierLimits(tiersOf(step), watched);
 	// Any kind that judges figures against thresholds writes them as `expect.thresholds` (a flag under `verify`).
 	const written = step as {
 		expect?: { thresholds?: readonly Threshold[] };
@@ -38,12 +51,38 @@ export function limitsOf(step: Step | undefined, metrics: Metrics | undefined): 
 	const thresholds = written.expect?.thresholds ?? written.verify?.expect?.thresholds;
 	return (thresholds ?? []).map((threshold) => {
 		const actual = metrics?.[threshold.metric];
+		const condition = `${threshold.op} ${asWritten(threshold.value)}`;
 		return {
 			metric: threshold.metric,
-			rule: `${threshold.op} ${asWritten(threshold.value)}`,
+			rule: condition,
+			condition,
 			...(actual === undefined || typeof threshold.value !== "number"
 				? {}
 				: { met: compare(actual, threshold.op, threshold.value) }),
+		};
+	});
+}
+
+/** Each tier replayed over the recorded readings by the same watch the monitor ran, so the record and the run agree. */
+function tierLimits(tiers: readonly Tier[], { readings = [], baseline }: Watched): Limit[] {
+	const metAt = new Map<number, string>();
+	if (readings.length > 0) {
+		const watch = new Watch(tiers, baseline);
+		for (const reading of readings)
+			for (const fired of watch.observe(reading.value, () => reading.at).fired) metAt.set(fired.index, fired.at);
+	}
+	return tiers.map((tier, index) => {
+		const judged = readings.length > 0 && (!tier.when.baseline || baseline !== undefined);
+		const at = metAt.get(index);
+		const within = tier.within === undefined ? "" : ` within ${formatSpan(tier.within)}`;
+		return {
+			metric: "value",
+			rule: `${describeTier(tier, baseline)} → ${tier.action}${within}`,
+			condition: tier.when.text,
+			level: tier.level,
+			action: tier.action,
+			...(judged ? { met: at !== undefined } : {}),
+			...(at ? { metAt: at } : {}),
 		};
 	});
 }

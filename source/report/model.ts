@@ -159,7 +159,10 @@ export function buildReport(data: SessionData): Report {
 				by: whoDid(ref.kind, ref.id, result?.startedAt, state),
 				question: step?.kind === "prompt" ? step.question : undefined,
 				answer: step?.kind === "prompt" ? answerOf(result) : undefined,
-				limits: limitsOf(step, result?.metrics),
+				limits: limitsOf(step, result?.metrics, {
+					readings: result?.readings,
+					baseline: baselineOf(result?.evidence),
+				}),
 				interruptions: cut.byStep.get(ref.id) ?? [],
 			};
 		}),
@@ -193,6 +196,12 @@ function answerOf(result: SessionData["state"]["results"][string] | undefined): 
 	if (result.status === "passed") return "yes";
 	if (result.status === "failed" && result.notes) return "no";
 	return result.status === "skipped" ? "skipped" : undefined;
+}
+
+/** The baseline a monitor compared with, as its evidence recorded it. */
+function baselineOf(evidence: unknown): number | undefined {
+	const value = (evidence as { baseline?: { value?: unknown } } | undefined)?.baseline?.value;
+	return typeof value === "number" ? value : undefined;
 }
 
 /** Who did a step: the people who signed a sign-off; the operator for anything started. */

@@ -107,13 +107,29 @@ export const reportSchema = z
 					.array(
 						z.object({
 							metric: z.string(),
-							rule: z.string().describe('As written: ">= 95", "warn > 0.5", "critical > 1".'),
+							rule: z
+								.string()
+								.describe(
+									'For people: ">= 95", "warn > 0.5 → notify", "critical > baseline + 10% (= 550) for 10m → rollback".',
+								),
+							condition: z
+								.string()
+								.describe('The comparison as the checklist wrote it: ">= 95", "> 0.5", "> baseline + 10%".'),
+							level: z
+								.enum(["warning", "critical", "page"])
+								.optional()
+								.describe("A monitor's alert tier; absent for a threshold."),
+							action: z
+								.enum(["notify", "stop", "rollback", "schedule-rollback"])
+								.optional()
+								.describe("What the monitor's tier does when its condition holds."),
 							met: z
 								.boolean()
 								.optional()
 								.describe(
-									"Whether the measured figure meets it; absent when nothing was measured or it applies per reading.",
+									"A threshold: whether the measured figure meets it. A monitor's tier: whether its condition held (as long as it asks) at some reading. Absent when nothing was measured.",
 								),
+							metAt: time.optional().describe("A monitor's tier that held: the reading at which it did."),
 						}),
 					)
 					.describe("What the checklist asked of the step's figures."),

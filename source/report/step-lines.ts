@@ -1,5 +1,6 @@
 import { formatDuration } from "../checklist/duration.js";
 import { formatNumber } from "../runner/thresholds.js";
+import type { Limit } from "./limits.js";
 import type { Report, ReportStep } from "./model.js";
 
 /**
@@ -41,7 +42,8 @@ export function took(step: ReportStep): string {
 
 /**
  * Every figure of a step, each beside the limit the checklist set for it, and every limit
- * even where no figure was measured: "pass_rate 90 (≥ 95 ✗)", "skipped 3", "pass_rate — (≥ 95)".
+ * even where no figure was measured: "pass_rate 90 (≥ 95 ✗)", "skipped 3", "pass_rate — (≥ 95)",
+ * "value 0.7 (warn > 0.5 → notify: met at 09:01:00Z, critical > 1 → stop: not met)".
  */
 export function figures(step: ReportStep): string[] {
 	const rank = (name: string) => {
@@ -50,8 +52,7 @@ export function figures(step: ReportStep): string[] {
 	};
 	const limits = new Map<string, string[]>();
 	for (const limit of step.limits) {
-		const mark = limit.met === undefined ? "" : limit.met ? " ✓" : " ✗";
-		limits.set(limit.metric, [...(limits.get(limit.metric) ?? []), `${readable(limit.rule)}${mark}`]);
+		limits.set(limit.metric, [...(limits.get(limit.metric) ?? []), `${readable(limit.rule)}${mark(limit)}`]);
 	}
 	const measured = Object.entries(step.metrics ?? {}).sort(([a], [b]) => rank(a) - rank(b));
 	const lines = measured.map(([name, value]) => {
@@ -62,6 +63,16 @@ export function figures(step: ReportStep): string[] {
 		if (step.metrics?.[name] === undefined) lines.push(`${name} — (${limit.join(", ")})`);
 	}
 	return lines;
+}
+
+/**
+ * Whether a limit held: a threshold is met (✓) or missed (✗); a monitor's tier is a condition
+ * to stay clear of, so it says whether and when it was met instead.
+ */
+function mark(limit: Limit): string {
+	if (limit.met === undefined) return "";
+	if (!limit.level) return limit.met ? " ✓" : " ✗";
+	return limit.met ? `: met at ${when(limit.metAt).slice(11)}` : ": not met";
 }
 
 const SYMBOLS: Record<string, string> = { ">=": "≥", "<=": "≤", "!=": "≠" };
