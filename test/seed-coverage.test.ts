@@ -1,6 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { parseDuration } from "../source/checklist/duration.js";
+import { loadChecklistFile } from "../source/checklist/load.js";
+import { parseLevel } from "../source/checklist/monitor-schema.js";
+import type { Step } from "../source/checklist/schema.js";
+import { limitsOf } from "../source/report/limits.js";
 
 /**
  * docs/seed-coverage.md maps every item of the hand-filled rollout documents (the seeds)
@@ -68,48 +73,64 @@ function parseSections(markdown: string): Section[] {
 	return sections;
 }
 
-/** A step as written in a checklist file: only what these checks read. */
+/** A step as written in a checklist file, for what a note quotes and the pass-rate rule. */
 interface RawStep {
 	readonly id: string;
-	readonly kind?: string;
-	readonly timeout?: string | number;
-	readonly warn?: string;
-	readonly critical?: string | boolean;
 	readonly rules?: { readonly minPassRate?: number };
-	readonly expect?: { readonly thresholds?: readonly Threshold[] };
-	readonly verify?: { readonly expect?: { readonly thresholds?: readonly Threshold[] } };
 }
 
-interface Threshold {
-	readonly metric: string;
-	readonly op: string;
-	readonly value: number;
-}
-
+/**
+ * A checklist as written (for quoted text), and as rollout loads it (for figures: thresholds
+ * and monitor tiers are read by the same code that writes them into the record).
+ */
 interface Checklist {
 	readonly steps: ReadonlyMap<string, RawStep>;
+	readonly loaded: ReadonlyMap<string, Step>;
 	readonly minPassRate?: number;
 }
 
-/** Steps of a checklist by id: bare, and `followup-id/step-id` for the steps of follow-ups. */
-function readChecklist(file: string): Checklist {
-	const data = parse(readFileSync(new URL(file, checklistsDir), "utf8")) as {
-		decision?: { minPassRate?: number };
-		phases?: { steps?: RawStep[] }[];
-		rollback?: { steps?: RawStep[]; verify?: RawStep[] };
-		followups?: { id: string; steps?: RawStep[] }[];
-	};
-	const steps = new Map<string, RawStep>();
-	for (const phase of data.phases ?? []) for (const step of phase.steps ?? []) steps.set(step.id, step);
-	for (const step of data.rollback?.steps ?? []) steps.set(step.id, step);
-	for (const step of data.rollback?.verify ?? []) steps.set(step.id, step);
-	for (const followup of data.followups ?? []) {
+/** Steps by id: bare, and `followup-id/step-id` for the steps of follow-ups. */
+function byId<T extends { id: string }>(
+	phases: readonly { steps?: readonly T[] }[],
+	rollback: readonly T[],
+	followups: readonly { id: string; steps?: readonly T[] }[],
+): Map<string, T> {
+	const steps = new Map<string, T>();
+	for (const phase of phases) for (const step of phase.steps ?? []) steps.set(step.id, step);
+	for (const step of rollback) steps.set(step.id, step);
+	for (const followup of followups) {
 		for (const step of followup.steps ?? []) {
 			steps.set(step.id, step);
 			steps.set(`${followup.id}/${step.id}`, step);
 		}
 	}
-	return { steps, minPassRate: data.decision?.minPassRate };
+	return steps;
+}
+
+function readChecklist(file: string): Checklist {
+	const path = new URL(file, checklistsDir);
+	const data = parse(readFileSync(path, "utf8")) as {
+		decision?: { minPassRate?: number };
+		phases?: { steps?: RawStep[] }[];
+		rollback?: { steps?: RawStep[]; verify?: RawStep[] };
+		followups?: { id: string; steps?: RawStep[] }[];
+	};
+	const result = loadChecklistFile(path.pathname);
+	if (!result.ok) throw new Error(`${file} does not load: ${result.problems.map((p) => p.message).join("; ")}`);
+	const { checklist } = result.loaded;
+	return {
+		steps: byId(
+			data.phases ?? [],
+			[...(data.rollback?.steps ?? []), ...(data.rollback?.verify ?? [])],
+			data.followups ?? [],
+		),
+		loaded: byId(
+			checklist.phases,
+			[...(checklist.rollback?.steps ?? []), ...(checklist.rollback?.verify ?? [])],
+			checklist.followups ?? [],
+		),
+		minPassRate: data.decision?.minPassRate,
+	};
 }
 
 const checklists = new Map<string, Checklist>();
@@ -125,7 +146,7 @@ function checklistOf(file: string): Checklist | undefined {
 
 function idsOf(file: string): ReadonlySet<string> | undefined {
 	const checklist = checklistOf(file);
-	return checklist && new Set(checklist.steps.keys());
+	return checklist && new Set([...checklist.steps.keys(), ...checklist.loaded.keys()]);
 }
 
 /** The steps a row cites, as written in their checklists. */
@@ -136,29 +157,48 @@ function citedSteps(row: Row): RawStep[] {
 	});
 }
 
+/** The steps a row cites, as rollout loads them. */
+function loadedSteps(row: Row): Step[] {
+	return [...row.coveredBy.matchAll(REFERENCE)].flatMap(([, file = "", id = ""]) => {
+		const step = checklistOf(file)?.loaded.get(id);
+		return step ? [step] : [];
+	});
+}
+
 /**
  * A figure a note says a cited step holds: `pass_rate > 95`, `critical >= 1` (a monitor's
- * level), `minPassRate 95` (the decision's rule), `timeout: 10m`.
+ * tier), `page > baseline + 10%`, `minPassRate 95` (the decision's rule), `timeout: 10m`.
  */
-const FIGURE = /\b([a-z][a-z_]*) (>=|<=|==|!=|>|<) (-?\d[\d,]*(?:\.\d+)?)/g;
+const FIGURE =
+	/\b([a-z][a-z_]*) (>=|<=|==|!=|>|<) (-?\d[\d,]*(?:\.\d+)?|baseline(?: [+-] \d+(?:\.\d+)?%?)?)/g;
 const PASS_RATE_RULE = /\bminPassRate (\d+(?:\.\d+)?)/g;
 const TIMEOUT = /\btimeout: (\d+[a-z]+)/g;
 
-/** Whether one of the steps holds `name op value`: as a threshold on its figures, or as a monitor's level. */
-function holds(steps: readonly RawStep[], name: string, op: string, value: number): boolean {
-	return steps.some((step) => {
-		if (step.kind === "monitor" && (name === "warn" || name === "critical")) {
-			const level = step[name];
-			return typeof level === "string" && level.replace(/\s+/g, " ").trim() === `${op} ${value}`;
-		}
-		const thresholds = [...(step.expect?.thresholds ?? []), ...(step.verify?.expect?.thresholds ?? [])];
-		return thresholds.some(
-			(threshold) =>
-				(threshold.metric === name || threshold.metric.endsWith(`_${name}`)) &&
-				threshold.op === op &&
-				threshold.value === value,
-		);
-	});
+/** A note's name for a monitor's tier: `warn` or `warning`, `critical`, `page`. */
+const TIER_NAMES: Record<string, string> = { warn: "warning", warning: "warning", critical: "critical", page: "page" };
+
+/**
+ * Whether one of the steps holds `name condition`: as a threshold on its figures, or as one of
+ * a monitor's tiers, read as the record reads them.
+ */
+function holds(steps: readonly Step[], name: string, condition: string): boolean {
+	const said = parseLevel(condition);
+	return steps.some((step) =>
+		limitsOf(step, undefined).some((limit) => {
+			const named = limit.level
+				? TIER_NAMES[name] === limit.level
+				: limit.metric === name || limit.metric.endsWith(`_${name}`);
+			const held = parseLevel(limit.condition);
+			return (
+				named &&
+				said !== undefined &&
+				held !== undefined &&
+				held.op === said.op &&
+				held.value === said.value &&
+				held.baseline === said.baseline
+			);
+		}),
+	);
 }
 
 /** Every string a step holds, for finding what a note quotes from it. */
@@ -225,11 +265,12 @@ describe("docs/seed-coverage.md", () => {
 			for (const row of section.rows) {
 				if (row.coveredBy === "—") continue;
 				const steps = citedSteps(row);
+				const loaded = loadedSteps(row);
 				const file = REFERENCE.exec(row.coveredBy)?.[1] ?? "";
 				REFERENCE.lastIndex = 0;
 				for (const [said, name = "", op = "", value = ""] of row.note.matchAll(FIGURE)) {
-					if (!holds(steps, name, op, Number(value.replaceAll(",", ""))))
-						problems.push(`line ${row.line}: "${said}" is not a threshold or level of ${row.coveredBy}`);
+					if (!holds(loaded, name, `${op} ${value.replaceAll(",", "")}`))
+						problems.push(`line ${row.line}: "${said}" is not a threshold or tier of ${row.coveredBy}`);
 				}
 				for (const [said, value = ""] of row.note.matchAll(PASS_RATE_RULE)) {
 					const rules = [checklistOf(file)?.minPassRate, ...steps.map((step) => step.rules?.minPassRate)];
@@ -237,7 +278,7 @@ describe("docs/seed-coverage.md", () => {
 						problems.push(`line ${row.line}: "${said}" is not the decision's rule`);
 				}
 				for (const [said, value = ""] of row.note.matchAll(TIMEOUT)) {
-					if (!steps.some((step) => String(step.timeout) === value))
+					if (!loaded.some((step) => "timeout" in step && step.timeout === parseDuration(value)))
 						problems.push(`line ${row.line}: "${said}" is not the timeout of ${row.coveredBy}`);
 				}
 			}

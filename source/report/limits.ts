@@ -51,11 +51,10 @@ export function limitsOf(step: Step | undefined, metrics: Metrics | undefined, w
 	const thresholds = written.expect?.thresholds ?? written.verify?.expect?.thresholds;
 	return (thresholds ?? []).map((threshold) => {
 		const actual = metrics?.[threshold.metric];
-		const condition = `${threshold.op} ${asWritten(threshold.value)}`;
 		return {
 			metric: threshold.metric,
-			rule: condition,
-			condition,
+			rule: `${threshold.op} ${asWritten(threshold.value)}`,
+			condition: `${threshold.op} ${String(threshold.value)}`,
 			...(actual === undefined || typeof threshold.value !== "number"
 				? {}
 				: { met: compare(actual, threshold.op, threshold.value) }),
