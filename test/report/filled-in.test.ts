@@ -136,7 +136,7 @@ describe("the record as the filled-in runbook", () => {
 
 		// Last run, who, and every pytest figure (skipped too) with the pass rate beside its target.
 		const tests = step("unit-tests");
-		expect(tests.limits).toEqual([{ metric: "pass_rate", rule: "> 95", met: true }]);
+		expect(tests.limits).toEqual([{ metric: "pass_rate", rule: "> 95", condition: "> 95", met: true }]);
 		const figures = "pass_rate 97.3 (> 95 ✓), passed 180, failed 5, skipped 7";
 		expect(md).toContain(
 			`| \`unit-tests\` All unit tests passing (critical) | command | passed | ${when(tests.startedAt)} | Dana Ops | ${figures}`,
@@ -160,7 +160,7 @@ describe("the record as the filled-in runbook", () => {
 		expect(out("smoke")).toContain(`${asked}\nnotes: loads in 1.2 s`);
 
 		// The monitor's level beside its figure, and its readings.
-		expect(md).toContain("value 0.3 (warn > 0.5, critical > 1)");
+		expect(md).toContain("value 0.3 (warn > 0.5 → notify: not met, critical > 1 → stop: not met)");
 		expect(md).toMatch(/readings: \d\d:\d\d:\d\dZ 0\.3, \d\d:\d\d:\d\dZ 0\.3/);
 
 		// The kill and the resume: in the session's list and at the step it cut off.
@@ -235,5 +235,91 @@ phases:
 		expect(deploy.by).toBeUndefined();
 		expect(md).toContain("| `deploy` Deploy | command | skipped | not run |  |  |  |");
 		expect(md).toContain("- `deploy`: not run: the outcome is NO-GO");
+	}, 30_000);
+
+	it("shows each alert tier of a monitor beside its reading: level against the baseline, action, when it held", () => {
+		const dir = tempDir("tiers-");
+		writeFileSync(
+			join(dir, "tiers.yaml"),
+			`id: tiers
+title: Alert tiers
+vars:
+  app: .
+phases:
+  - id: before
+    title: Before the change
+    steps:
+      - id: baseline-memory
+        kind: command
+        title: "Baseline: memory (MB)"
+        run: echo memory_mb=500
+        expect: { parse: regex, regex: { pattern: 'memory_mb=(?<memory_mb>\\d+)' } }
+  - id: after
+    title: After the change
+    steps:
+      - id: memory-growth
+        kind: monitor
+        title: Memory growth vs baseline
+        source: { command: "n=$(cat \${app}/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > \${app}/n; echo $((500 + n * 30))" }
+        samples: 3
+        interval: 10ms
+        baseline: { step: baseline-memory, metric: memory_mb }
+        alerts:
+          - { level: warning, when: "> baseline + 5%" }
+          - { level: critical, when: "> baseline + 50", for: 2 readings, action: notify }
+          - { level: page, when: "> baseline + 100", action: rollback }
+`,
+		);
+		writeFileSync(join(dir, "answers.yaml"), "operator: Dana Ops\nanswers: {}\n");
+		const sessions = join(dir, "s");
+		const run = runCli([
+			"run",
+			join(dir, "tiers.yaml"),
+			"--answers",
+			join(dir, "answers.yaml"),
+			"--var",
+			`app=${dir}`,
+			"--sessions-dir",
+			sessions,
+		]);
+		const id = /^session: (\S+)$/m.exec(run.stdout)?.[1] ?? "";
+		expect(id, run.stdout + run.stderr).not.toBe("");
+		const { md, html, json, junit } = exported(sessions, id);
+		const monitor = json.steps.find((step: { id: string }) => step.id === "memory-growth");
+		const [first, , third] = monitor.readings as { at: string; value: number }[];
+		expect(monitor.readings.map((reading: { value: number }) => reading.value)).toEqual([530, 560, 590]);
+		expect(monitor.limits).toEqual([
+			{
+				metric: "value",
+				rule: "warn > baseline + 5% (= 525) → notify",
+				condition: "> baseline + 5%",
+				level: "warning",
+				action: "notify",
+				met: true,
+				metAt: first?.at,
+			},
+			{
+				metric: "value",
+				rule: "critical > baseline + 50 (= 550) for 2 readings → notify",
+				condition: "> baseline + 50",
+				level: "critical",
+				action: "notify",
+				met: true,
+				metAt: third?.at,
+			},
+			{
+				metric: "value",
+				rule: "page > baseline + 100 (= 600) → rollback",
+				condition: "> baseline + 100",
+				level: "page",
+				action: "rollback",
+				met: false,
+			},
+		]);
+		const time = (iso = "") => when(iso).slice(11);
+		const figures = `value 590 (warn > baseline + 5% (= 525) → notify: met at ${time(first?.at)}, critical > baseline + 50 (= 550) for 2 readings → notify: met at ${time(third?.at)}, page > baseline + 100 (= 600) → rollback: not met)`;
+		expect(md).toContain(figures);
+		expect(fromHtml(html)).toContain(figures);
+		expect(fromHtml(junit)).toContain(`figures: ${figures}`);
 	}, 30_000);
 });
