@@ -116,7 +116,8 @@ function readChecklist(file: string): Checklist {
 		followups?: { id: string; steps?: RawStep[] }[];
 	};
 	const result = loadChecklistFile(path.pathname);
-	if (!result.ok) throw new Error(`${file} does not load: ${result.problems.map((p) => p.message).join("; ")}`);
+	if (!result.ok)
+		throw new Error(`${file} does not load: ${result.problems.map((p) => p.message).join("; ")}`);
 	const { checklist } = result.loaded;
 	return {
 		steps: byId(
@@ -170,32 +171,46 @@ function loadedSteps(row: Row): Step[] {
  * tier), `page > baseline + 10%`, `minPassRate 95` (the decision's rule), `timeout: 10m`.
  */
 const FIGURE =
-	/\b([a-z][a-z_]*) (>=|<=|==|!=|>|<) (-?\d[\d,]*(?:\.\d+)?|baseline(?: [+-] \d+(?:\.\d+)?%?)?)/g;
+	/\b([a-z][a-z_]*) (>=|<=|==|!=|>|<) (-?\d[\d,]*(?:\.\d+)?|baseline(?: [+-] \d+(?:\.\d+)?%?)?)(?: for (\d+(?: readings?|[a-z]+)))?(?: → ([a-z-]+))?/g;
+/** `onCritical: rollback` in a note: the action of a cited monitor's critical tier (`continue` only notifies). */
+const ON_CRITICAL = /\bonCritical: ([a-z]+)/g;
 const PASS_RATE_RULE = /\bminPassRate (\d+(?:\.\d+)?)/g;
 const TIMEOUT = /\btimeout: (\d+[a-z]+)/g;
 
 /** A note's name for a monitor's tier: `warn` or `warning`, `critical`, `page`. */
-const TIER_NAMES: Record<string, string> = { warn: "warning", warning: "warning", critical: "critical", page: "page" };
+const TIER_NAMES: Record<string, string> = {
+	warn: "warning",
+	warning: "warning",
+	critical: "critical",
+	page: "page",
+};
 
 /**
  * Whether one of the steps holds `name condition`: as a threshold on its figures, or as one of
  * a monitor's tiers, read as the record reads them.
  */
-function holds(steps: readonly Step[], name: string, condition: string): boolean {
+function holds(
+	steps: readonly Step[],
+	name: string,
+	condition: string,
+	held: { for?: string; action?: string } = {},
+): boolean {
 	const said = parseLevel(condition);
 	return steps.some((step) =>
 		limitsOf(step, undefined).some((limit) => {
 			const named = limit.level
 				? TIER_NAMES[name] === limit.level
 				: limit.metric === name || limit.metric.endsWith(`_${name}`);
-			const held = parseLevel(limit.condition);
+			const written = parseLevel(limit.condition);
 			return (
 				named &&
 				said !== undefined &&
-				held !== undefined &&
-				held.op === said.op &&
-				held.value === said.value &&
-				held.baseline === said.baseline
+				written !== undefined &&
+				written.op === said.op &&
+				written.value === said.value &&
+				written.baseline === said.baseline &&
+				(held.for === undefined || limit.rule.includes(` for ${held.for} `)) &&
+				(held.action === undefined || limit.action === held.action)
 			);
 		}),
 	);
@@ -268,9 +283,19 @@ describe("docs/seed-coverage.md", () => {
 				const loaded = loadedSteps(row);
 				const file = REFERENCE.exec(row.coveredBy)?.[1] ?? "";
 				REFERENCE.lastIndex = 0;
-				for (const [said, name = "", op = "", value = ""] of row.note.matchAll(FIGURE)) {
-					if (!holds(loaded, name, `${op} ${value.replaceAll(",", "")}`))
+				for (const [said, name = "", op = "", value = "", held, action] of row.note.matchAll(FIGURE)) {
+					if (!holds(loaded, name, `${op} ${value.replaceAll(",", "")}`, { for: held, action }))
 						problems.push(`line ${row.line}: "${said}" is not a threshold or tier of ${row.coveredBy}`);
+				}
+				for (const [said, action = ""] of row.note.matchAll(ON_CRITICAL)) {
+					const critical = loaded
+						.flatMap((step) => limitsOf(step, undefined))
+						.filter((limit) => limit.level !== undefined && limit.level !== "warning");
+					const wanted = action === "continue" ? "notify" : action;
+					if (!critical.some((limit) => limit.action === wanted))
+						problems.push(
+							`line ${row.line}: "${said}" is not the action of a critical tier of ${row.coveredBy}`,
+						);
 				}
 				for (const [said, value = ""] of row.note.matchAll(PASS_RATE_RULE)) {
 					const rules = [checklistOf(file)?.minPassRate, ...steps.map((step) => step.rules?.minPassRate)];
