@@ -40,7 +40,11 @@ export interface Watched {
  * each of a monitor's alert tiers (its `alerts:`, or its `warn` and `critical` levels), with the
  * tier's level and action and, from the readings, whether it held.
  */
-export function limitsOf(step: Step | undefined, metrics: Metrics | undefined, watched: Watched = {}): Limit[] {
+export function limitsOf(
+	step: Step | undefined,
+	metrics: Metrics | undefined,
+	watched: Watched = {},
+): Limit[] {
 	if (!step) return [];
 	if (step.kind === "monitor") return tierLimits(tiersOf(step), watched);
 	// Any kind that judges figures against thresholds writes them as `expect.thresholds` (a flag under `verify`).
@@ -68,7 +72,8 @@ function tierLimits(tiers: readonly Tier[], { readings = [], baseline }: Watched
 	if (readings.length > 0) {
 		const watch = new Watch(tiers, baseline);
 		for (const reading of readings)
-			for (const fired of watch.observe(reading.value, () => reading.at).fired) metAt.set(fired.index, fired.at);
+			for (const fired of watch.observe(reading.value, () => reading.at).fired)
+				metAt.set(fired.index, fired.at);
 	}
 	return tiers.map((tier, index) => {
 		const judged = readings.length > 0 && (!tier.when.baseline || baseline !== undefined);

@@ -155,7 +155,11 @@ function tally(steps: readonly ReportStep[]): string {
 function phaseTable(phase: Phase): string {
 	const rows = phase.steps.map((step) => {
 		const figureCells = figures(step)
-			.map((figure) => (figure.endsWith("✗") || figure.includes(": met at ") ? `<span class="miss">${html(figure)}</span>` : html(figure)))
+			.map((figure) =>
+				figure.endsWith("✗") || figure.includes(": met at ")
+					? `<span class="miss">${html(figure)}</span>`
+					: html(figure),
+			)
 			.join("<br>");
 		const lines = stepLines(step);
 		const head = `<tr class="${lines.length > 0 ? "step" : ""}"><td><code>${html(step.id)}</code> ${html(step.title)}${step.critical ? " <em>(critical)</em>" : ""}</td><td class="status" style="color:${COLOURS[step.status] ?? "#1f2328"}">${html(step.status)}</td><td>${html(lastRun(step))}</td><td>${html(step.by)}</td><td>${figureCells}</td><td>${html(took(step))}</td></tr>`;
