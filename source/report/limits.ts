@@ -29,10 +29,12 @@ export interface Limit {
 	readonly metAt?: string;
 }
 
-/** What a monitor's record gives for judging its tiers again: its readings and the baseline it compared with. */
+/** What a monitor's record gives for its tiers: the tiers that fired, its readings, the baseline it compared with. */
 export interface Watched {
 	readonly readings?: readonly Reading[];
 	readonly baseline?: number;
+	/** As the monitor recorded them; a record without them has its readings judged again. */
+	readonly fired?: readonly { readonly tier: number; readonly at: string }[];
 }
 
 /**
@@ -66,14 +68,18 @@ export function limitsOf(
 	});
 }
 
-/** Each tier replayed over the recorded readings by the same watch the monitor ran, so the record and the run agree. */
-function tierLimits(tiers: readonly Tier[], { readings = [], baseline }: Watched): Limit[] {
+/**
+ * Each tier with whether it held: as the monitor recorded it, or for a record from before it
+ * did, its readings replayed through the same watch the monitor runs.
+ */
+function tierLimits(tiers: readonly Tier[], { readings = [], baseline, fired }: Watched): Limit[] {
 	const metAt = new Map<number, string>();
-	if (readings.length > 0) {
+	if (fired) {
+		for (const hit of fired) if (!metAt.has(hit.tier)) metAt.set(hit.tier, hit.at);
+	} else if (readings.length > 0) {
 		const watch = new Watch(tiers, baseline);
 		for (const reading of readings)
-			for (const fired of watch.observe(reading.value, () => reading.at).fired)
-				metAt.set(fired.index, fired.at);
+			for (const hit of watch.observe(reading.value, () => reading.at).fired) metAt.set(hit.index, hit.at);
 	}
 	return tiers.map((tier, index) => {
 		const judged = readings.length > 0 && (!tier.when.baseline || baseline !== undefined);

@@ -161,7 +161,7 @@ export function buildReport(data: SessionData): Report {
 				answer: step?.kind === "prompt" ? answerOf(result) : undefined,
 				limits: limitsOf(step, result?.metrics, {
 					readings: result?.readings,
-					baseline: baselineOf(result?.evidence),
+					...watchedOf(result?.evidence),
 				}),
 				interruptions: cut.byStep.get(ref.id) ?? [],
 			};
@@ -198,10 +198,14 @@ function answerOf(result: SessionData["state"]["results"][string] | undefined): 
 	return result.status === "skipped" ? "skipped" : undefined;
 }
 
-/** The baseline a monitor compared with, as its evidence recorded it. */
-function baselineOf(evidence: unknown): number | undefined {
-	const value = (evidence as { baseline?: { value?: unknown } } | undefined)?.baseline?.value;
-	return typeof value === "number" ? value : undefined;
+/** What a monitor's evidence says of its tiers: the baseline it compared with, the tiers that fired. */
+function watchedOf(evidence: unknown): { baseline?: number; fired?: { tier: number; at: string }[] } {
+	const recorded = evidence as { baseline?: { value?: unknown }; fired?: unknown } | undefined;
+	const baseline = recorded?.baseline?.value;
+	const fired = Array.isArray(recorded?.fired)
+		? (recorded.fired as { tier: number; at: string }[])
+		: undefined;
+	return { ...(typeof baseline === "number" ? { baseline } : {}), ...(fired ? { fired } : {}) };
 }
 
 /** Who did a step: the people who signed a sign-off; the operator for anything started. */

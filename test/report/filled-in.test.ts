@@ -286,7 +286,12 @@ phases:
 		expect(id, run.stdout + run.stderr).not.toBe("");
 		const { md, html, json, junit } = exported(sessions, id);
 		const monitor = json.steps.find((step: { id: string }) => step.id === "memory-growth");
-		const [first, , third] = monitor.readings as { at: string; value: number }[];
+		// When each tier held, as the monitor recorded it at the reading that tipped it.
+		const [first, third] = monitor.evidence.fired as { tier: number; at: string; value: number }[];
+		expect(monitor.evidence.fired).toEqual([
+			{ tier: 0, at: expect.any(String), value: 530 },
+			{ tier: 1, at: expect.any(String), value: 590 },
+		]);
 		expect(monitor.readings.map((reading: { value: number }) => reading.value)).toEqual([530, 560, 590]);
 		expect(monitor.limits).toEqual([
 			{

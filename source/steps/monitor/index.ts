@@ -18,6 +18,8 @@ export interface MonitorEvidence {
 	readonly baseline?: { readonly step: string; readonly metric: string; readonly value: number };
 	/** Each tier as it fired: time, tier, reading and action. */
 	readonly alerts?: readonly string[];
+	/** Each tier that fired, by its place in the monitor's tiers: when and at what reading. */
+	readonly fired?: readonly { readonly tier: number; readonly at: string; readonly value: number }[];
 	/** Each checkpoint of a window: its span, worst tier and readings. */
 	readonly checkpoints?: readonly string[];
 }

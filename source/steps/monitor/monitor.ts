@@ -67,6 +67,7 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 	const stats = new Figures();
 	const notes = new Set<string>();
 	const alerts: string[] = [];
+	const fired: { tier: number; at: string; value: number }[] = [];
 	let lastError: string | undefined;
 	let level: AlertLevel | undefined;
 	let ended: Fired | undefined;
@@ -81,10 +82,11 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 			for (const line of checkpoints.observe(Date.parse(at()) - windowStart, value, seen.level))
 				if (live) ctx.onOutput?.(`CHECKPOINT ${step.id}: ${line}\n`);
 		}
-		for (const fired of seen.fired) {
-			level = higher(level, fired.tier.level);
-			const line = `${fired.at.slice(11, 19)} ${describeTier(fired.tier, baseline)}: ${formatNumber(fired.value)} → ${fired.tier.action}`;
+		for (const hit of seen.fired) {
+			level = higher(level, hit.tier.level);
+			const line = `${hit.at.slice(11, 19)} ${describeTier(hit.tier, baseline)}: ${formatNumber(hit.value)} → ${hit.tier.action}`;
 			alerts.push(line);
+			fired.push({ tier: hit.index, at: hit.at, value: hit.value });
 			if (live) ctx.onOutput?.(`ALERT ${step.id}: ${line}\n`);
 		}
 		ended = strongest(seen.fired.filter((fired) => fired.tier.action !== "notify"));
@@ -170,6 +172,7 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 			? { baseline: { step: step.baseline.step, metric: step.baseline.metric ?? "value", value: baseline } }
 			: {}),
 		...(alerts.length > 0 ? { alerts } : {}),
+		fired,
 		...(checkpoints.lines.length > 0 ? { checkpoints: checkpoints.lines } : {}),
 		...(lastError ? { lastError } : {}),
 	};
