@@ -238,6 +238,16 @@ function zodProblems(
 			return at(locate(doc, path, true).offset, formatKeyPath(path), `unknown key "${key}"${hint}`);
 		});
 	}
+	if (issue.code === "invalid_union") {
+		// A mapping that failed inside (not as a whole) says more than "none of the forms fit".
+		const inside = issue.errors.filter(
+			(branch) => branch.length > 0 && branch.every((inner) => inner.path.length > 0),
+		);
+		if (inside.length === 1 && inside[0])
+			return inside[0].flatMap((inner) =>
+				zodProblems(doc, { ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue, at, data),
+			);
+	}
 	const found = locate(doc, issue.path);
 	const key = formatKeyPath(issue.path);
 	if (found.missing || (issue.code === "invalid_type" && issue.input === undefined)) {
