@@ -534,11 +534,23 @@ export type Phase = Checklist["phases"][number];
 
 /** The JSON Schema for editors, generated from the same source as the loader. */
 export function checklistJsonSchema(): Record<string, unknown> {
-	return z.toJSONSchema(checklistSchema, {
+	const schema = z.toJSONSchema(checklistSchema, {
 		io: "input",
 		unrepresentable: "any",
-	});
+	}) as unknown as Record<string, unknown> & { properties: { phases: { items: unknown } } };
+	// Included phases are spliced in before validation, so the loader's schema never sees them.
+	const phases = schema.properties.phases;
+	phases.items = { anyOf: [phases.items, z.toJSONSchema(includeEntry, { io: "input" })] };
+	return schema;
 }
+
+/** A phase entry that brings in the phases of another file. */
+const includeEntry = z
+	.strictObject({
+		include: text.meta({ description: "A file holding phases:, relative to this checklist." }),
+		phases: z.array(id).min(1).optional().meta({ description: "Only these phases of it; default all." }),
+	})
+	.meta({ description: "The phases of another file, included here." });
 /** A step's `when:` as loaded: a variable name, or a condition on an earlier outcome. */
 export type When = z.output<typeof when>;
 /** A typed answer a prompt records. */
