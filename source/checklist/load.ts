@@ -192,11 +192,17 @@ function zodProblems(where: Where, issue: z.core.$ZodIssue, data: unknown): Chec
 		});
 	}
 	if (issue.code === "invalid_union") {
-		// A mapping that failed inside (not as a whole) says more than "none of the forms fit".
-		const inside = issue.errors.filter(
-			(branch) => branch.length > 0 && branch.every((inner) => inner.path.length > 0),
-		);
-		if (inside.length === 1 && inside[0])
+		// The one form the value's type fits says more than "none of the forms fit" — unless the
+		// schema wrote its own message for a value that is wrong as a whole.
+		const fits = (branch: z.core.$ZodIssue[]) =>
+			branch.every(
+				(inner) =>
+					inner.path.length > 0 ||
+					(inner.code !== "invalid_type" && (inner.input === null || typeof inner.input !== "object")),
+			);
+		const inside = issue.errors.filter((branch) => branch.length > 0 && fits(branch));
+		const deep = inside[0]?.every((inner) => inner.path.length > 0) === true;
+		if (inside.length === 1 && inside[0] && (deep || issue.message === "Invalid input"))
 			return inside[0].flatMap((inner) =>
 				zodProblems(where, { ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue, data),
 			);
