@@ -226,7 +226,7 @@ function StepAction({
 			<PromptForm
 				key={step.id}
 				step={step}
-				onAnswer={(result, notes) => wizard.answer(step.id, result, notes)}
+				onAnswer={(result, notes, values) => wizard.answer(step.id, result, notes, values)}
 			/>
 		);
 	if (module.mode === "decision")

@@ -9,6 +9,7 @@ import { allowedOutcomes } from "../../steps/decision/decision.js";
 import { pressed } from "../key-bindings.js";
 import { colorOf } from "../theme.js";
 import { useTyping } from "../typing.js";
+import { TypedFields } from "./typed-fields.js";
 
 type Kind<K extends Step["kind"]> = Extract<Step, { kind: K }>;
 
@@ -78,13 +79,23 @@ export function PromptForm({
 	onAnswer,
 }: {
 	readonly step: Kind<"prompt">;
-	readonly onAnswer: (result: "pass" | "fail" | "skip", notes?: string) => void;
+	readonly onAnswer: (
+		result: "pass" | "fail" | "skip",
+		notes?: string,
+		values?: Record<string, string>,
+	) => void;
 }) {
 	const [result, setResult] = useState<"pass" | "fail" | "skip">();
+	// Typed answers come after pass or fail, before the notes; a skip records none.
+	const [values, setValues] = useState<Record<string, string>>();
+	const typed = result !== undefined && result !== "skip" && step.fields !== undefined;
 	useInput(
 		(input, key) => {
 			if (result !== undefined) {
-				if (pressed("back", input, key)) setResult(undefined);
+				if (pressed("back", input, key)) {
+					setResult(undefined);
+					setValues(undefined);
+				}
 				return;
 			}
 			const picked = (["pass", "fail", "skip"] as const).find((name) => pressed(name, input, key));
@@ -95,6 +106,7 @@ export function PromptForm({
 	return (
 		<Box flexDirection="column">
 			{step.question ? <Text bold>{step.question}</Text> : null}
+			{typed && values !== undefined ? <TypedFields fields={step.fields ?? []} given={values} /> : null}
 			{result === undefined ? (
 				<Text>
 					<Text color={colorOf("ok")}>p</Text>
@@ -104,6 +116,8 @@ export function PromptForm({
 					<Text color={colorOf("dim")}>s</Text>
 					{" skip"}
 				</Text>
+			) : typed && values === undefined ? (
+				<TypedFields fields={step.fields ?? []} onDone={setValues} />
 			) : (
 				<TextField
 					key={result}
@@ -115,7 +129,7 @@ export function PromptForm({
 								: "Notes (optional, Enter to go on):"
 					}
 					required={result !== "pass"}
-					onSubmit={(notes) => onAnswer(result, notes || undefined)}
+					onSubmit={(notes) => onAnswer(result, notes || undefined, values)}
 				/>
 			)}
 		</Box>
@@ -157,7 +171,7 @@ export function DecisionForm({
 	readonly onDecide: (choice: { outcome: Outcome; conditions?: string[] }) => void;
 }) {
 	const [conditions, setConditions] = useState<string[]>();
-	const items = allowedOutcomes(proposed.outcome).map((outcome) => ({
+	const items = allowedOutcomes(proposed.outcome, proposed.final).map((outcome) => ({
 		key: outcome,
 		label:
 			outcome === proposed.outcome
