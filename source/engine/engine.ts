@@ -75,6 +75,12 @@ export interface ResumeOptions {
 	readonly store?: StoreOptions;
 }
 
+/** What a screen reads of the session: its state, and a count that moves with every event. */
+export interface SessionSnapshot {
+	readonly version: number;
+	readonly state: SessionState;
+}
+
 export interface Approval {
 	readonly role: string;
 	readonly name: string;
@@ -90,6 +96,9 @@ export interface Approval {
 export class Engine {
 	/** What resuming found: an unclean end, a killed command still running, a changed checklist. */
 	readonly notices: string[] = [];
+	private readonly listeners = new Set<() => void>();
+	private version = 0;
+	private snapshot?: SessionSnapshot;
 
 	private constructor(
 		private readonly store: SessionStore,
@@ -169,6 +178,21 @@ export class Engine {
 	get state(): SessionState {
 		return this.store.state;
 	}
+
+	/**
+	 * Calls `listener` after every event recorded, so a screen redraws from the session as it is
+	 * (React's `useSyncExternalStore` contract, with `getSnapshot`). Returns the unsubscribe.
+	 */
+	readonly subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	/** The session as of the last event: a new object after each one, the same one in between. */
+	readonly getSnapshot = (): SessionSnapshot => {
+		this.snapshot ??= { version: this.version, state: this.store.state };
+		return this.snapshot;
+	};
 
 	get definition(): Checklist {
 		return this.checklist;
@@ -689,6 +713,9 @@ export class Engine {
 
 	private append(event: SessionEvent): void {
 		this.store.append(maskDeep(event, this.effects.mask));
+		this.version++;
+		this.snapshot = undefined;
+		for (const listener of this.listeners) listener();
 	}
 
 	private context(

@@ -1,25 +1,38 @@
-import { describe, expect, it } from "vitest";
-import type { Step } from "../../source/checklist/schema.js";
-import { PromptForm } from "../../source/ui/views/forms.js";
-import { KEY, renderScreen } from "../helpers/render.js";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Engine } from "../../source/engine/engine.js";
+import { evidenceDetails } from "../../source/steps/registry.js";
+import { Wizard } from "../../source/ui/wizard.js";
+import { KEY, renderScreen, waitUntil } from "../helpers/render.js";
+import { tempDir } from "../helpers/temp.js";
 
-const step = {
-	id: "perf",
-	kind: "prompt",
-	title: "Performance per operation",
-	question: "Time one operation.",
-	fields: [
-		{ name: "actual_ms", label: "Actual", type: "number", unit: "ms", expect: { op: "<", value: 50 } },
-		{ name: "risk", label: "Technical risk", type: "choice", choices: ["LOW", "MEDIUM", "HIGH"] },
-	],
-} as Extract<Step, { kind: "prompt" }>;
+const open: Engine[] = [];
+afterEach(async () => {
+	for (const engine of open.splice(0)) await engine.close().catch(() => {});
+});
 
-describe("a prompt with typed fields", () => {
-	it("asks each field after pass, refuses what is not a number, offers the choices, then the notes", async () => {
-		const answers: unknown[][] = [];
-		const screen = await renderScreen(
-			<PromptForm step={step} onAnswer={(...answer) => answers.push(answer)} />,
-		);
+async function openWizard() {
+	const engine = await Engine.start({
+		checklistPath: "test/fixtures/ui/typed.yaml",
+		operator: "Dana Ops",
+		sessionsDir: join(tempDir(), "sessions"),
+	});
+	open.push(engine);
+	const screen = await renderScreen(
+		<Wizard
+			engine={engine}
+			flow={{ auto: false }}
+			signals={{ subscribe: () => () => {} }}
+			onExit={() => {}}
+		/>,
+	);
+	return { screen, engine };
+}
+
+describe("a prompt with typed fields, in the wizard", () => {
+	it("asks each field after pass, refuses what is not a number, offers the choices, then records them", async () => {
+		const { screen, engine } = await openWizard();
+		await screen.waitFor("Time one operation.");
 		await screen.press("p");
 		expect(screen.frame()).toContain("Actual (ms, expected < 50 ms):");
 		await screen.type("fast");
@@ -34,22 +47,24 @@ describe("a prompt with typed fields", () => {
 		await screen.press(KEY.enter);
 		expect(screen.frame()).toContain("Technical risk: MEDIUM");
 		expect(screen.frame()).toContain("Notes (optional, Enter to go on):");
-		await screen.type("timed on staging");
-		screen.stdin.write(KEY.enter);
-		await new Promise((resolve) => setTimeout(resolve, 50));
-		expect(answers).toEqual([["pass", "timed on staging", { actual_ms: "42", risk: "MEDIUM" }]]);
+		await screen.press(KEY.enter);
+		await waitUntil(() => engine.state.results.perf?.status === "passed", "the prompt to be recorded");
+		expect(evidenceDetails("prompt", engine.state.results.perf?.evidence)).toEqual([
+			"Actual: 42 ms (expected < 50 ms) ✓",
+			"Technical risk: MEDIUM",
+		]);
 	});
 
-	it("asks no fields for a skip", async () => {
-		const answers: unknown[][] = [];
-		const screen = await renderScreen(
-			<PromptForm step={step} onAnswer={(...answer) => answers.push(answer)} />,
-		);
-		await screen.press("s");
-		expect(screen.frame()).toContain("Why skip it? (required)");
-		await screen.type("staging is down");
-		screen.stdin.write(KEY.enter);
-		await new Promise((resolve) => setTimeout(resolve, 50));
-		expect(answers).toEqual([["skip", "staging is down", undefined]]);
+	it("fails the step when the number misses its threshold, though the operator said pass", async () => {
+		const { screen, engine } = await openWizard();
+		await screen.waitFor("Time one operation.");
+		await screen.press("p");
+		await screen.type("70");
+		await screen.press(KEY.enter);
+		expect(screen.frame()).toContain("Actual: 70 ms (expected < 50 ms) ✗");
+		await screen.press(KEY.enter);
+		await screen.press(KEY.enter);
+		await waitUntil(() => engine.state.results.perf?.status === "failed", "the prompt to fail");
+		expect(engine.state.results.perf?.reason).toBe("Actual 70 ms, expected < 50 ms");
 	});
 });

@@ -1,12 +1,14 @@
-import { Box, Text } from "ink";
+import { Box, Text, useStdout } from "ink";
 import { formatDuration } from "../../checklist/duration.js";
 import type { Step } from "../../checklist/schema.js";
 import { compare, formatNumber } from "../../runner/thresholds.js";
 import type { StepResult } from "../../session/reduce.js";
 import type { CommandEvidence as CommandEvidenceData } from "../../steps/command/index.js";
 import type { StepOutcome } from "../../steps/context.js";
+import type { Preview } from "../../steps/kind.js";
 import { bands } from "../../steps/monitor/index.js";
-import { previewOf, STEP_MODULES } from "../../steps/registry.js";
+import { STEP_MODULES } from "../../steps/registry.js";
+import { fitWrapped } from "../fit.js";
 import { sparkline } from "../sparkline.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "../theme.js";
 
@@ -24,7 +26,7 @@ export function Diff({ diff, maxLines }: { readonly diff: string; readonly maxLi
 				<Text
 					// biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed diff
 					key={index}
-					wrap="truncate-end"
+					wrap="wrap"
 					color={colorOf(
 						line.startsWith("+")
 							? "ok"
@@ -59,28 +61,29 @@ export function fitDiff(lines: readonly string[], maxLines: number): string[] {
 	return near(0).slice(0, Math.max(1, maxLines));
 }
 
-/** What running a step will do, as its kind tells it: the exact command, the file diff of a flag, the paths to back up, the source watched. */
-export function StepPlan({
-	step,
-	baseDir,
-	maxLines,
-}: {
-	readonly step: Step;
-	readonly baseDir: string;
-	readonly maxLines: number;
-}) {
-	const preview = previewOf(step, baseDir);
+/**
+ * What running a step will do, as its kind tells it: the exact command, the file diff of a flag,
+ * the paths to back up, the source watched. Wrapped, never cut: what does not fit is counted.
+ */
+export function StepPlan({ preview, maxLines }: { readonly preview: Preview; readonly maxLines: number }) {
+	const columns = useStdout().stdout.columns || 80;
+	const shown = fitWrapped(
+		preview.lines.map((line) => line.text),
+		Math.max(1, maxLines - (preview.diff ? 2 : 0)),
+		columns,
+	);
 	return (
 		<Box flexDirection="column">
-			{preview.lines.map((line, index) => (
+			{preview.lines.slice(0, shown).map((line, index) => (
 				// biome-ignore lint/suspicious/noArrayIndexKey: a fixed preview
-				<Text key={index} color={colorOf(line.tone)} wrap="truncate-end">
+				<Text key={index} color={colorOf(line.tone)} wrap="wrap">
 					{line.text}
 				</Text>
 			))}
-			{preview.diff ? (
-				<Diff diff={preview.diff} maxLines={Math.max(1, maxLines - preview.lines.length)} />
+			{shown < preview.lines.length ? (
+				<Text color={colorOf("dim")}>{`… ${preview.lines.length - shown} more lines`}</Text>
 			) : null}
+			{preview.diff ? <Diff diff={preview.diff} maxLines={Math.max(1, maxLines - shown)} /> : null}
 		</Box>
 	);
 }

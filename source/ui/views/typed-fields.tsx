@@ -15,11 +15,14 @@ export function TypedFields({
 	fields,
 	given,
 	onDone,
+	onCancel,
 }: {
 	readonly fields: readonly Field[];
 	/** Answers already taken: shown, not asked again. */
 	readonly given?: Readonly<Record<string, string>>;
 	readonly onDone?: (values: Record<string, string>) => void;
+	/** Esc in a text field: back to the choice. */
+	readonly onCancel?: () => void;
 }) {
 	const [values, setValues] = useState<Record<string, string>>(given ?? {});
 	const [problem, setProblem] = useState<string>();
@@ -54,7 +57,7 @@ export function TypedFields({
 					/>
 				</Box>
 			) : field ? (
-				<TextField key={field.name} label={`${fieldPrompt(field)}:`} onSubmit={take} />
+				<TextField key={field.name} label={`${fieldPrompt(field)}:`} onSubmit={take} onCancel={onCancel} />
 			) : null}
 			{problem ? <Text color={colorOf("bad")}>{problem}</Text> : null}
 		</Box>

@@ -1,14 +1,15 @@
-import { Box, Text } from "ink";
+import { Box, Text, useStdout } from "ink";
 import SelectInput from "ink-select-input";
 import type { PlacedStep } from "../../checklist/steps.js";
+import type { KeyTable } from "../key-bindings.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "../theme.js";
+import { useSession } from "../use-session.js";
 import type { Wizard } from "../use-wizard.js";
-import type { Screen } from "../wizard-state.js";
-import { sectionId } from "./chrome.js";
-import { TextField } from "./forms.js";
-import { Outcome } from "./step-details.js";
-
-type ReviewScreen = Extract<Screen, { name: "review" }>;
+import { sectionId } from "../views/chrome.js";
+import { TextField } from "../views/forms.js";
+import { Outcome } from "../views/step-details.js";
+import type { ReviewView } from "../wizard-state.js";
+import { ScreenFrame, type ScreenProps } from "./frame.js";
 
 /** The list rows: each phase's title, then its steps; `index` counts steps only. */
 function reviewRows(steps: readonly PlacedStep[]) {
@@ -28,21 +29,53 @@ function reviewRows(steps: readonly PlacedStep[]) {
 	return rows;
 }
 
-/** Earlier steps, read-only, grouped by phase; Enter opens one, g jumps to a phase, / finds a step, l opens its log. */
-export function Review({
-	wizard,
-	screen,
-	room,
-}: {
-	readonly wizard: Wizard;
-	readonly screen: ReviewScreen;
-	readonly room: number;
-}) {
+export function reviewKeys(wizard: Wizard, view: ReviewView, page: number): KeyTable {
 	const { engine } = wizard;
+	const count = engine.steps.length;
+	const move = (by: number) => () => wizard.dispatch({ type: "review-move", by, count });
+	const picked = () => engine.steps[view.index];
+	if (view.mode)
+		return [{ name: "back", label: "cancel", run: () => wizard.browse({ ...view, mode: undefined }) }];
+	return [
+		{ name: "down", label: "move", run: move(1) },
+		{ name: "up", label: "up", run: move(-1), quiet: true },
+		{ name: "pageDown", label: "page", run: move(page) },
+		{ name: "pageUp", label: "page up", run: move(-page), quiet: true },
+		{ name: "first", label: "first", run: move(-count), quiet: true },
+		{ name: "last", label: "last", run: move(count), quiet: true },
+		{ name: "confirm", label: "details", run: () => wizard.browse({ ...view, open: !view.open }) },
+		{ name: "jump", label: "phase", run: () => wizard.browse({ ...view, mode: "phase" }) },
+		{ name: "search", label: "find", run: () => wizard.browse({ ...view, mode: "search" }) },
+		{ name: "log", label: "log", run: () => picked() && wizard.openLog(picked()?.step.id ?? "") },
+		{
+			name: "rerun",
+			label: "run again",
+			run: () => {
+				const step = picked()?.step;
+				// A frozen session, a NO-GO, a blocking failure, a step at work: the engine says why, on the screen.
+				const refused = step && wizard.rerunRefusal(step.id);
+				if (refused) wizard.dispatch({ type: "message", text: refused });
+				else if (step) wizard.show({ name: "step", stepId: step.id });
+			},
+		},
+		{ name: "back", label: "back", run: () => wizard.browse(undefined) },
+		{ name: "review", label: "back", run: () => wizard.browse(undefined), quiet: true },
+	];
+}
+
+/**
+ * Earlier steps, read-only, grouped by phase; Enter opens one, g jumps to a phase, / finds a
+ * step, l opens its log. The walk goes on under it.
+ */
+export function ReviewScreen({ wizard, room, typing, view }: ScreenProps & { readonly view: ReviewView }) {
+	const { engine } = wizard;
+	const session = useSession(engine);
+	const rowsTall = useStdout().stdout.rows || 24;
 	const steps = engine.steps;
-	const { index, open, mode } = screen;
+	const { index, open, mode } = view;
 	const selected = steps[index];
-	const selectedResult = selected && engine.state.results[selected.step.id];
+	const selectedResult = selected && session.results[selected.step.id];
+	const keys = reviewKeys(wizard, view, Math.max(5, rowsTall - 10));
 	if (mode === "phase") {
 		const phases = reviewRows(steps).flatMap((row, at, all) =>
 			row.kind === "phase" && all[at + 1]?.kind === "step"
@@ -50,22 +83,22 @@ export function Review({
 				: [],
 		);
 		return (
-			<Box flexDirection="column">
+			<ScreenFrame keys={[{ name: "confirm", label: "jump", run: () => {} }, ...keys]} typing={typing}>
 				<Text bold>Jump to a phase:</Text>
 				<SelectInput
 					items={phases}
-					limit={Math.max(3, room - 1)}
+					limit={Math.max(3, room - 3)}
 					onSelect={(item) => wizard.dispatch({ type: "review-to", index: item.value })}
 				/>
-			</Box>
+			</ScreenFrame>
 		);
 	}
 	const rows = reviewRows(steps);
-	const listRows = Math.max(3, (open ? Math.floor(room / 3) : room - 1) - (mode === "search" ? 2 : 0));
+	const listRows = Math.max(3, (open ? Math.floor(room / 3) : room - 3) - (mode === "search" ? 2 : 0));
 	const at = rows.findIndex((row) => row.kind === "step" && row.index === index);
 	const start = Math.max(0, Math.min(at - Math.floor(listRows / 2), rows.length - listRows));
 	return (
-		<Box flexDirection="column">
+		<ScreenFrame keys={keys} typing={typing} message={wizard.state.message}>
 			<Text bold>{`Review (read-only) · step ${index + 1} of ${steps.length}`}</Text>
 			{rows.slice(start, start + listRows).map((row) => {
 				if (row.kind === "phase")
@@ -75,7 +108,7 @@ export function Review({
 						</Text>
 					);
 				const { step } = row.placed;
-				const result = engine.state.results[step.id];
+				const result = session.results[step.id];
 				const status = result?.status ?? "pending";
 				const here = row.index === index;
 				return (
@@ -91,6 +124,7 @@ export function Review({
 				<TextField
 					label="Find (id or title):"
 					required
+					onCancel={() => wizard.browse({ ...view, mode: undefined })}
 					onSubmit={(text) => {
 						const found = findStep(steps, text, index);
 						if (found === undefined) wizard.dispatch({ type: "message", text: `no step matches "${text}"` });
@@ -100,18 +134,20 @@ export function Review({
 			) : null}
 			{open && selected ? (
 				<Box flexDirection="column" marginTop={1}>
-					<Text bold>{selected.step.title}</Text>
+					<Text bold wrap="wrap">
+						{selected.step.title}
+					</Text>
 					{selectedResult ? (
 						<Outcome
 							step={selected.step}
 							outcome={selectedResult}
 							result={selectedResult}
-							maxLines={Math.max(2, room - listRows - 4)}
+							maxLines={Math.max(2, room - listRows - 6)}
 						/>
 					) : null}
 				</Box>
 			) : null}
-		</Box>
+		</ScreenFrame>
 	);
 }
 
@@ -124,28 +160,4 @@ export function findStep(steps: readonly PlacedStep[], text: string, from: numbe
 		if (step.id.toLowerCase().includes(wanted) || step.title.toLowerCase().includes(wanted)) return at;
 	}
 	return undefined;
-}
-
-/** A step's whole log, a screenful at a time. */
-export function LogPager({
-	screen,
-	room,
-}: {
-	readonly screen: Extract<Screen, { name: "log" }>;
-	readonly room: number;
-}) {
-	const shown = screen.lines.slice(screen.top, screen.top + Math.max(1, room - 1));
-	return (
-		<Box flexDirection="column">
-			<Text bold wrap="truncate-end">
-				{`lines ${screen.top + 1}–${screen.top + shown.length} of ${screen.lines.length} · ${screen.file}`}
-			</Text>
-			{shown.map((line, offset) => (
-				// biome-ignore lint/suspicious/noArrayIndexKey: a window over a fixed file
-				<Text key={screen.top + offset} wrap="truncate-end">
-					{line.split("\r").filter(Boolean).at(-1) ?? " "}
-				</Text>
-			))}
-		</Box>
-	);
 }
