@@ -112,6 +112,7 @@ const TYPED: Record<string, string[]> = {
 	"checklists/staging-validation.yaml": [
 		"Deployment method: Automated Script",
 		"Overall routing time: 152 ms (expected < 200 ms) ✓",
+		"Emergency Hotline: +1 555 0199",
 	],
 };
 
