@@ -2,6 +2,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { formatProblem } from "../../source/checklist/errors.js";
+import { loadChecklistFile } from "../../source/checklist/load.js";
+import { placedSteps } from "../../source/checklist/steps.js";
 import { ROOT, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 
@@ -128,3 +131,60 @@ function write(dir: string, name: string, text: string): void {
 function spawnNode(args: string[]): number | null {
 	return spawnSync(process.execPath, args, { cwd: ROOT, stdio: "ignore" }).status;
 }
+
+describe("the shipped checklists say what their runbooks say", () => {
+	const steps = (file: string) => {
+		const result = loadChecklistFile(join(ROOT, file));
+		if (!result.ok) throw new Error(result.problems.map(formatProblem).join("\n"));
+		const byId = new Map(placedSteps(result.loaded.checklist).map(({ step }) => [step.id, step] as const));
+		return { checklist: result.loaded.checklist, step: (id: string) => byId.get(id) };
+	};
+
+	it("coordinator rollout: every integration test is a gate, the GO criteria must pass, the report's rollback form runs", () => {
+		const { step, checklist } = steps("checklists/coordinator-orchestrator-rollout.yaml");
+		expect(step("integration-tests-all-pass")).toMatchObject({ critical: true, must: true });
+		for (const id of [
+			"unit-tests",
+			"integration-tests",
+			"smoke-tests",
+			"coverage",
+			"rollback-plan-documented",
+		])
+			expect(step(id)?.must, id).toBe(true);
+		expect(checklist.rollback?.steps?.map((item) => item.kind === "command" && item.run)).toContain(
+			"python scripts/toggle_coordinator_orchestrator.py disable --backup",
+		);
+		expect(step("contacts")).toMatchObject({
+			kind: "prompt",
+			fields: expect.arrayContaining([expect.objectContaining({ name: "cto" })]),
+		});
+		expect(step("document-status")).toMatchObject({
+			fields: [
+				expect.objectContaining({ choices: ["DRAFT", "UNDER REVIEW", "APPROVED"], pass: ["APPROVED"] }),
+				expect.anything(),
+			],
+		});
+	});
+
+	it("staging validation: the MUST PASS items, the > 95 % rule, the databases in the pre-deployment backup", () => {
+		const { step, checklist } = steps("checklists/staging-validation.yaml");
+		expect(checklist.decision?.passRate).toEqual({ op: ">", value: 95 });
+		for (const id of [
+			"smoke-suite",
+			"bandit-scan",
+			"safety-scan",
+			"error-rate",
+			"uptime-48h",
+			"rollback-procedure-verified",
+			"cost-within-budget",
+			"baseline-overall",
+		])
+			expect(step(id)?.must, id).toBe(true);
+		const backup = step("pre-deployment-backup");
+		expect(backup?.kind === "backup" && backup.paths.some((path) => path.endsWith("mongodb.archive"))).toBe(
+			true,
+		);
+		expect(step("rejected-failing-items")?.when).toEqual({ decision: "NO-GO" });
+		expect(step("approved-schedule-deployment")?.when).toEqual({ decision: ["GO", "GO WITH CONDITIONS"] });
+	});
+});
