@@ -815,19 +815,24 @@ export class Engine {
 
 /** The last lines of a step's log, for saying where it was cut off; empty when it wrote none. */
 function lastLines(log: string, count = 3): string {
-	if (!existsSync(log)) return "";
+	const lines = logEnd(log, count);
+	return lines.length > 0 ? `; its log ${log} ends: ${lines.join(" ⏎ ")}` : "";
+}
+
+/** The last non-blank lines of a log file (read from its last 4 KB); none when there is no file. */
+export function logEnd(log: string, count: number): string[] {
+	if (!existsSync(log)) return [];
 	const size = statSync(log).size;
 	const fd = openSync(log, "r");
 	try {
 		const length = Math.min(size, 4096);
 		const buffer = Buffer.alloc(length);
 		readSync(fd, buffer, 0, length, size - length);
-		const lines = buffer
+		return buffer
 			.toString("utf8")
 			.split("\n")
 			.filter((line) => line.trim())
 			.slice(-count);
-		return lines.length > 0 ? `; its log ${log} ends: ${lines.join(" ⏎ ")}` : "";
 	} finally {
 		closeSync(fd);
 	}

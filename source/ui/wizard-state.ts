@@ -186,7 +186,7 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 				message: state.auto ? "one step at a time: Enter runs each" : "passing steps now run on their own",
 			};
 		case "passed-by":
-			return { ...state, trail: [...state.trail, action.line].slice(-3) };
+			return { ...state, trail: [...state.trail, action.line].slice(-2) };
 		case "message":
 			return { ...state, message: action.text };
 		case "exit":

@@ -65,7 +65,7 @@ export function Wizard({ engine, signals, onExit, flow }: WizardProps) {
 	const screen = state.screen;
 	const stepId = "stepId" in screen ? screen.stepId : undefined;
 	const placed = stepId ? engine.placed(stepId) : engine.current();
-	const phaseRows = Math.min(6, Math.max(2, rows - 18));
+	const phaseRows = Math.max(1, Math.min(6, rows - 20));
 	const phases = phaseLines(engine.steps, session);
 	const phasesShown = state.help ? 0 : Math.min(phaseRows, phases.length);
 	const trail = screen.name === "done" || state.browse || state.help ? [] : state.trail;

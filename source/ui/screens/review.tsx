@@ -1,33 +1,16 @@
 import { Box, Text, useStdout } from "ink";
 import SelectInput from "ink-select-input";
-import type { PlacedStep } from "../../checklist/steps.js";
 import type { KeyTable } from "../key-bindings.js";
+import { findStep, reviewRows } from "../review-rows.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "../theme.js";
+import { useLogEnd } from "../use-log-end.js";
 import { useSession } from "../use-session.js";
 import type { Wizard } from "../use-wizard.js";
-import { sectionId } from "../views/chrome.js";
 import { TextField } from "../views/forms.js";
 import { Outcome } from "../views/step-details.js";
 import type { ReviewView } from "../wizard-state.js";
 import { ScreenFrame, type ScreenProps } from "./frame.js";
-
-/** The list rows: each phase's title, then its steps; `index` counts steps only. */
-function reviewRows(steps: readonly PlacedStep[]) {
-	const rows: (
-		| { kind: "phase"; id: string; title: string }
-		| { kind: "step"; placed: PlacedStep; index: number }
-	)[] = [];
-	let phase: string | undefined;
-	steps.forEach((placed, index) => {
-		const id = sectionId(placed.section);
-		if (id !== phase) {
-			phase = id;
-			rows.push({ kind: "phase", id, title: "title" in placed.section ? placed.section.title : id });
-		}
-		rows.push({ kind: "step", placed, index });
-	});
-	return rows;
-}
+import { latestState } from "./running.js";
 
 export function reviewKeys(wizard: Wizard, view: ReviewView, page: number): KeyTable {
 	const { engine } = wizard;
@@ -76,6 +59,8 @@ export function ReviewScreen({ wizard, room, typing, view }: ScreenProps & { rea
 	const selected = steps[index];
 	const selectedResult = selected && session.results[selected.step.id];
 	const keys = reviewKeys(wizard, view, Math.max(5, rowsTall - 10));
+	const cutOff = open && selectedResult?.status === "interrupted" ? selected?.step.id : undefined;
+	const cutOffLog = useLogEnd(engine.dir, cutOff);
 	if (mode === "phase") {
 		const phases = reviewRows(steps).flatMap((row, at, all) =>
 			row.kind === "phase" && all[at + 1]?.kind === "step"
@@ -137,6 +122,19 @@ export function ReviewScreen({ wizard, room, typing, view }: ScreenProps & { rea
 					<Text bold wrap="wrap">
 						{selected.step.title}
 					</Text>
+					{cutOffLog ? (
+						<Box flexDirection="column">
+							<Text color={colorOf("dim")} wrap="wrap">{`log: ${cutOffLog.file}`}</Text>
+							{cutOffLog.lines.map((line, offset) => (
+								<Text
+									// biome-ignore lint/suspicious/noArrayIndexKey: the last lines of a fixed log
+									key={offset}
+									color={colorOf("dim")}
+									wrap="truncate-end"
+								>{`│ ${latestState(line)}`}</Text>
+							))}
+						</Box>
+					) : null}
 					{selectedResult ? (
 						<Outcome
 							step={selected.step}
@@ -149,15 +147,4 @@ export function ReviewScreen({ wizard, room, typing, view }: ScreenProps & { rea
 			) : null}
 		</ScreenFrame>
 	);
-}
-
-/** The next step after `from` whose id or title holds the text (case ignored), wrapping round. */
-export function findStep(steps: readonly PlacedStep[], text: string, from: number): number | undefined {
-	const wanted = text.trim().toLowerCase();
-	for (let offset = 1; offset <= steps.length; offset++) {
-		const at = (from + offset) % steps.length;
-		const { step } = steps[at] as PlacedStep;
-		if (step.id.toLowerCase().includes(wanted) || step.title.toLowerCase().includes(wanted)) return at;
-	}
-	return undefined;
 }

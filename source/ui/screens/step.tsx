@@ -3,17 +3,17 @@ import { useMemo, useState } from "react";
 import { moduleOf, previewOf } from "../../steps/registry.js";
 import { rowsOf } from "../fit.js";
 import type { KeyTable } from "../key-bindings.js";
-import { colorOf } from "../theme.js";
 import { useSession } from "../use-session.js";
 import { DecisionForm, type PromptChoice, PromptForm } from "../views/forms.js";
+import { Scrolled, scrollKeys } from "../views/scrolled.js";
 import { type SignoffEntry, SignoffForm, signoffProgress } from "../views/signoff-form.js";
-import { StepPlan } from "../views/step-details.js";
-import { isCritical, StepTitle } from "../views/step-title.js";
+import { reading } from "../views/step-reading.js";
+import { StepTitle } from "../views/step-title.js";
 import { bodyRows, commonKeys, ScreenFrame, type ScreenProps } from "./frame.js";
 
 const noop = () => {};
 
-/** The step to do next: what it will do, and the one key that does it. */
+/** The step to do next: what it will do, all of it readable (PgUp/PgDn), and the one key that does it. */
 export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 	const { wizard, typing, stepId } = props;
 	const { engine, state } = wizard;
@@ -22,7 +22,7 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 	const placed = engine.placed(stepId);
 	const { step } = placed;
 	const module = moduleOf(step);
-	// Read once per step on screen: a flag's diff reads the file, which is not done while drawing.
+	// Worked out once per step on screen: a flag's diff reads the file, which is not done while drawing.
 	const preview = useMemo(() => previewOf(step, session.cwd), [step, session.cwd]);
 	const proposed = useMemo(
 		() => (module.mode === "decision" ? engine.proposeDecision(stepId) : undefined),
@@ -30,7 +30,27 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 	);
 	const [choice, setChoice] = useState<PromptChoice>();
 	const [entry, setEntry] = useState<SignoffEntry>({});
-	const common = commonKeys(wizard);
+	const [top, setTop] = useState(0);
+	const reasons = proposed
+		? [
+				...proposed.reasons.map((reason) => `  • ${reason}`),
+				...proposed.conditions.map((c) => `  condition: ${c}`),
+			]
+		: [];
+	const given = step.kind === "signoff" ? engine.approvalsOf(stepId) : [];
+	// What stays under the reading: the question and its answer, the choice, the form.
+	const below =
+		step.kind === "prompt"
+			? rowsOf(step.question ?? "", columns) + 2
+			: proposed
+				? 5
+				: step.kind === "signoff"
+					? given.length + 3
+					: 1;
+	const rows = bodyRows(props, columns) - 3 - rowsOf(step.title, columns) - below;
+	const lines = reading(step, preview, state.notices, state.details, reasons, rows);
+	const scroll = scrollKeys(lines, top, rows, columns, setTop);
+	const common = [...scroll, ...commonKeys(wizard)];
 	let keys: KeyTable = common;
 	let body: React.ReactNode = null;
 
@@ -58,7 +78,6 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 		];
 		body = <DecisionForm proposed={proposed} onDecide={(picked) => wizard.decide(stepId, picked)} />;
 	} else if (step.kind === "signoff") {
-		const given = engine.approvalsOf(stepId);
 		const { role } = signoffProgress(step, given);
 		const decide = (decision: "approve" | "reject") => setEntry({ ...entry, decision });
 		if (entry.name !== undefined && entry.decision === undefined)
@@ -96,49 +115,23 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 			...common,
 		];
 		const dry = session.dryRun;
-		// The plan gets what the title, the notes, the help and the question leave.
-		const above = [
-			step.title,
-			...state.notices.map((notice) => `note: ${notice}`),
-			state.details ? (step.help ?? "") : "",
-		];
-		const planRows =
-			bodyRows(props, columns) -
-			3 -
-			above.reduce((rows, text) => rows + (text ? rowsOf(text, columns) : 0), 0);
 		body = (
-			<Box flexDirection="column">
-				<StepPlan preview={preview} maxLines={planRows} />
-				<Text bold>
-					{module.asksYes
-						? dry
-							? "Dry run: y records what would change, the file is left alone."
-							: "Apply this change? (y to apply)"
-						: dry
-							? "Dry run: Enter records what would happen; nothing runs."
-							: "Press Enter to run it."}
-				</Text>
-			</Box>
+			<Text bold>
+				{module.asksYes
+					? dry
+						? "Dry run: y records what would change, the file is left alone."
+						: "Apply this change? (y to apply)"
+					: dry
+						? "Dry run: Enter records what would happen; nothing runs."
+						: "Press Enter to run it."}
+			</Text>
 		);
 	}
 	return (
 		<ScreenFrame keys={keys} typing={typing} message={state.message}>
-			<StepTitle
-				placed={placed}
-				critical={isCritical(session, stepId)}
-				result={session.results[stepId]}
-				attempts
-				notices={state.notices}
-			/>
-			{step.kind === "prompt" && step.instructions ? (
-				<Text wrap="wrap">{step.instructions.trim()}</Text>
-			) : null}
-			{state.details && step.help ? (
-				<Text color={colorOf("accent")} wrap="wrap">
-					{step.help.trim()}
-				</Text>
-			) : null}
+			<StepTitle placed={placed} session={session} attempts />
 			<Box marginTop={1} flexDirection="column">
+				<Scrolled lines={lines} top={top} rows={rows} columns={columns} />
 				{body}
 			</Box>
 		</ScreenFrame>

@@ -138,7 +138,7 @@ export function PromptForm({
 }
 
 /**
- * The decision the rules reach, with every reason. The operator confirms it, may downgrade,
+ * The decision the rules reach (its reasons are listed above it by the step screen). The operator confirms it, may downgrade,
  * and may go ahead against it only as GO WITH CONDITIONS, with the conditions written.
  */
 export function DecisionForm({
@@ -167,12 +167,6 @@ export function DecisionForm({
 					{proposed.outcome}
 				</Text>
 			</Text>
-			{proposed.reasons.map((reason) => (
-				<Text key={reason} wrap="truncate-end">{`  • ${reason}`}</Text>
-			))}
-			{proposed.conditions.map((condition) => (
-				<Text key={condition} color={colorOf("warn")} wrap="truncate-end">{`  condition: ${condition}`}</Text>
-			))}
 			{conditions === undefined ? (
 				<SelectInput
 					items={items}

@@ -5,20 +5,41 @@ import { compare, formatNumber } from "../../runner/thresholds.js";
 import type { StepResult } from "../../session/reduce.js";
 import type { CommandEvidence as CommandEvidenceData } from "../../steps/command/index.js";
 import type { StepOutcome } from "../../steps/context.js";
-import type { Preview } from "../../steps/kind.js";
 import { bands } from "../../steps/monitor/index.js";
 import { STEP_MODULES } from "../../steps/registry.js";
-import { fitWrapped } from "../fit.js";
+import { rowsOf } from "../fit.js";
 import { sparkline } from "../sparkline.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "../theme.js";
+import type { ReadLine } from "./scrolled.js";
 
 type Kind<K extends Step["kind"]> = Extract<Step, { kind: K }>;
 
-/** A unified diff, one line each, added lines green and removed red; file headers left out. */
-export function Diff({ diff, maxLines }: { readonly diff: string; readonly maxLines: number }) {
-	const lines = diff
+/**
+ * A unified diff's lines, file headers left out, each toned: added green, removed red, hunks
+ * accented — the changed lines with as much of their context as fits in `maxLines`.
+ */
+export function diffLines(diff: string, maxLines: number): ReadLine[] {
+	return fitDiff(diffBody(diff), maxLines).map((text) => ({
+		text,
+		tone: text.startsWith("+")
+			? "ok"
+			: text.startsWith("-")
+				? "bad"
+				: text.startsWith("@@")
+					? "accent"
+					: undefined,
+	}));
+}
+
+function diffBody(diff: string): string[] {
+	return diff
 		.split("\n")
 		.filter((line) => !/^(Index:|={3,}|--- |\+\+\+ )/.test(line) && line !== "" && !line.startsWith("\\"));
+}
+
+/** A unified diff, one line each, added lines green and removed red; file headers left out. */
+export function Diff({ diff, maxLines }: { readonly diff: string; readonly maxLines: number }) {
+	const lines = diffBody(diff);
 	const shown = fitDiff(lines, maxLines);
 	return (
 		<Box flexDirection="column">
@@ -59,33 +80,6 @@ export function fitDiff(lines: readonly string[], maxLines: number): string[] {
 		if (kept.length <= maxLines) return kept;
 	}
 	return near(0).slice(0, Math.max(1, maxLines));
-}
-
-/**
- * What running a step will do, as its kind tells it: the exact command, the file diff of a flag,
- * the paths to back up, the source watched. Wrapped, never cut: what does not fit is counted.
- */
-export function StepPlan({ preview, maxLines }: { readonly preview: Preview; readonly maxLines: number }) {
-	const columns = useStdout().stdout.columns || 80;
-	const shown = fitWrapped(
-		preview.lines.map((line) => line.text),
-		Math.max(1, maxLines - (preview.diff ? 2 : 0)),
-		columns,
-	);
-	return (
-		<Box flexDirection="column">
-			{preview.lines.slice(0, shown).map((line, index) => (
-				// biome-ignore lint/suspicious/noArrayIndexKey: a fixed preview
-				<Text key={index} color={colorOf(line.tone)} wrap="wrap">
-					{line.text}
-				</Text>
-			))}
-			{shown < preview.lines.length ? (
-				<Text color={colorOf("dim")}>{`… ${preview.lines.length - shown} more lines`}</Text>
-			) : null}
-			{preview.diff ? <Diff diff={preview.diff} maxLines={Math.max(1, maxLines - shown)} /> : null}
-		</Box>
-	);
 }
 
 /** A monitor's readings so far: a sparkline against its bands, and the latest values coloured by level. */
@@ -137,11 +131,17 @@ export function Outcome({
 	const evidence = result?.evidence ?? outcome.evidence;
 	// A monitor that warned passed, but is not a green tick.
 	const warned = STEP_MODULES.monitor.evidence(evidence)?.monitor?.outcome === "warned";
+	const columns = useStdout().stdout.columns || 80;
+	const override = "override" in outcome ? outcome.override : undefined;
+	const notes = "notes" in outcome ? outcome.notes : undefined;
+	// The rows its own lines take once wrapped; the evidence gets the rest.
 	const own =
-		1 + ("override" in outcome && outcome.override ? 1 : 0) + ("notes" in outcome && outcome.notes ? 1 : 0);
+		rowsOf(`? ${status} — ${outcome.reason ?? ""}`, columns) +
+		(override ? rowsOf(`overridden: ${override}`, columns) : 0) +
+		(notes ? rowsOf(`notes: ${notes}`, columns) : 0);
 	return (
 		<Box flexDirection="column">
-			<Text wrap="truncate-end">
+			<Text wrap="wrap">
 				{warned ? (
 					<Text bold color={colorOf("warn")}>{`! ${status}, in the warn band`}</Text>
 				) : (
@@ -150,11 +150,9 @@ export function Outcome({
 				{outcome.reason ? <Text>{` — ${outcome.reason}`}</Text> : null}
 			</Text>
 			{"override" in outcome && outcome.override ? (
-				<Text color={colorOf("warn")} wrap="truncate-end">{`overridden: ${outcome.override}`}</Text>
+				<Text color={colorOf("warn")} wrap="wrap">{`overridden: ${outcome.override}`}</Text>
 			) : null}
-			{"notes" in outcome && outcome.notes ? (
-				<Text wrap="truncate-end">{`notes: ${outcome.notes}`}</Text>
-			) : null}
+			{"notes" in outcome && outcome.notes ? <Text wrap="wrap">{`notes: ${outcome.notes}`}</Text> : null}
 			<Evidence step={step} evidence={evidence} outcome={outcome} result={result} maxLines={maxLines - own} />
 		</Box>
 	);
@@ -178,7 +176,7 @@ function Evidence({
 		return (
 			<Box flexDirection="column">
 				{files.slice(0, maxLines).map((file) => (
-					<Text key={file.source} wrap="truncate-end">
+					<Text key={file.source} wrap="wrap">
 						{file.absent
 							? `  ${file.source}  absent`
 							: `  ${file.source}  ${file.size} bytes  sha256 ${file.sha256?.slice(0, 12)}`}
@@ -237,11 +235,11 @@ function CommandEvidence({
 		.map(([name, value]) => `${name} ${formatNumber(value)}`);
 	return (
 		<Box flexDirection="column">
-			<Text wrap="truncate-end">
+			<Text wrap="wrap">
 				{`exit ${evidence.exitCode ?? evidence.signal ?? "?"} · ${formatDuration(Number(evidence.durationMs ?? 0))}`}
 			</Text>
 			{figures.length > 0 ? (
-				<Text wrap="truncate-end">
+				<Text wrap="wrap">
 					{figures.map((figure) => (
 						<Text
 							key={figure.text}
@@ -255,7 +253,7 @@ function CommandEvidence({
 					{others.join(" · ")}
 				</Text>
 			) : null}
-			{evidence.log ? <Text color={colorOf("dim")} wrap="truncate-end">{`log: ${evidence.log}`}</Text> : null}
+			{evidence.log ? <Text color={colorOf("dim")} wrap="wrap">{`log: ${evidence.log}`}</Text> : null}
 			{tail.map((line, index) => (
 				// biome-ignore lint/suspicious/noArrayIndexKey: the last lines of a finished command
 				<Text key={index} color={colorOf("dim")} wrap="truncate-end">{`│ ${line}`}</Text>
