@@ -1,3 +1,4 @@
+import { monitorRules } from "./monitor-rules.js";
 import { stepLists } from "./steps.js";
 
 /** A rule the schema alone cannot hold, broken at a data path. */
@@ -42,6 +43,7 @@ export function checkRules(data: Raw, vars: ReadonlyMap<string, unknown>): RuleP
 	let decisionSeen = false;
 	// Steps walked before the current one: a `when:` may only look back at them.
 	const walked = new Set<string>();
+	const earlier = new Map<string, Raw>();
 	for (const list of stepLists(data)) {
 		for (const [index, step] of asRecords(list.steps).entries()) {
 			const path = [...list.path, index];
@@ -65,6 +67,8 @@ export function checkRules(data: Raw, vars: ReadonlyMap<string, unknown>): RuleP
 				});
 			}
 			problems.push(...stepRules(step, path));
+			if (step.kind === "monitor") problems.push(...monitorRules(step, path, earlier));
+			if (typeof step.id === "string") earlier.set(step.id, step);
 		}
 	}
 	if (data.decision !== undefined && !decisionSeen) {

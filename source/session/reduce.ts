@@ -24,6 +24,8 @@ export interface Reading {
 	readonly at: string;
 	readonly value?: number;
 	readonly error?: string;
+	/** The highest alert tier holding at this reading. */
+	readonly level?: "warning" | "critical" | "page";
 }
 
 export interface Approval {
@@ -146,13 +148,13 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 				endedAt: undefined,
 				reason: undefined,
 				override: undefined,
-				readings: undefined,
+				readings: event.data.continues ? result.readings : undefined,
 			}));
 		case "monitor.reading": {
-			const { value, error } = event.data;
+			const { value, error, level } = event.data;
 			return step(event.data.stepId, (result) => ({
 				...result,
-				readings: [...(result.readings ?? []), { at, value, error }],
+				readings: [...(result.readings ?? []), { at, value, error, ...(level ? { level } : {}) }],
 			}));
 		}
 		case "step.intent":

@@ -43,7 +43,7 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 		step.kind === "prompt"
 			? rowsOf(step.question ?? "", columns) + 2
 			: proposed
-				? 5
+				? 4
 				: step.kind === "signoff"
 					? given.length + 3
 					: 1;

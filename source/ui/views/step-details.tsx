@@ -6,6 +6,7 @@ import type { StepResult } from "../../session/reduce.js";
 import type { CommandEvidence as CommandEvidenceData } from "../../steps/command/index.js";
 import type { StepOutcome } from "../../steps/context.js";
 import { bands } from "../../steps/monitor/index.js";
+import { plannedReadings } from "../../steps/monitor/windows.js";
 import { STEP_MODULES } from "../../steps/registry.js";
 import { rowsOf } from "../fit.js";
 import { sparkline } from "../sparkline.js";
@@ -85,28 +86,34 @@ export function fitDiff(lines: readonly string[], maxLines: number): string[] {
 /** A monitor's readings so far: a sparkline against its bands, and the latest values coloured by level. */
 export function Readings({ step, result }: { readonly step: Kind<"monitor">; readonly result?: StepResult }) {
 	const readings = result?.readings ?? [];
-	const values = readings.flatMap((reading) => (reading.value === undefined ? [] : [reading.value]));
-	const levels = [step.warn?.value, step.critical?.value].filter(
-		(value): value is number => value !== undefined,
-	);
-	const tone = (value: number) =>
-		step.critical && compare(value, step.critical.op, step.critical.value)
-			? "bad"
-			: step.warn && compare(value, step.warn.op, step.warn.value)
+	const valued = readings.filter((reading) => reading.value !== undefined);
+	const values = valued.map((reading) => reading.value ?? 0);
+	// A level against a baseline is known only as the watch runs: the chart scales to fixed levels alone.
+	const fixed = [step.warn, step.critical].filter((level) => level !== undefined && !level.baseline);
+	const levels = fixed.map((level) => level?.value ?? 0);
+	// The tier recorded at a reading says how it stood; a fixed level says whether it was over.
+	const tone = ({ value = 0, level }: (typeof valued)[number]) =>
+		level
+			? level === "warning"
 				? "warn"
-				: "ok";
+				: "bad"
+			: step.critical && !step.critical.baseline && compare(value, step.critical.op, step.critical.value)
+				? "bad"
+				: step.warn && !step.warn.baseline && compare(value, step.warn.op, step.warn.value)
+					? "warn"
+					: "ok";
 	const errors = readings.filter((reading) => reading.error).length;
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
-				{`readings ${readings.length}/${step.samples ?? 1}  `}
+				{`readings ${readings.length}/${plannedReadings(step)}  `}
 				<Text color={colorOf("accent")}>{sparkline(values, 40, levels)}</Text>
 				{bands(step) ? <Text color={colorOf("dim")}>{`  ${bands(step)}`}</Text> : null}
 			</Text>
 			<Text wrap="truncate-end">
-				{values.slice(-10).map((value, index) => (
+				{valued.slice(-10).map((reading, index) => (
 					// biome-ignore lint/suspicious/noArrayIndexKey: readings only grow
-					<Text key={index} color={colorOf(tone(value))}>{`${formatNumber(value)} `}</Text>
+					<Text key={index} color={colorOf(tone(reading))}>{`${formatNumber(reading.value ?? 0)} `}</Text>
 				))}
 				{errors > 0 ? <Text color={colorOf("bad")}>{`${errors} failed reading(s)`}</Text> : null}
 			</Text>
