@@ -196,23 +196,29 @@ function holds(
 	held: { for?: string; action?: string } = {},
 ): boolean {
 	const said = parseLevel(condition);
-	return steps.some((step) =>
-		limitsOf(step, undefined).some((limit) => {
-			const named = limit.level
-				? TIER_NAMES[name] === limit.level
-				: limit.metric === name || limit.metric.endsWith(`_${name}`);
-			const written = parseLevel(limit.condition);
-			return (
-				named &&
-				said !== undefined &&
-				written !== undefined &&
-				written.op === said.op &&
-				written.value === said.value &&
-				written.baseline === said.baseline &&
-				(held.for === undefined || limit.rule.includes(` for ${held.for} `)) &&
-				(held.action === undefined || limit.action === held.action)
-			);
-		}),
+	const same = (written: { op: string; value: number } | undefined) =>
+		said !== undefined && !said.baseline && written?.op === said.op && written.value === said.value;
+	return steps.some(
+		(step) =>
+			// A prompt's typed number is judged against its own threshold.
+			(step.kind === "prompt" &&
+				(step.fields ?? []).some((field) => field.name === name && same(field.expect))) ||
+			limitsOf(step, undefined).some((limit) => {
+				const named = limit.level
+					? TIER_NAMES[name] === limit.level
+					: limit.metric === name || limit.metric.endsWith(`_${name}`);
+				const written = parseLevel(limit.condition);
+				return (
+					named &&
+					said !== undefined &&
+					written !== undefined &&
+					written.op === said.op &&
+					written.value === said.value &&
+					written.baseline === said.baseline &&
+					(held.for === undefined || limit.rule.includes(` for ${held.for} `)) &&
+					(held.action === undefined || limit.action === held.action)
+				);
+			}),
 	);
 }
 

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
-import { type Document, isMap, isPair, isSeq, LineCounter, parseDocument } from "yaml";
+import { dirname, resolve } from "node:path";
 import type * as z from "zod";
 import { expandPaths } from "../steps/registry.js";
-import { duplicateKeys } from "./duplicate-keys.js";
-import { type ChecklistProblem, formatKeyPath } from "./errors.js";
+import { type ChecklistProblem, formatKeyPath, formatProblem } from "./errors.js";
+import { expandIncludes, type IncludedFile, type Where } from "./include.js";
 import {
 	declaredVars,
 	expandHome,
@@ -13,24 +13,26 @@ import {
 	resolveVars,
 	type VarValue,
 } from "./interpolate.js";
-import { locate, position } from "./locate.js";
 import { InputFileError, readInputFile } from "./read-file.js";
 import { checkRules } from "./rules.js";
 import { type Checklist, checklistSchema } from "./schema.js";
 import { mapSteps } from "./steps.js";
 import { allowedKeys, closest } from "./suggest.js";
+import { parseYamlMapping } from "./yaml-source.js";
 
 /** A checklist ready to run. */
 export interface LoadedChecklist {
 	readonly checklist: Checklist;
 	/** Absolute path of the file. */
 	readonly file: string;
-	/** SHA-256 of the file's bytes, recorded by every session started from it. */
+	/** SHA-256 of the file's bytes (and of the files it includes), recorded by every session started from it. */
 	readonly sha256: string;
 	/** Variables after defaults, `--var` overrides, interpolation and `~` expansion; a secret shows as ***. */
 	readonly vars: Readonly<Record<string, VarValue>>;
 	/** Secret values by variable name: substituted only when a step runs, masked everywhere else. */
 	readonly secrets: ReadonlyMap<string, string>;
+	/** The files whose phases it includes, with their digests. */
+	readonly included?: readonly IncludedFile[];
 }
 
 export type LoadResult =
@@ -45,14 +47,11 @@ export interface LoadOptions {
 	readonly home?: string;
 	/** Where a secret's ROLLOUT_SECRET_<NAME> is looked up; the process environment by default. */
 	readonly env?: Readonly<Record<string, string | undefined>>;
+	/** Where `include:` paths start; the checklist file's folder by default. */
+	readonly baseDir?: string;
 }
 
 const MAX_BYTES = 5 * 1024 * 1024;
-/** Aliases are fine for sharing blocks; past this many, the file is treated as an alias bomb. */
-const MAX_ALIAS_COUNT = 200;
-/** A checklist needs a dozen levels; far deeper nesting is refused before anything recurses into it. */
-const MAX_DEPTH = 64;
-const TOO_DEEP = `refused: nested more than ${MAX_DEPTH} levels deep`;
 
 /** Reads, parses, validates and interpolates a checklist file; every problem is reported, none thrown. */
 export function loadChecklistFile(path: string, options: LoadOptions = {}): LoadResult {
@@ -75,72 +74,48 @@ export function loadChecklistFile(path: string, options: LoadOptions = {}): Load
 	} catch {
 		return fail(`is not UTF-8 text (first bad byte on line ${firstInvalidUtf8Line(bytes)})`);
 	}
-	const sha256 = createHash("sha256").update(bytes).digest("hex");
-	const result = parseChecklist(text, name, options);
+	const hash = createHash("sha256").update(bytes);
+	const result = parseChecklist(text, name, { baseDir: dirname(resolve(path)), ...options });
 	if (!result.ok) return result;
+	// A checklist that includes nothing keeps the plain digest of its file.
+	for (const file of result.loaded.included ?? []) hash.update(`\0${file.file}\0${file.sha256}`);
+	const sha256 = hash.digest("hex");
 	return { ok: true, loaded: { ...result.loaded, file: path, sha256 } };
 }
 
 /** Parses checklist source text; `name` is used in messages. */
 export function parseChecklist(text: string, name: string, options: LoadOptions = {}): LoadResult {
 	const home = options.home ?? homedir();
-	const lineCounter = new LineCounter();
-	let doc: Document;
-	try {
-		// Duplicate keys are found by `duplicateKeys`, in one pass.
-		doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-	} catch (error) {
-		if (error instanceof RangeError) return { ok: false, problems: [{ file: name, message: TOO_DEEP }] };
-		throw error;
-	}
-	const at = (offset: number, key: string, message: string): ChecklistProblem => ({
-		file: name,
-		...position(lineCounter, offset),
-		key,
-		message,
-	});
-
-	const yamlProblems = [
-		...[...doc.errors, ...doc.warnings].map((error) =>
-			at(error.pos[0], "", yamlMessage(error.code, error.message, text.slice(error.pos[0]))),
-		),
-		...duplicateKeys(doc).map(({ offset, key }) => at(offset, "", `duplicate key "${key}"`)),
-	];
-	if (yamlProblems.length > 0) return { ok: false, problems: yamlProblems };
-	if (doc.contents === null) return { ok: false, problems: [{ file: name, message: "is empty" }] };
-	const deep = tooDeep(doc.contents);
-	if (deep !== undefined) return { ok: false, problems: [at(deep, "", TOO_DEEP)] };
-
-	let data: unknown;
-	try {
-		data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-	} catch (error) {
-		const message =
-			error instanceof RangeError
-				? TOO_DEEP
-				: /alias/i.test((error as Error).message)
-					? "refused: aliases expand too far (an alias bomb?)"
-					: (error as Error).message;
-		return { ok: false, problems: [{ file: name, message }] };
-	}
-	if (data === null || typeof data !== "object" || Array.isArray(data)) {
-		return {
-			ok: false,
-			problems: [at(0, "", "a checklist is a mapping with id, title and phases")],
-		};
-	}
-
-	const record = data as Record<string, unknown>;
+	const parsedYaml = parseYamlMapping(text, name, "a checklist is a mapping with id, title and phases");
+	if (!parsedYaml.ok) return parsedYaml;
+	const expanded = expandIncludes(
+		parsedYaml.data,
+		parsedYaml.source,
+		options.baseDir ?? dirname(resolve(name)),
+	);
+	const { where } = expanded;
+	const record = expanded.data;
+	const at = (
+		path: readonly PropertyKey[],
+		message: string,
+		options?: { atKey?: boolean; needle?: string },
+	) => {
+		const place = where(path, options);
+		return { file: place.file, line: place.line, column: place.column, key: place.key, message };
+	};
 	const interpolation: InterpolationProblem[] = [];
 	const specs = declaredVars(record.vars);
 	const overrides = new Map(Object.entries(options.vars ?? {}));
-	const problems: ChecklistProblem[] = [...overrides.keys()]
-		.filter((key) => !specs.has(key))
-		.map((key) => ({
-			file: name,
-			key: `--var ${key}`,
-			message: `the checklist has no variable "${key}" (it has: ${[...specs.keys()].join(", ") || "none"})`,
-		}));
+	const problems: ChecklistProblem[] = [...expanded.problems];
+	problems.push(
+		...[...overrides.keys()]
+			.filter((key) => !specs.has(key))
+			.map((key) => ({
+				file: name,
+				key: `--var ${key}`,
+				message: `the checklist has no variable "${key}" (it has: ${[...specs.keys()].join(", ") || "none"})`,
+			})),
+	);
 	const resolved = resolveVars(specs, overrides, home, options.env);
 	interpolation.push(...resolved.problems);
 	const { vars: _vars, ...rest } = record;
@@ -149,102 +124,95 @@ export function parseChecklist(text: string, name: string, options: LoadOptions 
 		...(interpolateTree(rest, resolved, [], interpolation) as object),
 	};
 
-	for (const problem of interpolation) problems.push(locateInterpolation(doc, text, problem, at, name));
+	for (const problem of interpolation)
+		problems.push(
+			problem.path[0] === "--var"
+				? { file: name, key: formatKeyPath(problem.path), message: problem.message }
+				: at(problem.path, problem.message, { needle: problem.needle }),
+		);
 	const parsed = checklistSchema.safeParse(interpolated, { reportInput: true });
 	if (!parsed.success)
-		problems.push(...parsed.error.issues.flatMap((issue) => zodProblems(doc, issue, at, interpolated)));
+		problems.push(...parsed.error.issues.flatMap((issue) => zodProblems(where, issue, interpolated)));
 	for (const rule of checkRules(interpolated, specs)) {
-		const first = rule.first && position(lineCounter, locate(doc, rule.first).offset).line;
-		const message = first ? `${rule.message} (first used on line ${first})` : rule.message;
-		problems.push(at(locate(doc, rule.path, rule.atKey).offset, formatKeyPath(rule.path), message));
+		const first = rule.first && where(rule.first);
+		const here = where(rule.path);
+		const seen =
+			first &&
+			(first.file !== here.file
+				? `at ${first.file}:${first.line}`
+				: first.line === here.line && first.column === here.column
+					? "in another include of this file"
+					: `on line ${first.line}`);
+		const message = seen ? `${rule.message} (first used ${seen})` : rule.message;
+		problems.push(at(rule.path, message, { atKey: rule.atKey }));
 	}
-	if (problems.length > 0 || !parsed.success) return { ok: false, problems: sortProblems(problems) };
+	if (problems.length > 0 || !parsed.success) return { ok: false, problems: sortProblems(problems, name) };
 
-	const expanded = mapSteps(parsed.data, (step) => expandPaths(step, (value) => expandHome(value, home)));
+	const withHome = mapSteps(parsed.data, (step) => expandPaths(step, (value) => expandHome(value, home)));
 	// The checklist is recorded with each session: a secret's default stays out of it.
-	const checklist = expanded.vars
+	const checklist = withHome.vars
 		? {
-				...expanded,
+				...withHome,
 				vars: Object.fromEntries(
-					Object.entries(expanded.vars).map(([key, entry]) => [
+					Object.entries(withHome.vars).map(([key, entry]) => [
 						key,
 						specs.get(key)?.secret ? { secret: true } : entry,
 					]),
 				),
 			}
-		: expanded;
+		: withHome;
 	const vars: Record<string, VarValue> = Object.create(null);
 	for (const [key, value] of resolved.vars) vars[key] = value;
 	for (const key of resolved.secrets.keys()) vars[key] = "***";
 	return {
 		ok: true,
-		loaded: { checklist, file: name, sha256: "", vars, secrets: resolved.secrets },
+		loaded: {
+			checklist,
+			file: name,
+			sha256: "",
+			vars,
+			secrets: resolved.secrets,
+			included: expanded.included,
+		},
 	};
 }
 
-/** The offset of the first node nested deeper than MAX_DEPTH; walked without recursion. */
-function tooDeep(root: unknown): number | undefined {
-	const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 0 }];
-	for (let item = stack.pop(); item; item = stack.pop()) {
-		const { node, depth } = item;
-		const range = (node as { range?: [number, number] } | undefined)?.range;
-		if (depth > MAX_DEPTH) return range?.[0] ?? 0;
-		if (isMap(node) || isSeq(node)) {
-			for (const child of node.items) {
-				stack.push({ node: isPair(child) ? child.value : child, depth: depth + 1 });
-				if (isPair(child)) stack.push({ node: child.key, depth: depth + 1 });
-			}
-		}
-	}
-	return undefined;
-}
-
-function locateInterpolation(
-	doc: Document,
-	text: string,
-	problem: InterpolationProblem,
-	at: (offset: number, key: string, message: string) => ChecklistProblem,
-	name: string,
-): ChecklistProblem {
-	if (problem.path[0] === "--var") {
-		return {
-			file: name,
-			key: formatKeyPath(problem.path),
-			message: problem.message,
-		};
-	}
-	const found = locate(doc, problem.path);
-	let offset = found.offset;
-	const range = (found.node as { range?: [number, number] } | undefined)?.range;
-	if (range && problem.needle) {
-		const inside = text.slice(range[0], range[1]).indexOf(problem.needle);
-		if (inside >= 0) offset = range[0] + inside;
-	}
-	return at(offset, formatKeyPath(problem.path), problem.message);
-}
-
-function zodProblems(
-	doc: Document,
-	issue: z.core.$ZodIssue,
-	at: (offset: number, key: string, message: string) => ChecklistProblem,
-	data: unknown,
-): ChecklistProblem[] {
+function zodProblems(where: Where, issue: z.core.$ZodIssue, data: unknown): ChecklistProblem[] {
+	const problem = (path: readonly PropertyKey[], message: string, atKey = false): ChecklistProblem => {
+		const place = where(path, { atKey });
+		return { file: place.file, line: place.line, column: place.column, key: place.key, message };
+	};
 	if (issue.code === "unrecognized_keys") {
 		const allowed = allowedKeys(checklistSchema, data, issue.path);
 		return issue.keys.map((key) => {
 			const path = [...issue.path, key];
 			const meant = closest(key, allowed);
 			const hint = meant ? `: did you mean "${meant}"?` : "";
-			return at(locate(doc, path, true).offset, formatKeyPath(path), `unknown key "${key}"${hint}`);
+			return problem(path, `unknown key "${key}"${hint}`, true);
 		});
 	}
-	const found = locate(doc, issue.path);
-	const key = formatKeyPath(issue.path);
+	if (issue.code === "invalid_union") {
+		// The one form the value's type fits says more than "none of the forms fit" — unless the
+		// schema wrote its own message for a value that is wrong as a whole.
+		const fits = (branch: z.core.$ZodIssue[]) =>
+			branch.every(
+				(inner) =>
+					inner.path.length > 0 ||
+					(inner.code !== "invalid_type" && (inner.input === null || typeof inner.input !== "object")),
+			);
+		const inside = issue.errors.filter((branch) => branch.length > 0 && fits(branch));
+		const deep = inside[0]?.every((inner) => inner.path.length > 0) === true;
+		if (inside.length === 1 && inside[0] && (deep || issue.message === "Invalid input"))
+			return inside[0].flatMap((inner) =>
+				zodProblems(where, { ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue, data),
+			);
+	}
+	const found = where(issue.path);
 	if (found.missing || (issue.code === "invalid_type" && issue.input === undefined)) {
 		const last = issue.path[issue.path.length - 1];
-		return [at(found.offset, key, `missing required key "${String(last)}"`)];
+		return [problem(issue.path, `missing required key "${String(last)}"`)];
 	}
-	return [at(found.offset, key, zodMessage(issue))];
+	return [problem(issue.path, zodMessage(issue))];
 }
 
 function zodMessage(issue: z.core.$ZodIssue): string {
@@ -277,22 +245,21 @@ function describe(value: unknown): string {
 	return JSON.stringify(value);
 }
 
-function yamlMessage(code: string, message: string, rest: string): string {
-	const plain = message.replace(/ at line \d+, column \d+:[\s\S]*$/, "");
-	switch (code) {
-		case "DUPLICATE_KEY":
-			return `duplicate key "${/^[^:\n]*/.exec(rest)?.[0].trim() ?? ""}"`;
-		case "MULTIPLE_DOCS":
-			return "a checklist is one YAML document: remove the second ---";
-		case "TAG_RESOLVE_FAILED":
-			return `${plain} (checklists use plain YAML values)`;
-		default:
-			return /Maximum call stack/.test(plain) ? TOO_DEEP : `YAML: ${plain}`;
-	}
-}
-
-function sortProblems(problems: ChecklistProblem[]): ChecklistProblem[] {
-	return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+/** By position, the checklist's own problems before those of the files it includes. */
+function sortProblems(problems: ChecklistProblem[], name: string): ChecklistProblem[] {
+	// A file included twice would report each of its problems twice.
+	const lines = new Set<string>();
+	const unique = problems.filter((problem) => {
+		const line = formatProblem(problem);
+		return !lines.has(line) && Boolean(lines.add(line));
+	});
+	return unique.sort(
+		(a, b) =>
+			Number(a.file !== name) - Number(b.file !== name) ||
+			a.file.localeCompare(b.file) ||
+			(a.line ?? 0) - (b.line ?? 0) ||
+			(a.column ?? 0) - (b.column ?? 0),
+	);
 }
 
 /** The line of the first byte that is not UTF-8, for the error message. */

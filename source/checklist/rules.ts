@@ -41,6 +41,8 @@ export function checkRules(data: Raw, vars: ReadonlyMap<string, unknown>): RuleP
 		unique("follow-up", followup.id, ["followups", index, "id"]);
 
 	let decisionSeen = false;
+	// Steps walked before the current one: a `when:` may only look back at them.
+	const walked = new Set<string>();
 	const earlier = new Map<string, Raw>();
 	for (const list of stepLists(data)) {
 		for (const [index, step] of asRecords(list.steps).entries()) {
@@ -52,6 +54,11 @@ export function checkRules(data: Raw, vars: ReadonlyMap<string, unknown>): RuleP
 					message: `"${step.when}" is not a variable: define it under vars:`,
 				});
 			}
+			const outcomeProblem = whenProblem(step.when, list.section.type, walked, decisionSeen);
+			if (outcomeProblem)
+				problems.push({ path: [...path, "when", ...outcomeProblem.at], message: outcomeProblem.message });
+			if (list.section.type === "phase" || list.section.type === "followup")
+				if (typeof step.id === "string") walked.add(step.id);
 			if (step.kind === "decision" && list.section.type === "phase") decisionSeen = true;
 			if (step.kind === "signoff" && list.section.type === "phase" && !decisionSeen) {
 				problems.push({
@@ -74,8 +81,48 @@ export function checkRules(data: Raw, vars: ReadonlyMap<string, unknown>): RuleP
 	return problems;
 }
 
+/** Why a `when:` on an earlier outcome cannot hold where it is written, with the key it is about. */
+function whenProblem(
+	when: unknown,
+	section: string,
+	walked: ReadonlySet<string>,
+	decisionSeen: boolean,
+): { at: string[]; message: string } | undefined {
+	if (when === null || typeof when !== "object" || Array.isArray(when)) return undefined;
+	const condition = when as Raw;
+	if (section !== "phase" && section !== "followup")
+		return {
+			at: [],
+			message: "a rollback step runs whatever the outcome: when: on an outcome is for phases and follow-ups",
+		};
+	if (condition.decision !== undefined && !decisionSeen)
+		return {
+			at: ["decision"],
+			message: "no decision step comes before this step: put one in an earlier phase or earlier in this one",
+		};
+	if (typeof condition.step === "string" && !walked.has(condition.step))
+		return {
+			at: ["step"],
+			message: `"${condition.step}" is not a step walked before this one: when: looks back at earlier steps only`,
+		};
+	return undefined;
+}
+
 function stepRules(step: Raw, path: (string | number)[]): RuleProblem[] {
 	const problems: RuleProblem[] = [];
+	if (step.kind === "prompt" && Array.isArray(step.fields)) {
+		const names = new Map<unknown, number>();
+		for (const [index, field] of asRecords(step.fields).entries()) {
+			const first = names.get(field.name);
+			if (first !== undefined)
+				problems.push({
+					path: [...path, "fields", index, "name"],
+					first: [...path, "fields", first, "name"],
+					message: `duplicate field name "${String(field.name)}"`,
+				});
+			else names.set(field.name, index);
+		}
+	}
 	if (step.kind === "backup" && Array.isArray(step.optional) && Array.isArray(step.paths)) {
 		for (const [index, optional] of step.optional.entries()) {
 			if (!step.paths.includes(optional)) {

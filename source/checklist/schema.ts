@@ -10,7 +10,7 @@
 import * as z from "zod";
 import { duration } from "./duration-schema.js";
 import { compileJsonPath } from "./json-path.js";
-import { monitorFields, OPERATORS } from "./monitor-schema.js";
+import { ABSOLUTE_LEVEL, monitorFields, OPERATORS, type Operator } from "./monitor-schema.js";
 import { patternProblem } from "./pattern.js";
 
 export { AGGREGATES, OPERATORS, type Operator } from "./monitor-schema.js";
@@ -22,6 +22,10 @@ export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 export const VAR_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const STEP_KINDS = ["backup", "flag", "command", "prompt", "monitor", "decision", "signoff"] as const;
 export const PARSERS = ["pytest", "junit", "json", "regex", "prometheus"] as const;
+export const OUTCOMES = ["GO", "GO WITH CONDITIONS", "NO-GO"] as const;
+/** The final results a `when:` can ask of an earlier step. */
+export const STEP_RESULTS = ["passed", "failed", "skipped"] as const;
+export const FIELD_TYPES = ["number", "text", "choice"] as const;
 
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -151,17 +155,111 @@ const commandFields = {
 	expect: expect.optional(),
 };
 
+/** A comparison against a number, written as "> 95", "< 50": a pass-rate rule, a typed number's threshold. */
+const condition = z
+	.string()
+	.regex(ABSOLUTE_LEVEL, {
+		error: (issue) =>
+			`bad condition ${JSON.stringify(issue.input)}: use an operator (> >= < <= == !=) and a number, such as "> 0.5"`,
+	})
+	.transform((value) => {
+		const [, op, number] = ABSOLUTE_LEVEL.exec(value) ?? [];
+		return { op: op as Operator, value: Number(number) };
+	})
+	.meta({ description: 'An operator and a number, such as "> 95".' });
+
+const oneOrMore = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
+
+const outcome = z.enum(OUTCOMES, {
+	error: (issue) => `unknown outcome ${JSON.stringify(issue.input)}: use one of ${OUTCOMES.join(", ")}`,
+});
+const stepResult = z.enum(STEP_RESULTS, {
+	error: (issue) => `unknown result ${JSON.stringify(issue.input)}: use one of ${STEP_RESULTS.join(", ")}`,
+});
+
+/** A condition on an earlier outcome: the decision's, or one step's result. */
+const whenOutcome = z
+	.strictObject({
+		decision: oneOrMore(outcome).optional().meta({
+			description: "Run only if the decision came out as this outcome (or one of these).",
+		}),
+		step: id.optional().meta({ description: "An earlier step whose result decides." }),
+		is: oneOrMore(stepResult)
+			.optional()
+			.meta({ description: "The result(s) of `step` that let this step run." }),
+	})
+	.superRefine((value, ctx) => {
+		if ((value.decision === undefined) === (value.step === undefined))
+			ctx.addIssue({ code: "custom", message: "when: takes either decision: or step: with is:" });
+		else if (value.step !== undefined && value.is === undefined)
+			ctx.addIssue({ code: "custom", path: ["is"], message: 'missing required key "is"' });
+		else if (value.decision !== undefined && value.is !== undefined)
+			ctx.addIssue({ code: "custom", path: ["is"], message: "is: goes with step:, not with decision:" });
+	});
+
+const when = z
+	.union(
+		[
+			z.string().regex(VAR_NAME_PATTERN, {
+				error: "when: names a variable, such as `when: enable_extras`",
+			}),
+			whenOutcome,
+		],
+		{ error: "when: names a variable, or is { decision: GO } or { step: <id>, is: failed }" },
+	)
+	.meta({
+		description:
+			"Run the step only if this variable is truthy, if the decision came out as { decision: GO }, or if an earlier step ended as { step: <id>, is: failed }.",
+	});
+
+/** Where a typed answer is recorded: a number with a unit and a threshold, a choice, or text. */
+const field = z
+	.strictObject({
+		name: z.string().regex(VAR_NAME_PATTERN, { error: "a field name uses letters, digits and _" }).meta({
+			description: "The answer's key in the record and in an answers file.",
+		}),
+		label: text.optional().meta({ description: "What the operator is asked, such as Actual or Tested by." }),
+		type: z.enum(FIELD_TYPES, {
+			error: (issue) =>
+				`unknown field type ${JSON.stringify(issue.input)}: use one of ${FIELD_TYPES.join(", ")}`,
+		}),
+		unit: text.optional().meta({ description: "A number's unit, such as ms or %." }),
+		expect: condition
+			.optional()
+			.meta({ description: 'The threshold of a number, such as "< 50": outside it the step fails.' }),
+		choices: z.array(text).min(1).optional().meta({ description: "The values a choice offers." }),
+		pass: z.array(text).min(1).optional().meta({
+			description: "The choices that let the step pass; any other fails it. Default: every choice.",
+		}),
+		optional: z.boolean().optional().meta({ description: "May be left empty." }),
+	})
+	.superRefine((value, ctx) => {
+		const problem = (path: string, message: string) =>
+			ctx.addIssue({ code: "custom", path: [path], message });
+		if (value.type === "choice" && !value.choices) problem("type", "a choice needs choices: [ … ]");
+		if (value.type !== "choice" && value.choices) problem("choices", "choices: goes with type: choice");
+		if (value.type !== "choice" && value.pass) problem("pass", "pass: goes with type: choice");
+		if (value.type !== "number" && value.expect)
+			problem("expect", "expect: compares a number: use type: number");
+		if (value.type !== "number" && value.unit) problem("unit", "unit: goes with type: number");
+		for (const [index, choice] of (value.pass ?? []).entries())
+			if (value.choices && !value.choices.includes(choice))
+				ctx.addIssue({
+					code: "custom",
+					path: ["pass", index],
+					message: `${JSON.stringify(choice)} is not among choices: ${value.choices.join(", ")}`,
+				});
+	});
+
 const stepBase = {
 	id,
 	title: text,
 	critical: z.boolean().optional(),
-	when: z
-		.string()
-		.regex(VAR_NAME_PATTERN, {
-			error: "when: names a variable, such as `when: enable_extras`",
-		})
-		.optional()
-		.meta({ description: "Run the step only if this variable is truthy." }),
+	must: z.boolean().optional().meta({
+		description:
+			"Must pass for a GO: it cannot be skipped, and a failure is a NO-GO that no override or choice turns into GO WITH CONDITIONS.",
+	}),
+	when: when.optional(),
 	help: z.string().optional().meta({ description: "A longer explanation shown on demand." }),
 };
 
@@ -206,12 +304,29 @@ const promptStep = z.strictObject({
 	kind: z.literal("prompt"),
 	instructions: z.string().optional(),
 	question: text.optional(),
+	fields: z.array(field).min(1).optional().meta({
+		description:
+			"Typed answers recorded with the result: numbers judged against a threshold, choices, names.",
+	}),
 });
 
-const decisionRules = z.strictObject({
-	criticalMustPass: z.boolean().optional(),
-	minPassRate: z.number().min(0).max(100).optional(),
-});
+const decisionRules = z
+	.strictObject({
+		criticalMustPass: z.boolean().optional(),
+		minPassRate: z.number().min(0).max(100).optional(),
+		passRate: condition.optional().meta({
+			description:
+				'The pass rate of non-critical steps as a comparison, such as "> 95" (in place of minPassRate).',
+		}),
+	})
+	.superRefine((value, ctx) => {
+		if (value.minPassRate !== undefined && value.passRate !== undefined)
+			ctx.addIssue({
+				code: "custom",
+				path: ["passRate"],
+				message: "write passRate or minPassRate, not both",
+			});
+	});
 
 const decisionStep = z.strictObject({
 	...stepBase,
@@ -268,6 +383,9 @@ const phase = z.strictObject({
 	id,
 	title: text,
 	notes: z.array(z.string()).optional(),
+	passRate: condition.optional().meta({
+		description: 'The pass rate this phase\'s non-critical steps need for a GO, such as "> 95".',
+	}),
 	steps: z.array(stepSchema).min(1, { error: "a phase needs at least one step" }),
 });
 
@@ -332,8 +450,26 @@ export type Phase = Checklist["phases"][number];
 
 /** The JSON Schema for editors, generated from the same source as the loader. */
 export function checklistJsonSchema(): Record<string, unknown> {
-	return z.toJSONSchema(checklistSchema, {
+	const schema = z.toJSONSchema(checklistSchema, {
 		io: "input",
 		unrepresentable: "any",
-	});
+	}) as unknown as Record<string, unknown> & { properties: { phases: { items: unknown } } };
+	// Included phases are spliced in before validation, so the loader's schema never sees them.
+	const phases = schema.properties.phases;
+	phases.items = { anyOf: [phases.items, z.toJSONSchema(includeEntry, { io: "input" })] };
+	return schema;
 }
+
+/** A phase entry that brings in the phases of another file. */
+const includeEntry = z
+	.strictObject({
+		include: text.meta({ description: "A file holding phases:, relative to this checklist." }),
+		phases: z.array(id).min(1).optional().meta({ description: "Only these phases of it; default all." }),
+	})
+	.meta({ description: "The phases of another file, included here." });
+/** A step's `when:` as loaded: a variable name, or a condition on an earlier outcome. */
+export type When = z.output<typeof when>;
+/** A typed answer a prompt records. */
+export type Field = z.output<typeof field>;
+/** A comparison against a number, parsed. */
+export type Condition = z.output<typeof condition>;

@@ -1,7 +1,6 @@
 import { userInfo } from "node:os";
 import { formatDuration } from "../checklist/duration.js";
-import { placedSteps } from "../checklist/steps.js";
-import { type Answers, AnswersError, loadAnswers } from "../engine/answers.js";
+import { type Answers, AnswersError, answerProblems, loadAnswers } from "../engine/answers.js";
 import { Engine } from "../engine/engine.js";
 import { formatResult } from "../engine/rollback.js";
 import { criticalFailure, runUnattended, type StepReport } from "../engine/unattended.js";
@@ -99,14 +98,10 @@ async function reopen(
 }
 
 async function drive(engine: Engine, answers: Answers, autoRollback: boolean): Promise<number> {
-	const known = new Set(placedSteps(engine.definition).map(({ step }) => step.id));
-	const unknown = answers.stepIds.filter((stepId) => !known.has(stepId));
-	if (unknown.length > 0) {
-		await engine.close("answers file names unknown steps");
-		throw new OperatorError(
-			`${answers.file}: no such step in the checklist: ${unknown.join(", ")}`,
-			EXIT.usage,
-		);
+	const problems = answerProblems(answers, engine.definition);
+	if (problems.length > 0) {
+		await engine.close("answers file does not fit the checklist");
+		throw new OperatorError(problems.join("\n"), EXIT.usage);
 	}
 	const out = colorsFor(process.stdout);
 	const dry = engine.state.dryRun ? " (dry run: nothing is changed, no command runs)" : "";

@@ -30,6 +30,7 @@ import type { Clock, StepContext, StepOutcome } from "../steps/context.js";
 import { systemClock } from "../steps/context.js";
 import { allowedOutcomes, DEFAULT_RULES, type Decision, decide } from "../steps/decision/decision.js";
 import { describeWindow, openWindows } from "../steps/monitor/windows.js";
+import { misses, readFields } from "../steps/prompt/fields.js";
 import { isCritical, moduleOf } from "../steps/registry.js";
 import { type ActionResult, type Confirm, carryOut } from "./rollback.js";
 
@@ -230,6 +231,7 @@ export class Engine {
 			title: step.title,
 			phase: followupId,
 			critical: isCritical(step),
+			...(step.must ? { must: true } : {}),
 		}));
 		this.append({ type: "followup.started", data: { followupId, steps } });
 	}
@@ -253,18 +255,20 @@ export class Engine {
 		const { step } = this.placed(stepId);
 		const ref = this.state.steps.find((item) => item.id === stepId);
 		if (!ref) return `no step "${stepId}" in this session`;
-		return rules.refusal(this.state, ref, moduleOf(step).afterNoGo);
+		return rules.refusal(this.state, ref, moduleOf(step).afterNoGo, step.when);
 	}
 
-	/** Whether the step's `when` variable lets it run. */
+	/** Whether the step's `when` lets it run: its variable is set, or the outcome it asks for came about. */
 	applies(step: Step): boolean {
 		return rules.applies(this.state, step.when);
 	}
 
-	/** Records a skip when the step's `when` variable is off; undefined when the step is to be done. */
+	/** Records a skip when the step's `when` does not hold; undefined when the step is to be done. */
 	skipIfOff(stepId: string): StepOutcome | undefined {
 		const { step } = this.placed(stepId);
-		return this.applies(step) ? undefined : this.skip(stepId, `when: ${step.when} is not set`);
+		if (this.applies(step) || step.when === undefined) return undefined;
+		this.refuseIfNotAllowed(stepId);
+		return this.record(stepId, rules.whenReason(this.state, step.when));
 	}
 
 	/** Whether the step holds the rollout: critical, failed, not overridden, and not in a dry run. */
@@ -328,18 +332,44 @@ export class Engine {
 		return outcome;
 	}
 
-	/** Records an operator's answer to a prompt step. */
-	answer(stepId: string, result: "pass" | "fail" | "skip", notes?: string): StepOutcome {
+	/**
+	 * Records an operator's answer to a prompt step, with its typed values by field name. A
+	 * number outside its threshold or a choice that does not pass fails the step, whatever the answer.
+	 */
+	answer(
+		stepId: string,
+		result: "pass" | "fail" | "skip",
+		notes?: string,
+		values: Readonly<Record<string, unknown>> = {},
+	): StepOutcome {
 		const { step } = this.placed(stepId);
-		if (moduleOf(step).mode !== "prompt") throw new EngineError(`${stepId} is not a prompt step`);
+		if (step.kind !== "prompt") throw new EngineError(`${stepId} is not a prompt step`);
 		this.refuseIfNotAllowed(stepId);
 		if (result !== "pass" && !notes?.trim())
 			throw new EngineError(`${result === "fail" ? "a failed" : "a skipped"} prompt needs notes saying why`);
+		if (result === "skip") {
+			const must = rules.skipRefusal(this.state, stepId);
+			if (must) throw new EngineError(must);
+		}
+		const typed = result === "skip" ? { values: [], problems: [] } : readFields(step.fields ?? [], values);
+		if (typed.problems.length > 0) throw new EngineError(`${stepId}: ${typed.problems.join("; ")}`);
+		const missed = misses(typed.values);
+		const metrics = Object.fromEntries(
+			typed.values.flatMap((value) => (typeof value.value === "number" ? [[value.name, value.value]] : [])),
+		);
 		this.begin(stepId);
+		const evidence = step.fields
+			? { question: step.question, answer: result, values: typed.values }
+			: undefined;
 		const outcome: StepOutcome =
 			result === "skip"
-				? { status: "skipped", reason: notes?.trim() || "skipped by the operator" }
-				: { status: result === "pass" ? "passed" : "failed", reason: result === "fail" ? notes : undefined };
+				? { status: "skipped", reason: notes?.trim() || "skipped by the operator", evidence }
+				: {
+						status: result === "pass" && missed.length === 0 ? "passed" : "failed",
+						reason: result === "fail" ? notes : missed.length > 0 ? missed.join("; ") : undefined,
+						metrics: Object.keys(metrics).length > 0 ? metrics : undefined,
+						evidence,
+					};
 		this.finish(stepId, outcome, notes);
 		return outcome;
 	}
@@ -361,6 +391,8 @@ export class Engine {
 		if (moduleOf(step).mode === "decision")
 			throw new EngineError(`${stepId} is the decision: it is made, not skipped`);
 		this.refuseIfNotAllowed(stepId);
+		const must = rules.skipRefusal(this.state, stepId);
+		if (must) throw new EngineError(must);
 		this.append({ type: "step.skipped", data: { stepId, reason } });
 		this.settle();
 		return { status: "skipped", reason };
@@ -373,7 +405,8 @@ export class Engine {
 	skipUnattended(stepId: string): StepOutcome | undefined {
 		const blocking = rules.blockingStep(this.state);
 		const { step } = this.placed(stepId);
-		if (blocking && blocking.id !== stepId && moduleOf(step).mode !== "decision")
+		const forRejection = rules.forNoGo(step.when) && this.outcome()?.outcome === "NO-GO";
+		if (blocking && blocking.id !== stepId && moduleOf(step).mode !== "decision" && !forRejection)
 			return this.record(stepId, `not run: critical step ${blocking.id} failed`);
 		return this.skipIfOff(stepId);
 	}
@@ -386,6 +419,8 @@ export class Engine {
 		if (this.state.results[stepId]?.status !== "failed") throw new EngineError(`${stepId} has not failed`);
 		if (!this.state.steps.find((ref) => ref.id === stepId)?.critical)
 			throw new EngineError(`${stepId} is not critical: no override needed`);
+		const must = rules.overrideRefusal(this.state, stepId);
+		if (must) throw new EngineError(must);
 		if (!reason.trim()) throw new EngineError("an override needs a written reason");
 		this.append({ type: "step.overridden", data: { stepId, reason } });
 		this.settle();
@@ -395,7 +430,14 @@ export class Engine {
 	proposeDecision(stepId: string): Decision {
 		const { step } = this.placed(stepId);
 		if (step.kind !== "decision") throw new EngineError(`${stepId} is not a decision step`);
-		const decisionRules = { ...DEFAULT_RULES, ...this.checklist.decision, ...step.rules };
+		const decisionRules = {
+			...DEFAULT_RULES,
+			...this.checklist.decision,
+			...step.rules,
+			phases: this.checklist.phases.flatMap(({ id, title, passRate }) =>
+				passRate ? [{ id, title, passRate }] : [],
+			),
+		};
 		const before = this.state.steps.slice(
 			0,
 			this.state.steps.findIndex((ref) => ref.id === stepId),
@@ -416,6 +458,10 @@ export class Engine {
 		const proposed = this.proposeDecision(stepId);
 		let decision = proposed;
 		if (choice && choice.outcome !== proposed.outcome) {
+			if (proposed.final && choice.outcome !== "NO-GO")
+				throw new EngineError(
+					`${choice.outcome} is not allowed: a must-pass step failed or was skipped, and that is a NO-GO`,
+				);
 			if (!allowedOutcomes(proposed.outcome).includes(choice.outcome)) {
 				throw new EngineError(`${choice.outcome} is not allowed when the rules say ${proposed.outcome}`);
 			}
@@ -433,7 +479,8 @@ export class Engine {
 			};
 		}
 		this.begin(stepId);
-		this.append({ type: "decision.made", data: { stepId, ...decision } });
+		const { outcome, reasons, conditions } = decision;
+		this.append({ type: "decision.made", data: { stepId, outcome, reasons, conditions } });
 		this.settle(true);
 		return decision;
 	}
@@ -612,7 +659,7 @@ export class Engine {
 		if (rules.sessionOutcome(this.state)?.outcome === "NO-GO" && !rules.frozen(this.state)) {
 			for (const { step } of this.steps) {
 				const result = this.state.results[step.id];
-				if (rules.isDone(result) || moduleOf(step).afterNoGo) continue;
+				if (rules.isDone(result) || moduleOf(step).afterNoGo || rules.forNoGo(step.when)) continue;
 				this.append({
 					type: "step.skipped",
 					data: { stepId: step.id, reason: "not run: the outcome is NO-GO" },
@@ -830,6 +877,7 @@ function stepRefs(checklist: Checklist): StepRef[] {
 		title: step.title,
 		phase: section.type === "phase" ? section.id : section.type,
 		critical: isCritical(step),
+		...(step.must ? { must: true } : {}),
 	}));
 }
 

@@ -70,7 +70,7 @@ async function answerOrRun(
 	if (mode === "prompt") {
 		const answer = answers.prompt(step.id);
 		return answer
-			? engine.answer(step.id, answer.result, answer.notes)
+			? engine.answer(step.id, answer.result, answer.notes, answer.values)
 			: unanswered(engine, step.id, `no answer for ${step.id} in ${answers.file}`);
 	}
 	if (mode === "decision") {

@@ -10,6 +10,8 @@ export interface StepRef {
 	readonly title: string;
 	readonly phase: string;
 	readonly critical: boolean;
+	/** Must pass for a GO: never skipped by the operator, never overridden (absent in older logs). */
+	readonly must?: boolean;
 }
 
 export interface ChecklistRef {

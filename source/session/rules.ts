@@ -4,6 +4,7 @@
  * the wizard, unattended runs, `list` and every export ask them.
  */
 import { isTruthy } from "../checklist/interpolate.js";
+import type { When } from "../checklist/schema.js";
 import type { Outcome, StepRef } from "./events.js";
 import type { SessionState, StepResult } from "./reduce.js";
 
@@ -41,9 +42,53 @@ export function blockingStep(state: SessionState): StepRef | undefined {
 	return state.steps.find((ref) => blocks(state, ref.id));
 }
 
-/** Whether a step's `when` variable lets it run. */
-export function applies(state: SessionState, when: string | undefined): boolean {
-	return when === undefined || isTruthy(state.vars[when]);
+/** Whether a step's `when` lets it run: its variable is truthy, or the outcome it asks for came about. */
+export function applies(state: SessionState, when: When | undefined): boolean {
+	if (when === undefined) return true;
+	if (typeof when === "string") return isTruthy(state.vars[when]);
+	if (when.decision !== undefined) {
+		const outcome = state.decision ? sessionOutcome(state)?.outcome : undefined;
+		return outcome !== undefined && listOf(when.decision).includes(outcome);
+	}
+	const status = when.step === undefined ? undefined : state.results[when.step]?.status;
+	return status !== undefined && listOf(when.is ?? []).includes(status as never);
+}
+
+/** Why a step's `when` keeps it from running, as the skip records it (always starting "when:"). */
+export function whenReason(state: SessionState, when: When): string {
+	if (typeof when === "string") return `when: ${when} is not set`;
+	if (when.decision !== undefined)
+		return `when: the decision is ${listOf(when.decision).join(" or ")}, and it is ${sessionOutcome(state)?.outcome ?? "not made"}`;
+	const status = when.step === undefined ? undefined : state.results[when.step]?.status;
+	return `when: ${when.step} is ${listOf(when.is ?? []).join(" or ")}, and it is ${status ?? "not done"}`;
+}
+
+/** A step meant for a NO-GO (`when: { decision: NO-GO }`): part of the record, done after the gate closes. */
+export function forNoGo(when: When | undefined): boolean {
+	return typeof when === "object" && when.decision !== undefined && listOf(when.decision).includes("NO-GO");
+}
+
+function listOf<T>(value: T | readonly T[]): readonly T[] {
+	return Array.isArray(value) ? value : [value as T];
+}
+
+/** A must-pass step: it cannot be skipped, and its failure is a NO-GO no one can override. */
+export function isMust(state: SessionState, stepId: string): boolean {
+	return state.steps.some((ref) => ref.id === stepId && ref.must === true);
+}
+
+/** Why the operator may not skip this step, or undefined when they may (a dry run risks nothing). */
+export function skipRefusal(state: SessionState, stepId: string): string | undefined {
+	return isMust(state, stepId) && !state.dryRun
+		? `${stepId} must pass (must: true): it cannot be skipped — answer it or let it fail`
+		: undefined;
+}
+
+/** Why a failed step may not be overridden, or undefined when it may. */
+export function overrideRefusal(state: SessionState, stepId: string): string | undefined {
+	return isMust(state, stepId)
+		? `${stepId} must pass (must: true): its failure is a NO-GO and cannot be overridden — fix it and retry, or roll back`
+		: undefined;
 }
 
 /** Steps of the rollout itself: follow-ups, walked after the end, do not change its outcome. */
@@ -158,7 +203,12 @@ export function frozen(state: SessionState): string | undefined {
  * Why this step may not be done now, or undefined when it may. `afterNoGo`: the step's kind
  * is still done after a NO-GO (a sign-off of the rejection).
  */
-export function refusal(state: SessionState, ref: StepRef, afterNoGo: boolean): string | undefined {
+export function refusal(
+	state: SessionState,
+	ref: StepRef,
+	afterNoGo: boolean,
+	when?: When,
+): string | undefined {
 	const followup = state.followups.some((item) => item.id === ref.phase);
 	if (followup) {
 		return followupsOpen(state)
@@ -167,7 +217,10 @@ export function refusal(state: SessionState, ref: StepRef, afterNoGo: boolean): 
 	}
 	const stop = frozen(state);
 	if (stop) return stop;
-	if (!afterNoGo && sessionOutcome(state)?.outcome === "NO-GO")
+	const outcome = sessionOutcome(state)?.outcome;
+	// What a NO-GO asks for (document the failures, open tickets) is its record: nothing blocks it.
+	if (outcome === "NO-GO" && forNoGo(when)) return undefined;
+	if (!afterNoGo && outcome === "NO-GO")
 		return `the outcome is NO-GO: ${ref.id} is not done, nothing more is changed (roll back, or sign off the NO-GO)`;
 	const blocking = blockingStep(state);
 	if (blocking && blocking.id !== ref.id && ref.kind !== "decision" && after(state, ref.id, blocking.id))

@@ -26,9 +26,9 @@ export function moduleNamed(kind: string): AnyModule | undefined {
 	return (STEP_MODULES as Record<string, unknown>)[kind] as AnyModule | undefined;
 }
 
-/** Whether the step, as written, blocks the rollout when it fails. */
+/** Whether the step, as written, blocks the rollout when it fails; a must-pass step always does. */
 export function isCritical(step: Step): boolean {
-	return moduleOf(step).critical(step as never);
+	return step.must === true || moduleOf(step).critical(step as never);
 }
 
 /** The step with `~` expanded in the fields its kind reads as paths. */

@@ -31,7 +31,12 @@ export interface Wizard {
 	readonly engine: Engine;
 	readonly tail: () => string[];
 	readonly run: (stepId: string) => void;
-	readonly answer: (stepId: string, result: "pass" | "fail" | "skip", notes?: string) => void;
+	readonly answer: (
+		stepId: string,
+		result: "pass" | "fail" | "skip",
+		notes?: string,
+		values?: Readonly<Record<string, string>>,
+	) => void;
 	readonly decide: (stepId: string, choice: { outcome: Outcome; conditions?: string[] }) => void;
 	/** Records one role's approval the moment it is entered. */
 	readonly approve: (stepId: string, approval: Approval) => void;
@@ -241,7 +246,8 @@ export function useWizard(engine: Engine, signals?: Signals, flow: Flow = { auto
 		dispatch,
 		tail: () => tail.current.lines(),
 		run,
-		answer: (stepId, result, notes) => attempt(stepId, () => engine.answer(stepId, result, notes)),
+		answer: (stepId, result, notes, values) =>
+			attempt(stepId, () => engine.answer(stepId, result, notes, values)),
 		decide: (stepId, choice) =>
 			attempt(stepId, () => {
 				const { outcome } = engine.decide(stepId, choice);

@@ -67,9 +67,19 @@ function dryRunOfTheLongestChecklist(): { dir: string; sessions: string; id: str
 	const definition = parse(readFileSync(checklist, "utf8")) as {
 		phases: { steps: { id: string; kind: string; roles?: string[] }[] }[];
 	};
+	// Typed answers (figures, names, choices) as the shipped answers file gives them.
+	const shipped = (
+		parse(
+			readFileSync(join(ROOT, "checklists", "answers", "coordinator-orchestrator-rollout.yaml"), "utf8"),
+		) as {
+			answers: Record<string, { values?: unknown }>;
+		}
+	).answers;
 	const answers: Record<string, unknown> = {};
 	for (const step of definition.phases.flatMap((phase) => phase.steps)) {
-		if (step.kind === "prompt") answers[step.id] = { result: "pass", notes: "checked by Dana" };
+		const values = shipped[step.id]?.values;
+		if (step.kind === "prompt")
+			answers[step.id] = { result: "pass", notes: "checked by Dana", ...(values ? { values } : {}) };
 		if (step.kind === "signoff")
 			answers[step.id] = (step.roles ?? []).map((role) => ({
 				role,

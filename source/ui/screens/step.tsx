@@ -66,7 +66,7 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 			<PromptForm
 				step={step}
 				choice={choice}
-				onAnswer={(result, notes) => wizard.answer(stepId, result, notes)}
+				onAnswer={(result, notes, values) => wizard.answer(stepId, result, notes, values)}
 				onBack={() => setChoice(undefined)}
 			/>
 		);

@@ -8,6 +8,7 @@ import { allowedOutcomes } from "../../steps/decision/decision.js";
 import { useKeys } from "../key-router.js";
 import { colorOf } from "../theme.js";
 import { useTyping } from "../typing.js";
+import { TypedFields } from "./typed-fields.js";
 
 type Kind<K extends Step["kind"]> = Extract<Step, { kind: K }>;
 
@@ -90,9 +91,14 @@ export function PromptForm({
 }: {
 	readonly step: Kind<"prompt">;
 	readonly choice?: PromptChoice;
-	readonly onAnswer: (result: PromptChoice, notes?: string) => void;
+	readonly onAnswer: (result: PromptChoice, notes?: string, values?: Record<string, string>) => void;
 	readonly onBack: () => void;
 }) {
+	// Typed answers come after pass or fail, before the notes; a skip records none.
+	const [values, setValues] = useState<Record<string, string>>();
+	const typed = choice !== undefined && choice !== "skip" && step.fields !== undefined;
+	// Back at the choice, the typed answers are asked again.
+	if (choice === undefined && values !== undefined) setValues(undefined);
 	return (
 		<Box flexDirection="column">
 			{step.question ? (
@@ -100,6 +106,7 @@ export function PromptForm({
 					{step.question}
 				</Text>
 			) : null}
+			{typed && values !== undefined ? <TypedFields fields={step.fields ?? []} given={values} /> : null}
 			{choice === undefined ? (
 				<Text>
 					<Text color={colorOf("ok")}>p</Text>
@@ -109,6 +116,8 @@ export function PromptForm({
 					<Text color={colorOf("dim")}>s</Text>
 					{" skip"}
 				</Text>
+			) : typed && values === undefined ? (
+				<TypedFields fields={step.fields ?? []} onDone={setValues} onCancel={onBack} />
 			) : (
 				<TextField
 					key={choice}
@@ -120,7 +129,7 @@ export function PromptForm({
 								: "Notes (optional, Enter to go on):"
 					}
 					required={choice !== "pass"}
-					onSubmit={(notes) => onAnswer(choice, notes || undefined)}
+					onSubmit={(notes) => onAnswer(choice, notes || undefined, values)}
 					onCancel={onBack}
 				/>
 			)}
@@ -140,7 +149,7 @@ export function DecisionForm({
 	readonly onDecide: (choice: { outcome: Outcome; conditions?: string[] }) => void;
 }) {
 	const [conditions, setConditions] = useState<string[]>();
-	const items = allowedOutcomes(proposed.outcome).map((outcome) => ({
+	const items = allowedOutcomes(proposed.outcome, proposed.final).map((outcome) => ({
 		key: outcome,
 		label:
 			outcome === proposed.outcome
