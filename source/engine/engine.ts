@@ -469,12 +469,12 @@ export class Engine {
 
 	/** Writes signoff.md/json and rollback-plan.md/sh from the log as it stands. */
 	writeRecord(): void {
-		writeRecordFiles(this.dir, this.store.records);
+		writeRecordFiles(this.dir, this.store.records, this.state);
 	}
 
 	/** Writes the record in one format into the session folder; returns the file's path. */
 	exportRecord(format: Format): string {
-		return writeExport(this.dir, sessionData(this.dir, this.store.records), format);
+		return writeExport(this.dir, sessionData(this.dir, this.store.records, this.state), format);
 	}
 
 	/** Records that a running step was cut off (Ctrl+C, SIGTERM, SIGHUP), so resume runs it again. */
@@ -485,7 +485,7 @@ export class Engine {
 
 	/** The way back from what this session really did. */
 	rollbackPlan(): RollbackPlan {
-		return deriveRollbackPlan(sessionData(this.dir, this.store.records));
+		return deriveRollbackPlan(sessionData(this.dir, this.store.records, this.state));
 	}
 
 	/**
@@ -781,7 +781,7 @@ function stepRefs(checklist: Checklist): StepRef[] {
 }
 
 function definitionOf(store: SessionStore): Checklist {
-	const { definition } = sessionData(store.dir, store.records);
+	const { definition } = sessionData(store.dir, store.records, store.state);
 	if (!definition || typeof definition !== "object" || !("phases" in definition)) {
 		throw new EngineError(`session ${store.id} does not hold its checklist; it cannot be resumed`);
 	}

@@ -120,7 +120,7 @@ export function verifySession(dir: string): VerifyReport {
 			`${logPath}: the last ${tornTail.bytes} bytes are a record cut off mid-write; it is dropped when the session is next opened`,
 		);
 	}
-	const disagreement = checkAgainstLog(dir, records, notes);
+	const disagreement = checkAgainstLog(dir, records, notes).problem;
 	if (disagreement) return { ...base, ok: false, problem: disagreement };
 	const backups = checkBackups(dir, records, notes);
 	return { ...base, ...backups, ok: backups.problem === undefined };
