@@ -89,6 +89,12 @@ export interface Approval {
 export class Engine {
 	/** What resuming found: an unclean end, a killed command still running, a changed checklist. */
 	readonly notices: string[] = [];
+	private walked?: {
+		readonly checklist: Checklist;
+		readonly followups: number;
+		readonly steps: readonly PlacedStep[];
+		readonly byId: ReadonlyMap<string, PlacedStep>;
+	};
 
 	private constructor(
 		private readonly store: SessionStore,
@@ -174,11 +180,23 @@ export class Engine {
 	}
 
 	/** The steps an operator walks, in order, with where each sits: the phases', then started follow-ups'. */
-	get steps(): PlacedStep[] {
+	get steps(): readonly PlacedStep[] {
+		return this.walk().steps;
+	}
+
+	/** The walk, worked out again only when the checklist or the follow-ups started change, not per question asked. */
+	private walk(): { readonly steps: readonly PlacedStep[]; readonly byId: ReadonlyMap<string, PlacedStep> } {
+		const { checklist } = this;
+		const followups = this.state.followups.length;
+		if (this.walked?.checklist === checklist && this.walked.followups === followups) return this.walked;
 		const started = new Set(this.state.followups.map((followup) => followup.id));
-		return placedSteps(this.checklist).filter(
+		const steps = placedSteps(checklist).filter(
 			({ section }) => section.type === "phase" || (section.type === "followup" && started.has(section.id)),
 		);
+		const byId = new Map<string, PlacedStep>();
+		for (const placed of steps) if (!byId.has(placed.step.id)) byId.set(placed.step.id, placed);
+		this.walked = { checklist, followups, steps, byId };
+		return this.walked;
 	}
 
 	/** Adds a follow-up's steps to the walk; it needs a session that ended GO or GO WITH CONDITIONS and was not rolled back. */
@@ -218,7 +236,7 @@ export class Engine {
 	}
 
 	placed(stepId: string): PlacedStep {
-		const found = this.steps.find((placed) => placed.step.id === stepId);
+		const found = this.walk().byId.get(stepId);
 		if (!found) throw new EngineError(`no step "${stepId}" in ${this.checklist.id}`);
 		return found;
 	}
