@@ -84,13 +84,12 @@ writeFileSync(answers, "operator: Bench\nanswers: {}\n");
 const script = join(work, "loop.sh");
 writeFileSync(script, `${Array.from({ length: steps }, () => "/bin/true").join("\n")}\n`);
 
-const rows = [];
 let missed = 0;
 function row(what, result, baseline, target) {
 	const ratio = result.ms / baseline.ms;
 	const ok = ratio <= target;
 	if (!ok) missed++;
-	rows.push(
+	console.log(
 		`${what.padEnd(44)} ${(result.ms / 1000).toFixed(2).padStart(8)} s  ${ratio.toFixed(2).padStart(6)}×  (≤ ${target}×) ${ok ? "ok" : "MISSED"}  ${result.rssMiB.toFixed(0).padStart(4)} MiB`,
 	);
 }
@@ -101,7 +100,7 @@ try {
 	const run = await expectOk("rollout run", rollout("run", checklist, "--answers", answers));
 	const id = readdirSync(sessions).find((name) => !name.startsWith("."));
 	if (!id) throw new Error("rollout run left no session");
-	rows.push(`${"bash: the same commands".padEnd(44)} ${(loop.ms / 1000).toFixed(2).padStart(8)} s`);
+	console.log(`${"bash: the same commands".padEnd(44)} ${(loop.ms / 1000).toFixed(2).padStart(8)} s`);
 	row(`rollout run (${steps} steps)`, run, loop, 5);
 
 	// The short commands: each run `runs` times, interleaved with node -e 0 so noise hits all alike.
@@ -125,7 +124,7 @@ try {
 		return { ms, rssMiB: Math.max(...list.map((result) => result.rssMiB)) };
 	};
 	const node = medianOf(samples[0]);
-	rows.push(`${`node -e 0 (median of ${runs})`.padEnd(44)} ${(node.ms / 1000).toFixed(2).padStart(8)} s`);
+	console.log(`${`node -e 0 (median of ${runs})`.padEnd(44)} ${(node.ms / 1000).toFixed(2).padStart(8)} s`);
 	for (const [index, [label, , , target]] of cases.entries()) {
 		if (index > 0) row(label, medianOf(samples[index]), node, target);
 	}
@@ -153,13 +152,12 @@ try {
 		const watch = await expectOk("monitor run", rollout("run", monitor, "--answers", answers));
 		const ok = watch.rssMiB <= 150;
 		if (!ok) missed++;
-		rows.push(
+		console.log(
 			`${`monitor step, ${readings} readings`.padEnd(44)} ${(watch.ms / 1000).toFixed(2).padStart(8)} s  peak RSS ${watch.rssMiB.toFixed(0)} MiB (≤ 150 MiB) ${ok ? "ok" : "MISSED"}`,
 		);
 	} finally {
 		server.kill();
 	}
-	console.log(rows.join("\n"));
 	if (missed > 0) {
 		console.log(`${missed} figure(s) missed the target`);
 		process.exitCode = 1;

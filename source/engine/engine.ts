@@ -21,6 +21,7 @@ import { createMasker, extendMasker, type Masker, maskDeep } from "../runner/mas
 import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../runner/run-command.js";
 import { isDiskFull } from "../session/atomic.js";
 import { canonicalJson } from "../session/canonical.js";
+import { hashFile } from "../session/hash.js";
 import type { Outcome, SessionEvent, StepRef } from "../session/events.js";
 import { newSessionId } from "../session/ids.js";
 import type { Approval as RecordedApproval, SessionState } from "../session/reduce.js";
@@ -710,6 +711,8 @@ export class Engine {
 			this.notices.push(`${file} is gone; going on with the checklist as it was when the session started`);
 			return;
 		}
+		// The same bytes are the checklist the session started from: nothing to parse or compare.
+		if (hashFile(path) === sha256) return;
 		const started = this.store.records[0];
 		const overrides = started?.type === "session.started" ? started.data.overrides : {};
 		const loaded = load(path, overrides);

@@ -32,10 +32,12 @@ export interface LogCheck {
  */
 export function checkAgainstLog(dir: string, records: readonly SessionRecord[], notes?: string[]): LogCheck {
 	const logPath = join(dir, LOG_FILE);
-	const snapshot = readJson(join(dir, SNAPSHOT_FILE)) as
-		| { state?: unknown; anchor?: Anchor; format?: string }
-		| undefined;
-	const audit = (readJson(join(dir, SIGNOFF_FILE)) as { audit?: Anchor } | undefined)?.audit;
+	const text = readText(join(dir, SNAPSHOT_FILE));
+	const audit = signoffAnchor(join(dir, SIGNOFF_FILE));
+	const auditHolds = !audit || records[audit.events - 1]?.hash === audit.head;
+	const quick = text === undefined || !auditHolds ? undefined : quickCheck(text, records);
+	if (quick) return quick;
+	const snapshot = parseJson(text) as { state?: unknown; anchor?: Anchor; format?: string } | undefined;
 	for (const [name, anchor] of [
 		[SNAPSHOT_FILE, snapshot?.anchor],
 		[SIGNOFF_FILE, audit],
@@ -67,6 +69,21 @@ export function checkAgainstLog(dir: string, records: readonly SessionRecord[], 
 		if (record) state = apply(state, record, record.at);
 	}
 	return { problem, state, snapshotCurrent: current && at === records.length };
+}
+
+/**
+ * The common case, settled without parsing session.json: its text is exactly what rollout
+ * writes for the state the log gives at its anchor. Undefined when it is not (an older
+ * layout, an edit, a sign-off record to check): the full comparison then says what differs.
+ */
+function quickCheck(text: string, records: readonly SessionRecord[]): LogCheck | undefined {
+	const anchor = leadingAnchor(text);
+	if (!anchor || anchor.events > records.length || records[anchor.events - 1]?.hash !== anchor.head) return;
+	let state: SessionState | undefined;
+	for (const record of records.slice(0, anchor.events)) state = apply(state, record, record.at);
+	if (!state || snapshotText(state, anchor) !== text) return undefined;
+	for (const record of records.slice(anchor.events)) state = apply(state, record, record.at);
+	return { state, snapshotCurrent: anchor.events === records.length };
 }
 
 /** session.json's state against the state the log gives at its anchor; `current` when it agrees and has this version's shape. */
@@ -102,6 +119,21 @@ function compareSnapshot(
 	return { current: sameShape };
 }
 
+/**
+ * session.json as rollout writes it: the anchor first, then the state's format and the state,
+ * as plain JSON of the state replay gives. So the text of a snapshot that agrees with the log
+ * is known from the log alone, and checking it needs no parsing.
+ */
+export function snapshotText(state: SessionState, anchor: Anchor): string {
+	return `${JSON.stringify({ anchor: { events: anchor.events, head: anchor.head }, format: stateFormat(state), state })}\n`;
+}
+
+/** The anchor at the head of session.json's text, read without parsing the whole file. */
+function leadingAnchor(text: string): Anchor | undefined {
+	const match = /^\{"anchor":\{"events":(\d+),"head":"([0-9a-f]{64})"\}/.exec(text.slice(0, 200));
+	return match?.[1] && match[2] ? { events: Number(match[1]), head: match[2] } : undefined;
+}
+
 /** A short hash of a state's top-level field names: which shape of state a snapshot holds. */
 export function stateFormat(state: object): string {
 	return sha256(Object.keys(state).sort().join(",")).slice(0, 16);
@@ -135,9 +167,29 @@ function sameValue(a: unknown, b: unknown): boolean {
 	return JSON.stringify(a) === JSON.stringify(b) || canonicalJson(a) === canonicalJson(b);
 }
 
-function readJson(path: string): unknown {
+/** The sign-off record's audit anchor; read from the end of its text when it is where rollout writes it. */
+function signoffAnchor(path: string): Anchor | undefined {
+	const text = readText(path);
+	if (text === undefined) return undefined;
+	const tail = /"audit": \{\s*"events": (\d+),\s*"head": "([0-9a-f]{64})"\s*\}\s*\}\s*$/.exec(
+		text.slice(-300),
+	);
+	if (tail?.[1] && tail[2]) return { events: Number(tail[1]), head: tail[2] };
+	const audit = (parseJson(text) as { audit?: Anchor } | undefined)?.audit;
+	return audit && typeof audit.events === "number" ? audit : undefined;
+}
+
+function readText(path: string): string | undefined {
 	try {
-		return JSON.parse(readFileSync(path, "utf8"));
+		return readFileSync(path, "utf8");
+	} catch {
+		return undefined;
+	}
+}
+
+function parseJson(text: string | undefined): unknown {
+	try {
+		return text === undefined ? undefined : JSON.parse(text);
 	} catch {
 		return undefined;
 	}

@@ -87,11 +87,14 @@ export class LogWriter {
 		this.fd = openSync(path, "a");
 	}
 
-	append(record: SessionRecord): void {
-		const bytes = Buffer.from(`${canonicalJson(record)}\n`);
+	/** Returns the line written: the record's canonical JSON. */
+	append(record: SessionRecord): string {
+		const line = canonicalJson(record);
+		const bytes = Buffer.from(`${line}\n`);
 		let written = 0;
 		while (written < bytes.length) written += writeSync(this.fd, bytes, written);
 		fsyncSync(this.fd);
+		return line;
 	}
 
 	close(): void {

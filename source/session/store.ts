@@ -9,7 +9,7 @@ import {
 	truncateSync,
 } from "node:fs";
 import { join } from "node:path";
-import { type Anchor, checkAgainstLog, stateFormat } from "./anchors.js";
+import { type Anchor, checkAgainstLog, snapshotText } from "./anchors.js";
 import {
 	fsyncDirectory,
 	isDiskFull,
@@ -30,10 +30,10 @@ export type { Anchor } from "./anchors.js";
 
 /** `session.json`: the derived state for fast listing, and the anchor of the log it came from. */
 export interface Snapshot {
-	readonly state: SessionState;
 	readonly anchor: Anchor;
 	/** The state's shape (a hash of its field names), so verify knows which fields to expect. */
 	readonly format?: string;
+	readonly state: SessionState;
 }
 
 /** A problem with a session on disk, phrased for the operator. */
@@ -211,8 +211,9 @@ export class SessionStore {
 			prev: previous?.hash ?? GENESIS_HASH,
 		};
 		const record = { ...unsigned, hash: recordHash(unsigned) } as SessionRecord;
+		let line: string;
 		try {
-			this.writer.append(record);
+			line = this.writer.append(record);
 		} catch (error) {
 			this.failed = isDiskFull(error)
 				? `no space left to record ${event.type} in ${join(this.dir, LOG_FILE)} (${(error as NodeJS.ErrnoException).code}); every earlier record is intact: free some space, then run rollout resume ${this.id}`
@@ -220,7 +221,8 @@ export class SessionStore {
 			throw new SessionStoreError(this.failed);
 		}
 		this.log.push(record);
-		this.current = apply(this.current, event, at);
+		// The state takes the record as the log holds it, as replay will: the same state, to the byte.
+		this.current = apply(this.current, JSON.parse(line) as SessionRecord, at);
 		if (this.snapshotDue(event)) this.writeSnapshot();
 		return record;
 	}
@@ -241,13 +243,8 @@ export class SessionStore {
 	private writeSnapshot(): void {
 		if (!this.current) return;
 		const started = performance.now();
-		const snapshot: Snapshot = {
-			state: this.current,
-			anchor: this.anchor,
-			format: stateFormat(this.current),
-		};
 		try {
-			writeFileAtomicSync(join(this.dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
+			writeFileAtomicSync(join(this.dir, SNAPSHOT_FILE), snapshotText(this.current, this.anchor));
 			this.snapshotEvents = this.log.length;
 		} catch (error) {
 			// The record is in the log already; a snapshot behind the log is what a crash leaves too.
