@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { type Document, isMap, isPair, isSeq, LineCounter, parseDocument } from "yaml";
 import type * as z from "zod";
+import { readCache, writeCache } from "../cache.js";
 import { expandPaths } from "../steps/registry.js";
 import { duplicateKeys } from "./duplicate-keys.js";
 import { type ChecklistProblem, formatKeyPath } from "./errors.js";
@@ -76,9 +77,30 @@ export function loadChecklistFile(path: string, options: LoadOptions = {}): Load
 		return fail(`is not UTF-8 text (first bad byte on line ${firstInvalidUtf8Line(bytes)})`);
 	}
 	const sha256 = createHash("sha256").update(bytes).digest("hex");
+	const cacheName = `checklist-${createHash("sha256")
+		.update(JSON.stringify([sha256, options.vars ?? {}, options.home ?? homedir()]))
+		.digest("hex")
+		.slice(0, 32)}`;
+	const cached = readCache<Pick<LoadedChecklist, "checklist" | "vars">>(cacheName);
+	if (cached) {
+		const vars: Record<string, VarValue> = Object.create(null);
+		Object.assign(vars, cached.vars);
+		return {
+			ok: true,
+			loaded: { checklist: cached.checklist, vars, file: path, sha256, secrets: new Map() },
+		};
+	}
 	const result = parseChecklist(text, name, options);
 	if (!result.ok) return result;
+	// Only what holds no secret is kept: a checklist with secrets is parsed each time, its values never written.
+	if (result.loaded.secrets.size === 0 && !declaresSecrets(result.loaded.checklist))
+		writeCache(cacheName, { checklist: result.loaded.checklist, vars: result.loaded.vars });
 	return { ok: true, loaded: { ...result.loaded, file: path, sha256 } };
+}
+
+/** Whether the checklist declares a secret variable: its loading then depends on the environment. */
+function declaresSecrets(checklist: Checklist): boolean {
+	return [...declaredVars(checklist.vars).values()].some((spec) => spec.secret);
 }
 
 /** Parses checklist source text; `name` is used in messages. */

@@ -21,8 +21,8 @@ import { createMasker, extendMasker, type Masker, maskDeep } from "../runner/mas
 import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../runner/run-command.js";
 import { isDiskFull } from "../session/atomic.js";
 import { canonicalJson } from "../session/canonical.js";
-import { hashFile } from "../session/hash.js";
 import type { Outcome, SessionEvent, StepRef } from "../session/events.js";
+import { hashFile } from "../session/hash.js";
 import { newSessionId } from "../session/ids.js";
 import type { Approval as RecordedApproval, SessionState } from "../session/reduce.js";
 import * as rules from "../session/rules.js";
