@@ -6,15 +6,19 @@
  */
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { writeFileAtomicSync } from "./session/atomic.js";
 
-/** The bundle this code runs from: its size and time, or undefined when running from source. */
+/**
+ * The build this code runs from: the size and time of its core bundle, which the wizard's bundle
+ * beside it shares, so both use the same entries. Undefined when running from source.
+ */
 function buildId(): string | undefined {
 	try {
-		// The launcher runs the bundle with its path as __filename; from source there is none.
-		const { size, mtimeMs } = statSync(__filename);
-		return __filename.endsWith(".cjs") ? `${size}-${Math.round(mtimeMs)}` : undefined;
+		// Both bundles are given their own path as __filename; source run by tests is not a bundle.
+		if (!["core.cjs", "ui.js"].includes(basename(__filename))) return undefined;
+		const { size, mtimeMs } = statSync(join(dirname(__filename), "core.cjs"));
+		return `${size}-${Math.round(mtimeMs)}`;
 	} catch {
 		return undefined;
 	}

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { type Document, isMap, isPair, isSeq, LineCounter, parseDocument } from "yaml";
 import type * as z from "zod";
-import { readCache, writeCache } from "../cache.js";
 import { expandPaths } from "../steps/registry.js";
+import { cachedChecklist, keepChecklist, MAX_CHECKLIST_BYTES } from "./cached.js";
 import { duplicateKeys } from "./duplicate-keys.js";
 import { type ChecklistProblem, formatKeyPath } from "./errors.js";
 import {
@@ -48,7 +48,6 @@ export interface LoadOptions {
 	readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-const MAX_BYTES = 5 * 1024 * 1024;
 /** Aliases are fine for sharing blocks; past this many, the file is treated as an alias bomb. */
 const MAX_ALIAS_COUNT = 200;
 /** A checklist needs a dozen levels; far deeper nesting is refused before anything recurses into it. */
@@ -64,7 +63,7 @@ export function loadChecklistFile(path: string, options: LoadOptions = {}): Load
 	});
 	let bytes: Buffer;
 	try {
-		bytes = readInputFile(path, MAX_BYTES, "a checklist file");
+		bytes = readInputFile(path, MAX_CHECKLIST_BYTES, "a checklist file");
 	} catch (error) {
 		if (error instanceof InputFileError) return fail(error.message);
 		throw error;
@@ -76,26 +75,14 @@ export function loadChecklistFile(path: string, options: LoadOptions = {}): Load
 	} catch {
 		return fail(`is not UTF-8 text (first bad byte on line ${firstInvalidUtf8Line(bytes)})`);
 	}
+	const cached = cachedChecklist(path, bytes, options);
+	if (cached) return { ok: true, loaded: cached };
 	const sha256 = createHash("sha256").update(bytes).digest("hex");
-	const cacheName = `checklist-${createHash("sha256")
-		.update(JSON.stringify([sha256, options.vars ?? {}, options.home ?? homedir()]))
-		.digest("hex")
-		.slice(0, 32)}`;
-	const cached = readCache<Pick<LoadedChecklist, "checklist" | "vars">>(cacheName);
-	if (cached) {
-		const vars: Record<string, VarValue> = Object.create(null);
-		Object.assign(vars, cached.vars);
-		return {
-			ok: true,
-			loaded: { checklist: cached.checklist, vars, file: path, sha256, secrets: new Map() },
-		};
-	}
 	const result = parseChecklist(text, name, options);
 	if (!result.ok) return result;
-	// Only what holds no secret is kept: a checklist with secrets is parsed each time, its values never written.
-	if (result.loaded.secrets.size === 0 && !declaresSecrets(result.loaded.checklist))
-		writeCache(cacheName, { checklist: result.loaded.checklist, vars: result.loaded.vars });
-	return { ok: true, loaded: { ...result.loaded, file: path, sha256 } };
+	const loaded = { ...result.loaded, file: path, sha256 };
+	keepChecklist(loaded, options, declaresSecrets(loaded.checklist));
+	return { ok: true, loaded };
 }
 
 /** Whether the checklist declares a secret variable: its loading then depends on the environment. */
