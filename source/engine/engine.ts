@@ -75,6 +75,12 @@ export interface ResumeOptions {
 	readonly store?: StoreOptions;
 }
 
+/** What a screen reads of the session: its state, and a count that moves with every event. */
+export interface SessionSnapshot {
+	readonly version: number;
+	readonly state: SessionState;
+}
+
 export interface Approval {
 	readonly role: string;
 	readonly name: string;
@@ -96,6 +102,9 @@ export class Engine {
 		readonly steps: readonly PlacedStep[];
 		readonly byId: ReadonlyMap<string, PlacedStep>;
 	};
+	private readonly listeners = new Set<() => void>();
+	private version = 0;
+	private snapshot?: SessionSnapshot;
 
 	private constructor(
 		private readonly store: SessionStore,
@@ -175,6 +184,21 @@ export class Engine {
 	get state(): SessionState {
 		return this.store.state;
 	}
+
+	/**
+	 * Calls `listener` after every event recorded, so a screen redraws from the session as it is
+	 * (React's `useSyncExternalStore` contract, with `getSnapshot`). Returns the unsubscribe.
+	 */
+	readonly subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	/** The session as of the last event: a new object after each one, the same one in between. */
+	readonly getSnapshot = (): SessionSnapshot => {
+		this.snapshot ??= { version: this.version, state: this.store.state };
+		return this.snapshot;
+	};
 
 	get definition(): Checklist {
 		return this.checklist;
@@ -661,6 +685,9 @@ export class Engine {
 
 	private append(event: SessionEvent): void {
 		this.store.append(maskDeep(event, this.effects.mask));
+		this.version++;
+		this.snapshot = undefined;
+		for (const listener of this.listeners) listener();
 	}
 
 	private context(
@@ -762,19 +789,24 @@ export class Engine {
 
 /** The last lines of a step's log, for saying where it was cut off; empty when it wrote none. */
 function lastLines(log: string, count = 3): string {
-	if (!existsSync(log)) return "";
+	const lines = logEnd(log, count);
+	return lines.length > 0 ? `; its log ${log} ends: ${lines.join(" ⏎ ")}` : "";
+}
+
+/** The last non-blank lines of a log file (read from its last 4 KB); none when there is no file. */
+export function logEnd(log: string, count: number): string[] {
+	if (!existsSync(log)) return [];
 	const size = statSync(log).size;
 	const fd = openSync(log, "r");
 	try {
 		const length = Math.min(size, 4096);
 		const buffer = Buffer.alloc(length);
 		readSync(fd, buffer, 0, length, size - length);
-		const lines = buffer
+		return buffer
 			.toString("utf8")
 			.split("\n")
 			.filter((line) => line.trim())
 			.slice(-count);
-		return lines.length > 0 ? `; its log ${log} ends: ${lines.join(" ⏎ ")}` : "";
 	} finally {
 		closeSync(fd);
 	}

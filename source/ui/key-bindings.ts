@@ -48,6 +48,7 @@ export const BINDINGS = {
 	export: { label: "e", description: "export the record", matches: char("e") },
 	plan: { label: "p", description: "the rollback plan", matches: char("p") },
 	followup: { label: "f", description: "start a follow-up", matches: char("f") },
+	dryRun: { label: "d", description: "pre-flight: dry or real run", matches: char("d") },
 	help: { label: "?", description: "these keys", matches: char("?") },
 	quit: { label: "q", description: "quit (the session is kept)", matches: char("q") },
 	interrupt: {
@@ -66,4 +67,30 @@ export function pressed(name: BindingName, input: string, key: Key): boolean {
 /** The footer's words for the keys that work now. */
 export function keyHints(hints: readonly (readonly [BindingName, string])[]): string {
 	return hints.map(([name, what]) => `${BINDINGS[name].label} ${what}`).join(" · ");
+}
+
+/** One key a screen offers: the binding, the footer's word for it, and what it does. */
+export interface KeyAction {
+	readonly name: BindingName;
+	readonly label: string;
+	readonly run: () => void;
+	/** Works, but left out of the footer (the `?` overlay lists it): the reverse of a key shown. */
+	readonly quiet?: boolean;
+}
+
+/** A screen's keys, in footer order. Leaving an action out both disables the key and hides its hint. */
+export type KeyTable = readonly KeyAction[];
+
+/** Runs the first action of the table whose key was pressed; true when one was. */
+export function dispatchKey(table: KeyTable, input: string, key: Key): boolean {
+	const hit = table.find((action) => pressed(action.name, input, key));
+	hit?.run();
+	return hit !== undefined;
+}
+
+/** The footer's words for a table. */
+export function tableHints(table: KeyTable): string {
+	return keyHints(
+		table.filter((action) => !action.quiet).map((action) => [action.name, action.label] as const),
+	);
 }

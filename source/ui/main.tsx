@@ -17,9 +17,9 @@ import { resolveSessionId } from "../session/ids.js";
 import { listSessions, newestUnfinished } from "../session/inspect.js";
 import { listingStatus } from "../session/rules.js";
 import { Home, type HomeChoice } from "./home.js";
+import { PreflightScreen } from "./screens/preflight.js";
 import type { Flow, Signals } from "./use-wizard.js";
 import { TextField } from "./views/forms.js";
-import { PreflightScreen } from "./views/preflight.js";
 import { Wizard } from "./wizard.js";
 
 export interface StartOptions {
@@ -221,7 +221,8 @@ async function walk(engine: Engine, flow: Flow = { auto: flowSetting() }): Promi
 					code = exitCode;
 				}}
 			/>,
-			{ exitOnCtrlC: false },
+			// A key's answer is drawn within a frame at 60 Hz, not held back to Ink's default 30.
+			{ exitOnCtrlC: false, maxFps: 60 },
 		);
 		await app.waitUntilExit();
 	} finally {

@@ -9,8 +9,14 @@ import { Tail } from "../runner/run-command.js";
 import type { Outcome } from "../session/events.js";
 import type { StepOutcome } from "../steps/context.js";
 import { moduleOf } from "../steps/registry.js";
-import { resultChoice } from "./wizard-keys.js";
-import { initialWizardState, reduceWizard, type Screen, type WizardState } from "./wizard-state.js";
+import { resultChoice } from "./result-choice.js";
+import {
+	type Browse,
+	initialWizardState,
+	reduceWizard,
+	type Screen,
+	type WizardState,
+} from "./wizard-state.js";
 
 /** Lines of live command output kept for the screen; the full output is in the step's log. */
 const TAIL_LINES = 200;
@@ -33,6 +39,12 @@ export interface Wizard {
 	readonly override: (stepId: string, reason: string) => void;
 	readonly next: () => void;
 	readonly show: (screen: Screen) => void;
+	/** Opens the review, the log, or (with nothing) closes them, over the walk that goes on. */
+	readonly browse: (view?: Browse) => void;
+	/** The review, on the step just done. */
+	readonly openReview: () => void;
+	/** Why a reviewed step cannot be done again now, if it cannot. */
+	readonly rerunRefusal: (stepId: string) => string | undefined;
 	/** Shows the rollback plan and asks before carrying it out. */
 	readonly askRollback: (why: string) => void;
 	readonly rollback: () => void;
@@ -162,7 +174,7 @@ export function useWizard(engine: Engine, signals?: Signals, flow: Flow = { auto
 	const advance = useCallback(() => {
 		const next = nextScreen(engine);
 		if (auto.current && next.name === "step" && runsByItself(engine, next.stepId)) run(next.stepId);
-		else dispatch({ type: "show", screen: next });
+		else dispatch({ type: "walked", screen: next });
 	}, [engine, run]);
 	advanceRef.current = advance;
 
@@ -248,6 +260,18 @@ export function useWizard(engine: Engine, signals?: Signals, flow: Flow = { auto
 			}),
 		next: advance,
 		show: (screen) => dispatch({ type: "show", screen }),
+		browse: (view) => dispatch({ type: "browse", view }),
+		openReview: () => {
+			// Opens on the step just done: the one on screen after a result, else the one before it.
+			const screen = state.screen;
+			const at = engine.steps.findIndex(({ step }) => "stepId" in screen && step.id === screen.stepId);
+			const index = at < 0 ? 0 : Math.max(0, screen.name === "result" ? at : at - 1);
+			dispatch({ type: "browse", view: { name: "review", index, open: false } });
+		},
+		rerunRefusal: (stepId) =>
+			running.current
+				? `${running.current.stepId} is running: wait for it, or stop it with Ctrl+C`
+				: engine.refusal(stepId),
 		askRollback: (why) =>
 			dispatch({
 				type: "show",
@@ -269,7 +293,8 @@ export function useWizard(engine: Engine, signals?: Signals, flow: Flow = { auto
 					return;
 				}
 				const lines = readFileSync(file, "utf8").split("\n");
-				dispatch({ type: "show", screen: { name: "log", stepId, file, lines, top: 0, from: state.screen } });
+				const back = state.browse?.name === "review" ? state.browse : undefined;
+				dispatch({ type: "browse", view: { name: "log", stepId, file, lines, top: 0, back } });
 			}),
 		exportAs: (format) =>
 			guard(() => dispatch({ type: "message", text: `wrote ${engine.exportRecord(format)}` })),

@@ -16,22 +16,6 @@ export type Screen =
 	/** After q or Ctrl+C: the session is saved, quit (with this exit code) or stay. `stepId`: the step Ctrl+C cut off. */
 	| { readonly name: "quit"; readonly stepId?: string; readonly code: number }
 	| {
-			readonly name: "review";
-			readonly index: number;
-			readonly open: boolean;
-			/** Picking a phase to jump to (g), or typing a search (/). */
-			readonly mode?: "phase" | "search";
-	  }
-	/** A step's whole log, paged. The lines are read once, when it is opened. */
-	| {
-			readonly name: "log";
-			readonly stepId: string;
-			readonly file: string;
-			readonly lines: readonly string[];
-			readonly top: number;
-			readonly from: Screen;
-	  }
-	| {
 			readonly name: "rollback";
 			readonly phase: "confirm" | "running" | "ended";
 			readonly why: string;
@@ -45,9 +29,36 @@ export type Screen =
 	  }
 	| { readonly name: "done"; readonly panel: "summary" | "plan" | "export" | "followup" };
 
+/** Earlier steps, read-only, grouped by phase. */
+export interface ReviewView {
+	readonly name: "review";
+	readonly index: number;
+	readonly open: boolean;
+	/** Picking a phase to jump to (g), or typing a search (/). */
+	readonly mode?: "phase" | "search";
+}
+
+/** A step's whole log, paged. The lines are read once, when it is opened. */
+export interface LogView {
+	readonly name: "log";
+	readonly stepId: string;
+	readonly file: string;
+	readonly lines: readonly string[];
+	readonly top: number;
+	/** The review it was opened from, to go back to. */
+	readonly back?: ReviewView;
+}
+
+/**
+ * What the operator reads on top of the walk: the review or a log. The walk goes on under it —
+ * a monitor keeps sampling, passing steps keep running — and Esc shows where it has got to.
+ */
+export type Browse = ReviewView | LogView;
+
 export interface WizardState {
 	readonly screen: Screen;
-	/** Where to come back to from the review, the help or a quit question. */
+	readonly browse?: Browse;
+	/** Where to come back to from a quit question. */
 	readonly previous?: Screen;
 	readonly help: boolean;
 	/** The step's `help` text shown under its instructions. */
@@ -66,6 +77,9 @@ export interface WizardState {
 
 export type WizardAction =
 	| { readonly type: "show"; readonly screen: Screen }
+	/** The walk moved on by itself: the operator may be reading the review, which stays open. */
+	| { readonly type: "walked"; readonly screen: Screen }
+	| { readonly type: "browse"; readonly view?: Browse }
 	| { readonly type: "started"; readonly stepId: string; readonly at: number }
 	| { readonly type: "stopping" }
 	| { readonly type: "finished"; readonly stepId: string; readonly outcome: StepOutcome }
@@ -91,17 +105,12 @@ export function initialWizardState(first: Screen, notices: readonly string[] = [
 /** The wizard's screen flow; pure, so every transition is tested without a terminal. */
 export function reduceWizard(state: WizardState, action: WizardAction): WizardState {
 	switch (action.type) {
-		case "show": {
-			const leavingReview = state.screen.name === "review" && action.screen.name !== "review";
-			const intoReview = action.screen.name === "review" && state.screen.name !== "review";
-			return {
-				...state,
-				screen: action.screen,
-				previous: intoReview ? state.screen : leavingReview ? undefined : state.previous,
-				details: false,
-				message: undefined,
-			};
-		}
+		case "show":
+			return { ...state, screen: action.screen, browse: undefined, details: false, message: undefined };
+		case "walked":
+			return { ...state, screen: action.screen, details: false };
+		case "browse":
+			return { ...state, browse: action.view, message: undefined };
 		case "started":
 			return {
 				...state,
@@ -119,12 +128,15 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 				screen: { name: "result", stepId: action.stepId, outcome: action.outcome },
 				notices: [],
 				trail: [],
+				// Read in the review, the result waits under it; a line says it is there.
+				message: state.browse ? `${action.stepId} ${action.outcome.status}: Esc shows it` : state.message,
 			};
 		case "ask-quit":
 			return {
 				...state,
 				previous: state.screen.name === "quit" ? state.previous : state.screen,
 				screen: { name: "quit", stepId: action.stepId, code: action.code },
+				browse: undefined,
 			};
 		case "stay": {
 			if (state.screen.name !== "quit") return state;
@@ -135,20 +147,20 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 			return { ...state, screen: back, previous: undefined };
 		}
 		case "review-move": {
-			if (state.screen.name !== "review" || action.count === 0) return state;
-			const index = Math.min(action.count - 1, Math.max(0, state.screen.index + action.by));
-			return { ...state, screen: { ...state.screen, index, open: false } };
+			if (state.browse?.name !== "review" || action.count === 0) return state;
+			const index = Math.min(action.count - 1, Math.max(0, state.browse.index + action.by));
+			return { ...state, browse: { ...state.browse, index, open: false } };
 		}
 		case "review-to":
-			return state.screen.name === "review"
-				? { ...state, screen: { ...state.screen, index: action.index, open: false, mode: undefined } }
+			return state.browse?.name === "review"
+				? { ...state, browse: { ...state.browse, index: action.index, open: false, mode: undefined } }
 				: state;
 		case "log-move": {
-			if (state.screen.name !== "log") return state;
-			const last = Math.max(0, state.screen.lines.length - action.page);
+			if (state.browse?.name !== "log") return state;
+			const last = Math.max(0, state.browse.lines.length - action.page);
 			return {
 				...state,
-				screen: { ...state.screen, top: Math.min(last, Math.max(0, state.screen.top + action.by)) },
+				browse: { ...state.browse, top: Math.min(last, Math.max(0, state.browse.top + action.by)) },
 			};
 		}
 		case "rollback-started":
@@ -174,7 +186,7 @@ export function reduceWizard(state: WizardState, action: WizardAction): WizardSt
 				message: state.auto ? "one step at a time: Enter runs each" : "passing steps now run on their own",
 			};
 		case "passed-by":
-			return { ...state, trail: [...state.trail, action.line].slice(-3) };
+			return { ...state, trail: [...state.trail, action.line].slice(-2) };
 		case "message":
 			return { ...state, message: action.text };
 		case "exit":

@@ -36,7 +36,7 @@ describe("the built bin in a real terminal", () => {
 
 		const second = Terminal.open(["node", BIN, "resume", "--sessions-dir", sessions], { cwd: ROOT, env });
 		screen = await second.waitFor("Press Enter to run it.");
-		expect(screen).toContain("Checkout error rate (%)  monitor · critical · cut off 1× before");
+		expect(screen).toContain("Checkout error rate (%)\nmonitor · critical · cut off 1× before · Monitoring");
 		expect(screen).toMatch(/✓ Enable\s+█+ 2\/2/);
 		await second.send("Enter", "The rules say: GO");
 		await second.send("Enter", "Tech Lead (1 of 2)");

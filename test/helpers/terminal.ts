@@ -40,20 +40,12 @@ export class Terminal {
 	}
 
 	/**
-	 * Sends a key (or, with `literal`, text) and waits for what it should bring on screen.
-	 * Ink attaches a new field's key handler just after drawing it, so a key sent in that instant
-	 * is dropped (no person types that fast): a key whose effect has not shown within a second is
-	 * sent again, at most three times.
+	 * Sends a key (or, with `literal`, text) once, as a person would, and waits for what it should
+	 * bring on screen.
 	 */
 	async send(key: string, until: string | RegExp, options: { literal?: boolean } = {}): Promise<string> {
-		for (let attempt = 1; ; attempt++) {
-			tmux("send-keys", "-t", this.name, ...(options.literal ? ["-l"] : []), key);
-			try {
-				return await this.waitFor(until, attempt === 3 ? 15_000 : 1000);
-			} catch (error) {
-				if (attempt === 3) throw error;
-			}
-		}
+		tmux("send-keys", "-t", this.name, ...(options.literal ? ["-l"] : []), key);
+		return this.waitFor(until);
 	}
 
 	async waitFor(text: string | RegExp, timeoutMs = 15_000): Promise<string> {

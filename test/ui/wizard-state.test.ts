@@ -36,19 +36,29 @@ describe("the wizard's screen flow", () => {
 		expect(at(state, { type: "stay" }).screen).toEqual(start.screen);
 	});
 
-	it("moves through the review within its bounds and comes back to the screen it left", () => {
-		const review = at(start, { type: "show", screen: { name: "review", index: 0, open: true } });
-		expect(review.previous).toEqual(start.screen);
-		expect(at(review, { type: "review-move", by: -1, count: 3 }).screen).toMatchObject({
+	it("moves through the review within its bounds; the walk goes on under it and shows when it is closed", () => {
+		const review = at(start, { type: "browse", view: { name: "review", index: 0, open: true } });
+		expect(review.screen).toEqual(start.screen);
+		expect(at(review, { type: "review-move", by: -1, count: 3 }).browse).toMatchObject({
 			index: 0,
 			open: false,
 		});
 		expect(
-			at(review, { type: "review-move", by: 1, count: 3 }, { type: "review-move", by: 5, count: 3 }).screen,
+			at(review, { type: "review-move", by: 1, count: 3 }, { type: "review-move", by: 5, count: 3 }).browse,
 		).toMatchObject({ index: 2 });
-		const back = at(review, { type: "show", screen: review.previous ?? start.screen });
-		expect(back.screen).toEqual(start.screen);
-		expect(back.previous).toBeUndefined();
+		// A step starts and finishes while the operator reads: the review stays, a line says so.
+		const walked = at(
+			review,
+			{ type: "started", stepId: "b", at: 5 },
+			{ type: "finished", stepId: "b", outcome: { status: "failed", reason: "exit 1" } },
+		);
+		expect(walked.browse).toMatchObject({ name: "review" });
+		expect(walked.message).toBe("b failed: Esc shows it");
+		const back = at(walked, { type: "browse", view: undefined });
+		expect(back.browse).toBeUndefined();
+		expect(back.screen).toMatchObject({ name: "result", stepId: "b" });
+		// A quit question is never hidden under the review.
+		expect(at(review, { type: "ask-quit", code: 130 }).browse).toBeUndefined();
 	});
 
 	it("asks before a rollback, then collects its lines and its end", () => {

@@ -82,11 +82,11 @@ describe("the frame", () => {
 		const { screen, engine } = await openWizard({ before: (e) => e.run("backup").then(() => {}) });
 		const frame = screen.frame();
 		expect(frame).toContain("Wizard rollout v2.1");
-		expect(frame).toContain(`step 2 of 7 · Dana Ops · `);
+		expect(frame).toMatch(/step 2 of 7 · \d+ms spent · left: ≤ [\d.]+s automated, 4 by hand\nDana Ops · /);
 		expect(frame).toContain(engine.id);
 		expect(frame).toMatch(/▸ Prepare\s+█+·+ 1\/2/);
 		expect(frame).toMatch(/Go \/ No-Go\s+·+ 0\/2/);
-		expect(frame).toContain("Prepare › Unit tests  command · critical");
+		expect(frame).toContain("Unit tests\ncommand · critical · Prepare");
 		expect(frame).toContain("Enter run · s skip · h help · m run on · r review · ? keys · q quit");
 		expect(frame).not.toContain("DRY RUN");
 	});
@@ -409,7 +409,7 @@ describe("anywhere", () => {
 		await waitUntil(() => !screen.frame().includes("nightly"), "Ctrl+U to clear the field");
 		await screen.type("covered by the nightly job");
 		await screen.press(KEY.enter);
-		await screen.waitFor("Prepare › Unit tests");
+		await screen.waitFor("Unit tests\ncommand");
 		expect(engine.state.results.backup?.reason).toBe("covered by the nightly job");
 	});
 
@@ -421,7 +421,7 @@ describe("anywhere", () => {
 		expect(screen.frame()).toContain("This cannot be empty.");
 		await screen.type("backed up by the nightly job");
 		await screen.press(KEY.enter);
-		await screen.waitFor("Prepare › Unit tests");
+		await screen.waitFor("Unit tests\ncommand");
 		expect(engine.state.results.backup).toMatchObject({
 			status: "skipped",
 			reason: "backed up by the nightly job",
@@ -444,7 +444,7 @@ describe("anywhere", () => {
 		await screen.press(KEY.enter);
 		expect(screen.frame()).toContain("exit 0");
 		await screen.press("a");
-		expect(screen.frame()).toContain("Prepare › Unit tests  command · critical · done 1× before");
+		expect(screen.frame()).toContain("Unit tests\ncommand · critical · done 1× before · Prepare");
 		await screen.press(KEY.enter);
 		await screen.waitFor("✓ passed");
 		expect(engine.state.results["unit-tests"]?.attempts).toBe(2);
@@ -485,7 +485,7 @@ describe("anywhere", () => {
 		const { screen } = await openWizard();
 		await screen.press("r");
 		await screen.press(KEY.escape);
-		expect(screen.frame()).toContain("Prepare › Back up the configuration");
+		expect(screen.frame()).toContain("Back up the configuration\nbackup");
 	});
 });
 
@@ -505,7 +505,7 @@ describe("interruption", () => {
 		expect(screen.frame()).toContain(`rollout resume ${engine.id}`);
 		expect(events()).toContain("step.interrupted");
 		await screen.press("n");
-		expect(screen.frame()).toContain("Prepare › Unit tests");
+		expect(screen.frame()).toContain("Unit tests\ncommand");
 		await screen.press(KEY.ctrlC);
 		screen.stdin.write("y");
 		await waitUntil(() => exitCode() !== undefined, "the wizard to end");
@@ -545,7 +545,7 @@ describe("interruption", () => {
 		await screen.press("q");
 		expect(screen.frame()).toContain("The session is saved.");
 		await screen.press("n");
-		expect(screen.frame()).toContain("Prepare › Back up the configuration");
+		expect(screen.frame()).toContain("Back up the configuration\nbackup");
 		await screen.press("q");
 		screen.stdin.write("y");
 		await waitUntil(() => exitCode() !== undefined, "the wizard to end");
@@ -567,7 +567,9 @@ describe("the end", () => {
 		const { screen, engine } = await openWizard({ before: signedOff });
 		expect(screen.frame()).toContain("Session ended: GO");
 		expect(screen.frame()).toContain("✓ QA Lead: Quinn QA");
-		expect(screen.frame()).toContain("e export · p plan · b roll back · f follow-up · r review · q quit");
+		expect(screen.frame()).toContain(
+			"e export · p plan · b roll back · f follow-up · r review · ? keys · q quit",
+		);
 		await screen.press("e");
 		await screen.press(KEY.down);
 		await screen.press(KEY.enter);
@@ -579,7 +581,7 @@ describe("the end", () => {
 		await screen.press(KEY.escape);
 		await screen.press("f");
 		await screen.press(KEY.enter);
-		await screen.waitFor("Day 1 checks › Error logs reviewed");
+		await screen.waitFor("Error logs reviewed\nprompt · Day 1 checks");
 		expect(engine.state.followups.map((item) => item.id)).toEqual(["day-1"]);
 	});
 });

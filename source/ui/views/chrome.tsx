@@ -3,13 +3,19 @@ import { formatDuration } from "../../checklist/duration.js";
 import type { PlacedStep, StepSection } from "../../checklist/steps.js";
 import type { SessionState } from "../../session/reduce.js";
 import { isDone, progress } from "../../session/rules.js";
-import { BINDINGS, type Binding } from "../key-bindings.js";
+import { moduleOf } from "../../steps/registry.js";
 import { progressBar } from "../sparkline.js";
 import { colorOf } from "../theme.js";
 import { useNow } from "../use-now.js";
 
 /** Title and version, session, operator, time since the start, and DRY RUN when so. */
-export function Header({ state }: { readonly state: SessionState }) {
+export function Header({
+	state,
+	steps,
+}: {
+	readonly state: SessionState;
+	readonly steps: readonly PlacedStep[];
+}) {
 	const now = useNow(1000);
 	const elapsed = formatDuration(Math.max(0, now - Date.parse(state.startedAt)));
 	const { title, version } = state.checklist;
@@ -27,7 +33,10 @@ export function Header({ state }: { readonly state: SessionState }) {
 				) : null}
 			</Box>
 			<Text color={colorOf("dim")} wrap="truncate-end">
-				{`${where(state)} · ${state.operator} · ${elapsed} · ${state.id}`}
+				{`${where(state)} · ${elapsed} spent${left(state, steps)}`}
+			</Text>
+			<Text color={colorOf("dim")} wrap="truncate-end">
+				{`${state.operator} · ${state.id}`}
 			</Text>
 		</Box>
 	);
@@ -37,6 +46,24 @@ export function Header({ state }: { readonly state: SessionState }) {
 function where(state: SessionState): string {
 	const { done, total } = progress(state);
 	return done >= total ? `all ${total} steps done` : `step ${done + 1} of ${total}`;
+}
+
+/**
+ * What is left: the most the automated steps still to do can take (their timeouts and monitor
+ * windows), and how many steps wait on a person — an honest bound, not a guess at speed.
+ */
+export function left(state: SessionState, steps: readonly PlacedStep[]): string {
+	let ms = 0;
+	let byHand = 0;
+	for (const { step } of steps) {
+		if (isDone(state.results[step.id])) continue;
+		const module = moduleOf(step);
+		if (module.mode !== "run" || module.asksYes) byHand++;
+		else ms += module.longestMs?.(step as never) ?? 0;
+	}
+	if (ms === 0 && byHand === 0) return "";
+	const parts = [ms > 0 ? `≤ ${formatDuration(ms)} automated` : "", byHand > 0 ? `${byHand} by hand` : ""];
+	return ` · left: ${parts.filter(Boolean).join(", ")}`;
 }
 
 export interface PhaseLine {
@@ -124,41 +151,6 @@ export function Phases({
 
 export function sectionId(section: StepSection): string {
 	return "id" in section ? section.id : section.type;
-}
-
-/** The keys that work now, on one line. */
-export function Footer({ hints }: { readonly hints: string }) {
-	return (
-		<Text color={colorOf("dim")} wrap="truncate-end">
-			{hints}
-		</Text>
-	);
-}
-
-/** Every key binding, from the one table, in two columns so it fits 80×24. */
-export function HelpOverlay() {
-	const bindings = Object.values(BINDINGS);
-	const half = Math.ceil(bindings.length / 2);
-	const column = (list: readonly Binding[]) => (
-		<Box flexDirection="column" width="50%">
-			{list.map((binding) => (
-				<Text key={binding.label} wrap="truncate-end">
-					<Text bold>{binding.label.padEnd(7)}</Text>
-					{binding.description}
-				</Text>
-			))}
-		</Box>
-	);
-	return (
-		<Box flexDirection="column" borderStyle="round" paddingX={1}>
-			<Text bold>Keys</Text>
-			<Box>
-				{column(bindings.slice(0, half))}
-				{column(bindings.slice(half))}
-			</Box>
-			<Text color={colorOf("dim")}>The footer shows which keys work on each screen.</Text>
-		</Box>
-	);
 }
 
 export function truncate(text: string, width: number): string {

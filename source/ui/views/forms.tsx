@@ -1,12 +1,11 @@
-import { Box, Text, useInput } from "ink";
+import { Box, Text } from "ink";
 import SelectInput from "ink-select-input";
 import { useRef, useState } from "react";
 import type { Step } from "../../checklist/schema.js";
-import type { Approval } from "../../engine/engine.js";
 import type { Outcome } from "../../session/events.js";
 import type { Decision } from "../../steps/decision/decision.js";
 import { allowedOutcomes } from "../../steps/decision/decision.js";
-import { pressed } from "../key-bindings.js";
+import { useKeys } from "../key-router.js";
 import { colorOf } from "../theme.js";
 import { useTyping } from "../typing.js";
 
@@ -27,12 +26,15 @@ export function TextField({
 	fallback,
 	required = false,
 	onSubmit,
+	onCancel,
 }: {
 	readonly label: string;
 	/** Shown greyed in the empty field and taken when Enter is pressed on it. */
 	readonly fallback?: string;
 	readonly required?: boolean;
 	readonly onSubmit: (value: string) => void;
+	/** Esc: back to where the field was opened from. */
+	readonly onCancel?: () => void;
 }) {
 	const [value, setValue] = useState("");
 	// Text and Enter that arrive together (a paste, a fast typist) are handled before React
@@ -45,17 +47,21 @@ export function TextField({
 		setValue(next);
 		setRefused(false);
 	};
-	useInput((input, key) => {
-		if (key.return) {
-			const answer = latest.current.trim() || fallback || "";
-			if (required && answer === "") setRefused(true);
-			else onSubmit(answer);
-		} else if (key.ctrl && input === "u") change("");
-		else if (key.ctrl && input === "w") change(latest.current.replace(/\S+\s*$/, ""));
-		else if (key.backspace || key.delete) change(latest.current.slice(0, -1));
-		else if (!key.ctrl && !key.meta && !key.escape && !key.tab && !key.upArrow && !key.downArrow)
-			change(latest.current + stripControl(input));
-	});
+	useKeys(
+		(input, key) => {
+			if (key.escape) onCancel?.();
+			else if (key.return) {
+				const answer = latest.current.trim() || fallback || "";
+				if (required && answer === "") setRefused(true);
+				else onSubmit(answer);
+			} else if (key.ctrl && input === "u") change("");
+			else if (key.ctrl && input === "w") change(latest.current.replace(/\S+\s*$/, ""));
+			else if (key.backspace || key.delete) change(latest.current.slice(0, -1));
+			else if (!key.ctrl && !key.meta && !key.escape && !key.tab && !key.upArrow && !key.downArrow)
+				change(latest.current + stripControl(input));
+		},
+		{ capture: true },
+	);
 	return (
 		<Box flexDirection="column">
 			<Box>
@@ -68,34 +74,33 @@ export function TextField({
 	);
 }
 
+/** The three answers to a prompt; the step screen maps them to p, f and s. */
+export type PromptChoice = "pass" | "fail" | "skip";
+
 /**
- * Pass, fail or skip in one key — there is no default, so holding Enter answers nothing — then
- * notes: offered after a pass (Enter goes on), required after a fail or a skip. Esc goes back
- * from the notes to the choice.
+ * The prompt's question and its answer: pass, fail or skip is picked in one key by the step
+ * screen — there is no default, so holding Enter answers nothing — then notes: offered after a
+ * pass (Enter goes on), required after a fail or a skip; Esc goes back to the choice.
  */
 export function PromptForm({
 	step,
+	choice,
 	onAnswer,
+	onBack,
 }: {
 	readonly step: Kind<"prompt">;
-	readonly onAnswer: (result: "pass" | "fail" | "skip", notes?: string) => void;
+	readonly choice?: PromptChoice;
+	readonly onAnswer: (result: PromptChoice, notes?: string) => void;
+	readonly onBack: () => void;
 }) {
-	const [result, setResult] = useState<"pass" | "fail" | "skip">();
-	useInput(
-		(input, key) => {
-			if (result !== undefined) {
-				if (pressed("back", input, key)) setResult(undefined);
-				return;
-			}
-			const picked = (["pass", "fail", "skip"] as const).find((name) => pressed(name, input, key));
-			if (picked) setResult(picked);
-		},
-		{ isActive: true },
-	);
 	return (
 		<Box flexDirection="column">
-			{step.question ? <Text bold>{step.question}</Text> : null}
-			{result === undefined ? (
+			{step.question ? (
+				<Text bold wrap="wrap">
+					{step.question}
+				</Text>
+			) : null}
+			{choice === undefined ? (
 				<Text>
 					<Text color={colorOf("ok")}>p</Text>
 					{" pass   "}
@@ -106,47 +111,25 @@ export function PromptForm({
 				</Text>
 			) : (
 				<TextField
-					key={result}
+					key={choice}
 					label={
-						result === "skip"
+						choice === "skip"
 							? "Why skip it? (required)"
-							: result === "fail"
+							: choice === "fail"
 								? "What went wrong? (required)"
 								: "Notes (optional, Enter to go on):"
 					}
-					required={result !== "pass"}
-					onSubmit={(notes) => onAnswer(result, notes || undefined)}
+					required={choice !== "pass"}
+					onSubmit={(notes) => onAnswer(choice, notes || undefined)}
+					onCancel={onBack}
 				/>
 			)}
 		</Box>
 	);
 }
 
-/** A question answered in one key: y yes, n no. */
-function YesNo({
-	question,
-	onAnswer,
-}: {
-	readonly question: string;
-	readonly onAnswer: (yes: boolean) => void;
-}) {
-	useInput((input, key) => {
-		if (pressed("apply", input, key)) onAnswer(true);
-		else if (pressed("decline", input, key)) onAnswer(false);
-	});
-	return (
-		<Text>
-			{`${question} `}
-			<Text color={colorOf("ok")}>y</Text>
-			{" approve   "}
-			<Text color={colorOf("bad")}>n</Text>
-			{" reject"}
-		</Text>
-	);
-}
-
 /**
- * The decision the rules reach, with every reason. The operator confirms it, may downgrade,
+ * The decision the rules reach (its reasons are listed above it by the step screen). The operator confirms it, may downgrade,
  * and may go ahead against it only as GO WITH CONDITIONS, with the conditions written.
  */
 export function DecisionForm({
@@ -175,12 +158,6 @@ export function DecisionForm({
 					{proposed.outcome}
 				</Text>
 			</Text>
-			{proposed.reasons.map((reason) => (
-				<Text key={reason} wrap="truncate-end">{`  • ${reason}`}</Text>
-			))}
-			{proposed.conditions.map((condition) => (
-				<Text key={condition} color={colorOf("warn")} wrap="truncate-end">{`  condition: ${condition}`}</Text>
-			))}
 			{conditions === undefined ? (
 				<SelectInput
 					items={items}
@@ -217,54 +194,4 @@ export function DecisionForm({
 
 export function toneOf(outcome: string) {
 	return outcome === "GO" ? "ok" : outcome === "NO-GO" ? "bad" : "warn";
-}
-
-/** Each role in turn: the approver's name, approve or reject, an optional comment. */
-export function SignoffForm({
-	step,
-	given,
-	onApprove,
-}: {
-	readonly step: Kind<"signoff">;
-	/** The approvals recorded so far, each the moment it was entered. */
-	readonly given: readonly Approval[];
-	readonly onApprove: (approval: Approval) => void;
-}) {
-	const [name, setName] = useState<string>();
-	const [decision, setDecision] = useState<Approval["decision"]>();
-	const done = step.roles.flatMap((role) => given.filter((approval) => approval.role === role).slice(-1));
-	const role = step.roles.find((item) => !done.some((approval) => approval.role === item)) ?? "";
-	const record = (comment: string) => {
-		setName(undefined);
-		setDecision(undefined);
-		onApprove({ role, name: name ?? "", decision: decision ?? "reject", comment: comment || undefined });
-	};
-	return (
-		<Box flexDirection="column">
-			{done.map((approval) => (
-				<Text key={approval.role} wrap="truncate-end">
-					<Text color={colorOf(approval.decision === "approve" ? "ok" : "bad")}>
-						{approval.decision === "approve" ? "✓" : "✗"}
-					</Text>
-					{` ${approval.role}: ${approval.name} ${approval.decision === "approve" ? "approves" : "rejects"}${approval.comment ? ` — ${approval.comment}` : ""}`}
-				</Text>
-			))}
-			<Text bold>{`${role} (${done.length + 1} of ${step.roles.length})`}</Text>
-			{name === undefined ? (
-				<TextField key={`name-${role}`} label="Name:" required onSubmit={setName} />
-			) : decision === undefined ? (
-				<YesNo
-					question={`Does ${name} approve?`}
-					onAnswer={(yes) => setDecision(yes ? "approve" : "reject")}
-				/>
-			) : (
-				<TextField
-					key={`comment-${role}`}
-					label={decision === "reject" ? "Why reject? (required):" : "Comment (optional):"}
-					required={decision === "reject"}
-					onSubmit={record}
-				/>
-			)}
-		</Box>
-	);
 }

@@ -6,17 +6,39 @@ import type { StepResult } from "../../session/reduce.js";
 import type { CommandEvidence as CommandEvidenceData } from "../../steps/command/index.js";
 import type { StepOutcome } from "../../steps/context.js";
 import { bands } from "../../steps/monitor/index.js";
-import { previewOf, STEP_MODULES } from "../../steps/registry.js";
+import { STEP_MODULES } from "../../steps/registry.js";
 import { sparkline } from "../sparkline.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "../theme.js";
+import type { ReadLine } from "./scrolled.js";
 
 type Kind<K extends Step["kind"]> = Extract<Step, { kind: K }>;
 
-/** A unified diff, one line each, added lines green and removed red; file headers left out. */
-export function Diff({ diff, maxLines }: { readonly diff: string; readonly maxLines: number }) {
-	const lines = diff
+/**
+ * A unified diff's lines, file headers left out, each toned: added green, removed red, hunks
+ * accented — the changed lines with as much of their context as fits in `maxLines`.
+ */
+export function diffLines(diff: string, maxLines: number): ReadLine[] {
+	return fitDiff(diffBody(diff), maxLines).map((text) => ({
+		text,
+		tone: text.startsWith("+")
+			? "ok"
+			: text.startsWith("-")
+				? "bad"
+				: text.startsWith("@@")
+					? "accent"
+					: undefined,
+	}));
+}
+
+function diffBody(diff: string): string[] {
+	return diff
 		.split("\n")
 		.filter((line) => !/^(Index:|={3,}|--- |\+\+\+ )/.test(line) && line !== "" && !line.startsWith("\\"));
+}
+
+/** A unified diff, one line each, added lines green and removed red; file headers left out. */
+export function Diff({ diff, maxLines }: { readonly diff: string; readonly maxLines: number }) {
+	const lines = diffBody(diff);
 	const shown = fitDiff(lines, maxLines);
 	return (
 		<Box flexDirection="column">
@@ -24,7 +46,7 @@ export function Diff({ diff, maxLines }: { readonly diff: string; readonly maxLi
 				<Text
 					// biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed diff
 					key={index}
-					wrap="truncate-end"
+					wrap="wrap"
 					color={colorOf(
 						line.startsWith("+")
 							? "ok"
@@ -57,32 +79,6 @@ export function fitDiff(lines: readonly string[], maxLines: number): string[] {
 		if (kept.length <= maxLines) return kept;
 	}
 	return near(0).slice(0, Math.max(1, maxLines));
-}
-
-/** What running a step will do, as its kind tells it: the exact command, the file diff of a flag, the paths to back up, the source watched. */
-export function StepPlan({
-	step,
-	baseDir,
-	maxLines,
-}: {
-	readonly step: Step;
-	readonly baseDir: string;
-	readonly maxLines: number;
-}) {
-	const preview = previewOf(step, baseDir);
-	return (
-		<Box flexDirection="column">
-			{preview.lines.map((line, index) => (
-				// biome-ignore lint/suspicious/noArrayIndexKey: a fixed preview
-				<Text key={index} color={colorOf(line.tone)} wrap="truncate-end">
-					{line.text}
-				</Text>
-			))}
-			{preview.diff ? (
-				<Diff diff={preview.diff} maxLines={Math.max(1, maxLines - preview.lines.length)} />
-			) : null}
-		</Box>
-	);
 }
 
 /** A monitor's readings so far: a sparkline against its bands, and the latest values coloured by level. */

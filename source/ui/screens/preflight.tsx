@@ -1,8 +1,9 @@
-import { Box, Text, useInput, useStdout } from "ink";
+import { Box, Text, useStdout } from "ink";
 import { useState } from "react";
 import { formatDuration } from "../../checklist/duration.js";
 import type { Preflight } from "../../engine/preflight.js";
-import { keyHints, pressed } from "../key-bindings.js";
+import { dispatchKey, type KeyTable, tableHints } from "../key-bindings.js";
+import { useKeys } from "../key-router.js";
 import { colorOf } from "../theme.js";
 
 /** The lines of the pre-flight screen, every one of them: the window below scrolls over them. */
@@ -54,16 +55,18 @@ export function PreflightScreen({
 	const lines = preflightLines(preflight);
 	const room = Math.max(3, rows - 8);
 	const last = Math.max(0, lines.length - room);
-	useInput((input, key) => {
-		if (pressed("confirm", input, key)) onChoose({ start: true, dryRun: dry });
-		else if (input === "d" && !key.ctrl) setDry(!dry);
-		else if (pressed("down", input, key)) setTop(Math.min(last, top + 1));
-		else if (pressed("up", input, key)) setTop(Math.max(0, top - 1));
-		else if (key.pageDown) setTop(Math.min(last, top + room));
-		else if (key.pageUp) setTop(Math.max(0, top - room));
-		else if (pressed("quit", input, key) || pressed("back", input, key))
-			onChoose({ start: false, dryRun: dry });
-	});
+	const leave = () => onChoose({ start: false, dryRun: dry });
+	const keys: KeyTable = [
+		{ name: "confirm", label: "start", run: () => onChoose({ start: true, dryRun: dry }) },
+		{ name: "dryRun", label: dry ? "real run" : "dry run", run: () => setDry(!dry) },
+		{ name: "down", label: "scroll", run: () => setTop((at) => Math.min(last, at + 1)) },
+		{ name: "up", label: "up", run: () => setTop((at) => Math.max(0, at - 1)), quiet: true },
+		{ name: "pageDown", label: "page", run: () => setTop((at) => Math.min(last, at + room)), quiet: true },
+		{ name: "pageUp", label: "page up", run: () => setTop((at) => Math.max(0, at - room)), quiet: true },
+		{ name: "quit", label: "leave", run: leave },
+		{ name: "back", label: "leave", run: leave, quiet: true },
+	];
+	useKeys((input, key) => dispatchKey(keys, input, key));
 	const { checklist } = preflight;
 	return (
 		<Box flexDirection="column" height={rows - 1}>
@@ -87,11 +90,8 @@ export function PreflightScreen({
 					? "DRY RUN: nothing will be changed and no command runs. Enter starts it."
 					: "A real run: Enter starts it."}
 			</Text>
-			<Text color={colorOf("dim")} wrap="truncate-end">
-				{`${keyHints([["confirm", "start"]])} · d ${dry ? "real run" : "dry run"} · ${keyHints([
-					["down", "scroll"],
-					["quit", "leave"],
-				])}`}
+			<Text color={colorOf("dim")} wrap="wrap">
+				{tableHints(keys)}
 			</Text>
 		</Box>
 	);
