@@ -71,6 +71,8 @@ export interface ResumeOptions {
 	readonly acceptChangedChecklist?: boolean;
 	/** Compare the checklist file with the one the session started from (not for a rollback, which runs what was recorded). */
 	readonly checkChecklist?: boolean;
+	/** To walk on from the first unfinished step: a session with none left is refused, and nothing is recorded in it. */
+	readonly toWalk?: boolean;
 	readonly effects?: Effects;
 	readonly store?: StoreOptions;
 }
@@ -163,6 +165,12 @@ export class Engine {
 				keepingSecrets(effects, secretsFromEnvironment(definition.vars)),
 			);
 			engine.notices.push(...store.warnings);
+			if (options.toWalk && !engine.current()) {
+				const { id } = engine;
+				throw new EngineError(
+					`session ${id} has ended (${rules.listingStatus(engine.state)}); export it with: rollout export ${id} --format md`,
+				);
+			}
 			if (options.checkChecklist !== false)
 				engine.checkChecklistFile(options.acceptChangedChecklist === true);
 			engine.recoverInterruptedRun();

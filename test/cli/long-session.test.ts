@@ -80,3 +80,26 @@ describe("rollout list", () => {
 		expect(list()).toMatchObject([{ id: row.id, status: "damaged" }]);
 	});
 });
+
+describe("rollout resume of a session that has ended", () => {
+	it("refuses with exit 2 and records nothing in it", () => {
+		const work = tempDir();
+		const sessions = join(work, "sessions");
+		const run = cli(join(work, "cache"));
+		const file = join(work, "checklist.yaml");
+		const answers = join(work, "answers.yaml");
+		writeFileSync(file, CHECKLIST);
+		writeFileSync(answers, "operator: Dana Ops\nanswers: {}\n");
+		expect(run(["run", file, "--answers", answers, "--sessions-dir", sessions]).code).toBe(0);
+		const [id] = readdirSync(sessions).filter((name) => !name.startsWith("."));
+		const log = join(sessions, String(id), "events.jsonl");
+		const before = readFileSync(log, "utf8");
+		const resumed = run(["resume", String(id), "--answers", answers, "--sessions-dir", sessions]);
+		expect(resumed.code).toBe(2);
+		expect(resumed.stderr).toContain(
+			`session ${id} has ended (GO); export it with: rollout export ${id} --format md`,
+		);
+		expect(readFileSync(log, "utf8")).toBe(before);
+		expect(run(["verify", String(id), "--sessions-dir", sessions]).code).toBe(0);
+	});
+});
