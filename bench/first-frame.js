@@ -30,7 +30,9 @@ const quote = (text) => `'${text.replaceAll("'", "'\\''")}'`;
 function timed(args, marker) {
 	return new Promise((resolve, reject) => {
 		const started = process.hrtime.bigint();
-		const child = spawn("script", ["-qfec", args.map(quote).join(" "), "/dev/null"], { cwd: root, env });
+		// A sized terminal, as an operator's is: the screens lay themselves out to it.
+		const command = `stty rows 40 cols 120; exec ${args.map(quote).join(" ")}`;
+		const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: root, env });
 		let output = "";
 		let done = false;
 		const finish = () => {
@@ -65,15 +67,17 @@ const cases = [
 			"--var",
 			`sandbox=${join(scratch, "sandbox")}`,
 		],
-		"Press Enter to run it.",
+		"Enter start",
 	],
-	// The 2,052-line checklist opens on its pre-flight screen, which needs a sized terminal to show.
 	[
 		"rollout start checklists/coordinator-orchestrator-rollout.yaml",
 		[
-			"sh",
-			"-c",
-			`stty rows 40 cols 120; exec ${quote(process.execPath)} dist/cli.js start checklists/coordinator-orchestrator-rollout.yaml --sessions-dir ${quote(sessions)}`,
+			process.execPath,
+			"dist/cli.js",
+			"start",
+			"checklists/coordinator-orchestrator-rollout.yaml",
+			"--sessions-dir",
+			sessions,
 		],
 		"Enter start",
 	],
