@@ -3,7 +3,8 @@
 // (y), confirming the decision and signing off every role. Runs the built bin in a real
 // terminal (tmux, 80×24), with the flow on (passing steps run on their own) and, for
 // comparison, one step at a time (config `flow: step`).
-// Run with `npm run build && node bench/walk-keys.js [checklist]` (needs tmux).
+// Run with `npm run build && node bench/walk-keys.js [checklist [start options…]]` (needs tmux),
+// e.g. `--var profiles=/tmp/profiles.yaml` for a file its backup step needs.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const checklist = process.argv[2] ?? "checklists/coordinator-orchestrator-rollout.yaml";
+const startOptions = process.argv.slice(3);
 const socket = `rollout-walk-${process.pid}`;
 const tmux = (...args) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
 const quote = (text) => `'${text.replaceAll("'", "'\\''")}'`;
@@ -37,7 +39,7 @@ async function walk(flow) {
 	mkdirSync(config);
 	writeFileSync(join(config, "config.json"), JSON.stringify({ operator: "Bench", flow }));
 	const name = `walk-${flow}`;
-	const command = `cd ${quote(root)} && env ROLLOUT_CONFIG_DIR=${quote(config)} NO_COLOR=1 node dist/cli.js start ${quote(checklist)} --dry-run --sessions-dir ${quote(join(scratch, "sessions"))}; echo EXIT=$?; sleep 600`;
+	const command = `cd ${quote(root)} && env ROLLOUT_CONFIG_DIR=${quote(config)} NO_COLOR=1 node dist/cli.js start ${quote(checklist)} ${startOptions.map(quote).join(" ")} --dry-run --sessions-dir ${quote(join(scratch, "sessions"))}; echo EXIT=$?; sleep 600`;
 	tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command);
 	let presses = 0;
 	let last = "";
@@ -73,7 +75,11 @@ async function walk(flow) {
 		const [id] = readdirSync(join(scratch, "sessions"));
 		const events = readFileSync(join(scratch, "sessions", id, "events.jsonl"), "utf8");
 		const count = (type) => events.split(`"type":"${type}"`).length - 1;
-		return { presses, outcome, finished: count("step.finished"), skipped: count("step.skipped") };
+		const failed = events
+			.split("\n")
+			.filter((line) => line.includes('"type":"step.finished"') && line.includes('"status":"failed"'))
+			.map((line) => JSON.parse(line).data.stepId);
+		return { presses, outcome, finished: count("step.finished"), skipped: count("step.skipped"), failed };
 	} finally {
 		tmux("kill-session", "-t", name);
 		rmSync(scratch, { recursive: true, force: true });
@@ -84,8 +90,10 @@ try {
 	const auto = await walk("auto");
 	const step = await walk("step");
 	console.log(`${checklist}, --dry-run, to its end screen (a typed name counts as one press):`);
-	const line = ({ presses, outcome, finished, skipped }) =>
-		`${presses} key presses (${finished} steps done, ${skipped} skipped; ${outcome})`;
+	const line = ({ presses, outcome, finished, skipped, failed }) =>
+		`${presses} key presses (${finished} steps done, ${skipped} skipped; ${outcome}${
+			failed.length ? `; failed: ${failed.join(", ")}` : ""
+		})`;
 	console.log(`  flow on (passing steps run on their own): ${line(auto)}`);
 	console.log(`  one step at a time (flow: step):          ${line(step)}`);
 } finally {

@@ -68,35 +68,105 @@ function parseSections(markdown: string): Section[] {
 	return sections;
 }
 
-/** Step ids of a checklist: bare, and `followup-id/step-id` for the steps of follow-ups. */
-function stepIds(file: string): Set<string> {
-	const data = parse(readFileSync(new URL(file, checklistsDir), "utf8")) as {
-		phases?: { steps?: { id: string }[] }[];
-		rollback?: { steps?: { id: string }[]; verify?: { id: string }[] };
-		followups?: { id: string; steps?: { id: string }[] }[];
-	};
-	const ids = new Set<string>();
-	for (const phase of data.phases ?? []) for (const step of phase.steps ?? []) ids.add(step.id);
-	for (const step of data.rollback?.steps ?? []) ids.add(step.id);
-	for (const step of data.rollback?.verify ?? []) ids.add(step.id);
-	for (const followup of data.followups ?? []) {
-		for (const step of followup.steps ?? []) {
-			ids.add(step.id);
-			ids.add(`${followup.id}/${step.id}`);
-		}
-	}
-	return ids;
+/** A step as written in a checklist file: only what these checks read. */
+interface RawStep {
+	readonly id: string;
+	readonly kind?: string;
+	readonly timeout?: string | number;
+	readonly warn?: string;
+	readonly critical?: string | boolean;
+	readonly rules?: { readonly minPassRate?: number };
+	readonly expect?: { readonly thresholds?: readonly Threshold[] };
+	readonly verify?: { readonly expect?: { readonly thresholds?: readonly Threshold[] } };
 }
 
-const idsByFile = new Map<string, Set<string>>();
-function idsOf(file: string): Set<string> | undefined {
-	if (!existsSync(new URL(file, checklistsDir))) return undefined;
-	let ids = idsByFile.get(file);
-	if (!ids) {
-		ids = stepIds(file);
-		idsByFile.set(file, ids);
+interface Threshold {
+	readonly metric: string;
+	readonly op: string;
+	readonly value: number;
+}
+
+interface Checklist {
+	readonly steps: ReadonlyMap<string, RawStep>;
+	readonly minPassRate?: number;
+}
+
+/** Steps of a checklist by id: bare, and `followup-id/step-id` for the steps of follow-ups. */
+function readChecklist(file: string): Checklist {
+	const data = parse(readFileSync(new URL(file, checklistsDir), "utf8")) as {
+		decision?: { minPassRate?: number };
+		phases?: { steps?: RawStep[] }[];
+		rollback?: { steps?: RawStep[]; verify?: RawStep[] };
+		followups?: { id: string; steps?: RawStep[] }[];
+	};
+	const steps = new Map<string, RawStep>();
+	for (const phase of data.phases ?? []) for (const step of phase.steps ?? []) steps.set(step.id, step);
+	for (const step of data.rollback?.steps ?? []) steps.set(step.id, step);
+	for (const step of data.rollback?.verify ?? []) steps.set(step.id, step);
+	for (const followup of data.followups ?? []) {
+		for (const step of followup.steps ?? []) {
+			steps.set(step.id, step);
+			steps.set(`${followup.id}/${step.id}`, step);
+		}
 	}
-	return ids;
+	return { steps, minPassRate: data.decision?.minPassRate };
+}
+
+const checklists = new Map<string, Checklist>();
+function checklistOf(file: string): Checklist | undefined {
+	if (!existsSync(new URL(file, checklistsDir))) return undefined;
+	let checklist = checklists.get(file);
+	if (!checklist) {
+		checklist = readChecklist(file);
+		checklists.set(file, checklist);
+	}
+	return checklist;
+}
+
+function idsOf(file: string): ReadonlySet<string> | undefined {
+	const checklist = checklistOf(file);
+	return checklist && new Set(checklist.steps.keys());
+}
+
+/** The steps a row cites, as written in their checklists. */
+function citedSteps(row: Row): RawStep[] {
+	return [...row.coveredBy.matchAll(REFERENCE)].flatMap(([, file = "", id = ""]) => {
+		const step = checklistOf(file)?.steps.get(id);
+		return step ? [step] : [];
+	});
+}
+
+/**
+ * A figure a note says a cited step holds: `pass_rate > 95`, `critical >= 1` (a monitor's
+ * level), `minPassRate 95` (the decision's rule), `timeout: 10m`.
+ */
+const FIGURE = /\b([a-z][a-z_]*) (>=|<=|==|!=|>|<) (-?\d[\d,]*(?:\.\d+)?)/g;
+const PASS_RATE_RULE = /\bminPassRate (\d+(?:\.\d+)?)/g;
+const TIMEOUT = /\btimeout: (\d+[a-z]+)/g;
+
+/** Whether one of the steps holds `name op value`: as a threshold on its figures, or as a monitor's level. */
+function holds(steps: readonly RawStep[], name: string, op: string, value: number): boolean {
+	return steps.some((step) => {
+		if (step.kind === "monitor" && (name === "warn" || name === "critical")) {
+			const level = step[name];
+			return typeof level === "string" && level.replace(/\s+/g, " ").trim() === `${op} ${value}`;
+		}
+		const thresholds = [...(step.expect?.thresholds ?? []), ...(step.verify?.expect?.thresholds ?? [])];
+		return thresholds.some(
+			(threshold) =>
+				(threshold.metric === name || threshold.metric.endsWith(`_${name}`)) &&
+				threshold.op === op &&
+				threshold.value === value,
+		);
+	});
+}
+
+/** Every string a step holds, for finding what a note quotes from it. */
+function strings(value: unknown): string[] {
+	if (typeof value === "string") return [value];
+	if (Array.isArray(value)) return value.flatMap(strings);
+	if (value && typeof value === "object") return Object.values(value).flatMap(strings);
+	return [];
 }
 
 const sections = parseSections(coverage);
@@ -149,6 +219,60 @@ describe("docs/seed-coverage.md", () => {
 			}
 			expect(problems).toEqual([]);
 		});
+
+		it("says only figures its cited steps hold: thresholds, monitor levels, the pass-rate rule, timeouts", () => {
+			const problems: string[] = [];
+			for (const row of section.rows) {
+				if (row.coveredBy === "—") continue;
+				const steps = citedSteps(row);
+				const file = REFERENCE.exec(row.coveredBy)?.[1] ?? "";
+				REFERENCE.lastIndex = 0;
+				for (const [said, name = "", op = "", value = ""] of row.note.matchAll(FIGURE)) {
+					if (!holds(steps, name, op, Number(value.replaceAll(",", ""))))
+						problems.push(`line ${row.line}: "${said}" is not a threshold or level of ${row.coveredBy}`);
+				}
+				for (const [said, value = ""] of row.note.matchAll(PASS_RATE_RULE)) {
+					const rules = [checklistOf(file)?.minPassRate, ...steps.map((step) => step.rules?.minPassRate)];
+					if (!rules.includes(Number(value)))
+						problems.push(`line ${row.line}: "${said}" is not the decision's rule`);
+				}
+				for (const [said, value = ""] of row.note.matchAll(TIMEOUT)) {
+					if (!steps.some((step) => String(step.timeout) === value))
+						problems.push(`line ${row.line}: "${said}" is not the timeout of ${row.coveredBy}`);
+				}
+			}
+			expect(problems).toEqual([]);
+		});
+
+		it("quotes in its notes only what its cited steps hold: commands, expected output", () => {
+			const problems: string[] = [];
+			for (const row of section.rows) {
+				if (row.coveredBy === "—") continue;
+				const held = citedSteps(row).flatMap(strings).join("\n");
+				for (const [, quoted = ""] of row.note.matchAll(/`([^`]+)`/g)) {
+					if (!held.includes(quoted))
+						problems.push(`line ${row.line}: \`${quoted}\` is in none of ${row.coveredBy}`);
+				}
+			}
+			expect(problems).toEqual([]);
+		});
+
+		it.skipIf(!seedsPresent)(
+			"names a command only as the seed writes it, near the item (needs ../shared/seeds)",
+			() => {
+				const seed = readFileSync(new URL(section.seed, seedsDir), "utf8").split("\n");
+				const problems: string[] = [];
+				for (const row of section.rows) {
+					const line = Number(/\(l\. (\d+)/.exec(row.item)?.[1] ?? 0);
+					const near = seed.slice(Math.max(0, line - 3), line + 10).join("\n");
+					for (const [, command = ""] of row.note.matchAll(/\bcommand `([^`]+)`/g)) {
+						if (!near.includes(command))
+							problems.push(`line ${row.line}: \`${command}\` is not near l. ${line} of the seed`);
+					}
+				}
+				expect(problems).toEqual([]);
+			},
+		);
 
 		it("gives a reason wherever no step covers an item", () => {
 			const missing = section.rows

@@ -1,3 +1,4 @@
+import { monitorRules } from "./monitor-rules.js";
 import { stepLists } from "./steps.js";
 
 /** A rule the schema alone cannot hold, broken at a data path. */
@@ -40,6 +41,7 @@ export function checkRules(data: Raw, vars: ReadonlyMap<string, unknown>): RuleP
 		unique("follow-up", followup.id, ["followups", index, "id"]);
 
 	let decisionSeen = false;
+	const earlier = new Map<string, Raw>();
 	for (const list of stepLists(data)) {
 		for (const [index, step] of asRecords(list.steps).entries()) {
 			const path = [...list.path, index];
@@ -58,6 +60,8 @@ export function checkRules(data: Raw, vars: ReadonlyMap<string, unknown>): RuleP
 				});
 			}
 			problems.push(...stepRules(step, path));
+			if (step.kind === "monitor") problems.push(...monitorRules(step, path, earlier));
+			if (typeof step.id === "string") earlier.set(step.id, step);
 		}
 	}
 	if (data.decision !== undefined && !decisionSeen) {

@@ -8,21 +8,21 @@
  * the input side.
  */
 import * as z from "zod";
-import { parseDuration } from "./duration.js";
+import { duration } from "./duration-schema.js";
 import { compileJsonPath } from "./json-path.js";
+import { monitorFields, OPERATORS } from "./monitor-schema.js";
 import { patternProblem } from "./pattern.js";
+
+export { AGGREGATES, OPERATORS, type Operator } from "./monitor-schema.js";
 
 // A checklist is parsed once per run: compiling parsers with `new Function` costs more than it saves.
 z.config({ jitless: true });
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 export const VAR_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export const OPERATORS = [">", ">=", "<", "<=", "==", "!="] as const;
 export const STEP_KINDS = ["backup", "flag", "command", "prompt", "monitor", "decision", "signoff"] as const;
 export const PARSERS = ["pytest", "junit", "json", "regex", "prometheus"] as const;
-export const AGGREGATES = ["avg", "p50", "p95", "p99", "max", "min", "count", "sum"] as const;
 
-export type Operator = (typeof OPERATORS)[number];
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** Ids name log files and backup folders, so they stay well inside any file-name limit. */
@@ -40,42 +40,6 @@ const id = z
 	.meta({ description: "Identifier: lower-case letters, digits and -." });
 
 const text = z.string().min(1, { error: "must not be empty" });
-
-/** Milliseconds as a number, or a string such as 30s, 15m, 2h, 1d, 1h30m. */
-const durationError = (input: unknown) =>
-	`bad duration ${JSON.stringify(input)}: use milliseconds or a value such as 500ms, 30s, 15m, 2h, 1d`;
-const duration = z
-	.union(
-		[
-			z
-				.number()
-				.int({ error: (issue) => durationError(issue.input) })
-				.nonnegative({ error: (issue) => durationError(issue.input) }),
-			z.string().refine((value) => parseDuration(value) !== undefined, {
-				error: (issue) => durationError(issue.input),
-			}),
-		],
-		{ error: (issue) => durationError(issue.input) },
-	)
-	.transform((value) => (typeof value === "number" ? value : (parseDuration(value) ?? 0)))
-	.meta({
-		description: "Milliseconds, or a duration such as 500ms, 30s, 15m, 2h, 1d, 1h30m.",
-	});
-
-const CONDITION = /^\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/;
-
-/** A comparison against a number, written as "> 0.5", "<= 100". */
-const condition = z
-	.string()
-	.regex(CONDITION, {
-		error: (issue) =>
-			`bad condition ${JSON.stringify(issue.input)}: use an operator (> >= < <= == !=) and a number, such as "> 0.5"`,
-	})
-	.transform((value) => {
-		const [, op, number] = CONDITION.exec(value) ?? [];
-		return { op: op as Operator, value: Number(number) };
-	})
-	.meta({ description: 'An operator and a number, such as "> 0.5".' });
 
 /** Matched against command output in linear time: RE2 syntax, no look-around or back-references. */
 const regexSource = z
@@ -261,71 +225,10 @@ const signoffStep = z.strictObject({
 	roles: z.array(text).min(1),
 });
 
-const monitorSource = z
-	.strictObject({
-		command: z.union([text, z.array(z.string()).min(1)]).optional(),
-		http: z
-			.strictObject({
-				url: text,
-				format: z.enum(["prometheus", "json"]),
-				metric: text.optional(),
-				path: jsonPath.optional(),
-				headers: z.record(z.string(), z.string()).optional(),
-			})
-			.superRefine((value, ctx) => {
-				if (value.format === "prometheus" && !value.metric)
-					ctx.addIssue({
-						code: "custom",
-						path: ["metric"],
-						message: "format: prometheus needs metric:",
-					});
-				if (value.format === "json" && !value.path)
-					ctx.addIssue({
-						code: "custom",
-						path: ["path"],
-						message: "format: json needs path:",
-					});
-			})
-			.optional(),
-		prometheus: z.strictObject({ url: text, query: text }).optional(),
-		jsonl: z
-			.strictObject({
-				file: text,
-				field: text,
-				aggregate: z.enum(AGGREGATES),
-				window: z
-					.strictObject({
-						lines: z.number().int().min(1, { error: "must be at least 1" }).optional(),
-						last: duration.optional(),
-						timeField: text.optional(),
-					})
-					.optional(),
-			})
-			.optional(),
-	})
-	.superRefine((value, ctx) => {
-		const given = Object.keys(value).filter((key) => value[key as keyof typeof value] !== undefined);
-		if (given.length !== 1) {
-			ctx.addIssue({
-				code: "custom",
-				message: `source needs exactly one of command, http, prometheus, jsonl (found ${given.length === 0 ? "none" : given.join(", ")})`,
-			});
-		}
-	});
-
 const monitorStep = z.strictObject({
 	...stepBase,
 	kind: z.literal("monitor"),
-	source: monitorSource,
-	samples: z.number().int().min(1, { error: "must be at least 1" }).optional(),
-	interval: duration.optional(),
-	timeout: duration.optional().meta({ description: "Per reading; default 5s." }),
-	warn: condition.optional(),
-	critical: condition.optional().meta({
-		description:
-			'The critical level, such as "> 1". On a monitor step `critical` is this level; a breach counts against the decision.',
-	}),
-	onCritical: z.enum(["rollback", "stop", "continue"]).optional(),
+	...monitorFields,
 });
 
 export const stepSchema = z

@@ -30,6 +30,7 @@ import { type SessionStore, SessionStore as Store, type StoreOptions } from "../
 import type { Clock, StepContext, StepOutcome } from "../steps/context.js";
 import { systemClock } from "../steps/context.js";
 import { allowedOutcomes, DEFAULT_RULES, type Decision, decide } from "../steps/decision/decision.js";
+import { describeWindow, openWindows } from "../steps/monitor/windows.js";
 import { isCritical, moduleOf } from "../steps/registry.js";
 import { type ActionResult, type Confirm, carryOut } from "./rollback.js";
 
@@ -329,7 +330,12 @@ export class Engine {
 		if (off) return off;
 		const module = moduleOf(step);
 		if (!module.execute) throw new EngineError(`${stepId} is a ${step.kind} step: it is answered, not run`);
-		const attempt = this.begin(stepId);
+		const previous = this.state.results[stepId];
+		const continues =
+			module.continuesAfterInterruption === true &&
+			previous?.status === "interrupted" &&
+			(previous.readings?.length ?? 0) > 0;
+		const attempt = this.begin(stepId, continues);
 		const signal = options.signal ?? new AbortController().signal;
 		const ctx = this.context(stepId, attempt, signal, options.onOutput);
 		let outcome: StepOutcome;
@@ -433,6 +439,7 @@ export class Engine {
 		choice?: { outcome: Outcome; conditions?: readonly string[]; reason?: string },
 	): Decision {
 		this.refuseIfNotAllowed(stepId);
+		this.refuseWhileWindowsOpen(stepId);
 		const proposed = this.proposeDecision(stepId);
 		let decision = proposed;
 		if (choice && choice.outcome !== proposed.outcome) {
@@ -657,9 +664,23 @@ export class Engine {
 		};
 	}
 
-	private begin(stepId: string): number {
+	/** A decision waits for the observation windows before it: it is taken once they have closed. */
+	private refuseWhileWindowsOpen(stepId: string): void {
+		const before = this.state.steps.slice(
+			0,
+			this.state.steps.findIndex((ref) => ref.id === stepId),
+		);
+		const steps = new Map(placedSteps(this.checklist).map(({ step }) => [step.id, step]));
+		const open = openWindows(this.state, before, (id) => steps.get(id));
+		if (open.length > 0)
+			throw new EngineError(
+				`the decision waits for the observation window${open.length === 1 ? "" : "s"} ${open.map(describeWindow).join(", ")}: resume the watch, or skip it with a reason`,
+			);
+	}
+
+	private begin(stepId: string, continues = false): number {
 		const attempt = (this.state.results[stepId]?.attempts ?? 0) + 1;
-		this.append({ type: "step.started", data: { stepId, attempt } });
+		this.append({ type: "step.started", data: { stepId, attempt, ...(continues ? { continues } : {}) } });
 		return attempt;
 	}
 

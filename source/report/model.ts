@@ -1,3 +1,4 @@
+import type { Checklist, Step } from "../checklist/schema.js";
 import type { Metrics } from "../session/events.js";
 import type { Reading } from "../session/reduce.js";
 import {
@@ -9,6 +10,9 @@ import {
 	sessionOutcome,
 } from "../session/rules.js";
 import { evidenceDetails } from "../steps/registry.js";
+import { followupSchedule, type ScheduledFollowup } from "./followups.js";
+import { type Interruption, interruptionsOf, type StepInterruption } from "./interruptions.js";
+import { type Limit, limitsOf } from "./limits.js";
 import { deriveRollbackPlan, describeAction } from "./rollback-plan.js";
 import type { SessionData } from "./session-data.js";
 
@@ -19,6 +23,8 @@ export const REPORT_SCHEMA_VERSION = 1;
 export interface ReportStep {
 	readonly id: string;
 	readonly phase: string;
+	/** The phase's (or follow-up's) title, as the checklist names it. */
+	readonly phaseTitle: string;
 	readonly kind: string;
 	readonly title: string;
 	readonly critical: boolean;
@@ -36,6 +42,15 @@ export interface ReportStep {
 	/** Command line, exit code, log path, diff, files: whatever the step left. */
 	readonly evidence?: unknown;
 	readonly readings?: readonly Reading[];
+	/** Who did it: the operator at the keyboard, or for a sign-off the people who signed. */
+	readonly by?: string;
+	/** A prompt's question, and the answer given to it. */
+	readonly question?: string;
+	readonly answer?: "yes" | "no" | "skipped";
+	/** What the checklist asked of the step's figures. */
+	readonly limits: readonly Limit[];
+	/** Each time the step was cut off, in any attempt. */
+	readonly interruptions: readonly StepInterruption[];
 }
 
 /**
@@ -81,6 +96,10 @@ export interface Report {
 		readonly actions: readonly { readonly kind: string; readonly description: string }[];
 	};
 	readonly rollbacks: SessionData["state"]["rollbacks"];
+	/** Every stop of the session's process and the resume that followed it. */
+	readonly interruptions: readonly Interruption[];
+	/** The follow-ups and when each falls due. */
+	readonly followups: readonly ScheduledFollowup[];
 	/** The log's event count and head hash: `rollout verify` checks the log still ends here. */
 	readonly audit: { readonly events: number; readonly head: string };
 }
@@ -92,6 +111,8 @@ export function buildReport(data: SessionData): Report {
 	const finished = status !== "in progress";
 	const plan = deriveRollbackPlan(data);
 	const last = records.at(-1);
+	const placed = placedSteps(definition);
+	const cut = interruptionsOf(records);
 	return {
 		schemaVersion: REPORT_SCHEMA_VERSION,
 		session: {
@@ -114,13 +135,16 @@ export function buildReport(data: SessionData): Report {
 				result?.startedAt && result.endedAt
 					? Date.parse(result.endedAt) - Date.parse(result.startedAt)
 					: undefined;
+			const step = placed.steps.get(ref.id);
+			const status = result?.status ?? "pending";
 			return {
 				id: ref.id,
 				phase: ref.phase,
+				phaseTitle: placed.titles.get(ref.phase) ?? ref.phase,
 				kind: ref.kind,
 				title: ref.title,
 				critical: ref.critical,
-				status: result?.status ?? "pending",
+				status,
 				reason: result?.reason,
 				metrics: result?.metrics,
 				notes: result?.notes,
@@ -132,6 +156,11 @@ export function buildReport(data: SessionData): Report {
 				durationMs: duration,
 				evidence: result?.evidence,
 				readings: result?.readings,
+				by: whoDid(ref.kind, ref.id, result?.startedAt, state),
+				question: step?.kind === "prompt" ? step.question : undefined,
+				answer: step?.kind === "prompt" ? answerOf(result) : undefined,
+				limits: limitsOf(step, result?.metrics),
+				interruptions: cut.byStep.get(ref.id) ?? [],
 			};
 		}),
 		approvals: state.approvals.map(({ role, name, decision, comment, at, enteredBy }) => ({
@@ -149,6 +178,49 @@ export function buildReport(data: SessionData): Report {
 			actions: plan.actions.map((action) => ({ kind: action.kind, description: describeAction(action) })),
 		},
 		rollbacks: state.rollbacks,
+		interruptions: cut.interruptions,
+		followups: followupSchedule(data),
 		audit: { events: records.length, head: last?.hash ?? "" },
 	};
+}
+
+/**
+ * What the operator answered a prompt. A "no" always comes with notes saying why, which tells
+ * it from a prompt failed for want of an answer; a skip the engine decided was never started.
+ */
+function answerOf(result: SessionData["state"]["results"][string] | undefined): ReportStep["answer"] {
+	if (!result?.startedAt) return undefined;
+	if (result.status === "passed") return "yes";
+	if (result.status === "failed" && result.notes) return "no";
+	return result.status === "skipped" ? "skipped" : undefined;
+}
+
+/** Who did a step: the people who signed a sign-off; the operator for anything started. */
+function whoDid(
+	kind: string,
+	stepId: string,
+	startedAt: string | undefined,
+	state: SessionData["state"],
+): string | undefined {
+	if (kind === "signoff") {
+		const names = state.approvals
+			.filter((approval) => approval.stepId === stepId)
+			.map((approval) => `${approval.name} (${approval.role})`);
+		if (names.length > 0) return names.join(", ");
+	}
+	return startedAt ? state.operator : undefined;
+}
+
+/** Every step of the checklist by id, and the titles of its phases and follow-ups, in one pass. */
+function placedSteps(definition: Checklist): {
+	steps: Map<string, Step>;
+	titles: Map<string, string>;
+} {
+	const steps = new Map<string, Step>();
+	const titles = new Map<string, string>();
+	for (const group of [...definition.phases, ...(definition.followups ?? [])]) {
+		titles.set(group.id, group.title);
+		for (const step of group.steps) steps.set(step.id, step);
+	}
+	return { steps, titles };
 }

@@ -1,5 +1,6 @@
 import type { Report, ReportStep } from "./model.js";
 import { rollbackRuns } from "./render-markdown.js";
+import { DRY_RUN, figures, lastRun, stepLines } from "./step-lines.js";
 
 const xml = (text: unknown) =>
 	String(text ?? "")
@@ -24,33 +25,46 @@ export function renderJunit(report: Report): string {
 		steps.reduce((sum, step) => sum + (step.durationMs ?? 0), 0) / 1000;
 	const out = [
 		'<?xml version="1.0" encoding="UTF-8"?>',
-		`<testsuites name="${xml(report.session.checklist.title)}" tests="${report.steps.length}" failures="${count(report.steps, failed)}" errors="${count(report.steps, errored)}" skipped="${count(report.steps, skipped)}" time="${total(report.steps).toFixed(3)}">`,
+		`<testsuites name="${xml(`${report.session.dryRun ? "DRY RUN — " : ""}${report.session.checklist.title}`)}" tests="${report.steps.length}" failures="${count(report.steps, failed)}" errors="${count(report.steps, errored)}" skipped="${count(report.steps, skipped)}" time="${total(report.steps).toFixed(3)}">`,
 	];
 	for (const phase of phases) {
 		const steps = report.steps.filter((step) => step.phase === phase);
+		const title = steps[0]?.phaseTitle ?? phase;
 		out.push(
 			`  <testsuite name="${xml(phase)}" tests="${steps.length}" failures="${count(steps, failed)}" errors="${count(steps, errored)}" skipped="${count(steps, skipped)}" time="${total(steps).toFixed(3)}"${steps[0]?.startedAt ? ` timestamp="${steps[0].startedAt}"` : ""}>`,
+			"    <properties>",
+			`      <property name="title" value="${xml(title)}"/>`,
+			...(report.session.dryRun ? [`      <property name="dryRun" value="${xml(DRY_RUN)}"/>`] : []),
+			"    </properties>",
 		);
 		for (const step of steps) {
 			const open = `    <testcase classname="${xml(`${report.session.checklist.id}.${phase}`)}" name="${xml(`${step.id}: ${step.title}`)}" time="${seconds(step)}"`;
+			const said = systemOut(step);
 			if (step.status === "passed") {
-				out.push(`${open}/>`);
+				out.push(...(said ? [`${open}>`, said, "    </testcase>"] : [`${open}/>`]));
 			} else if (failed(step)) {
 				out.push(
 					`${open}>`,
 					`      <failure message="${xml(step.reason ?? "failed")}">${xml(step.override ? `overridden: ${step.override}` : (step.reason ?? ""))}</failure>`,
+					...(said ? [said] : []),
 					"    </testcase>",
 				);
 			} else if (errored(step)) {
 				out.push(
 					`${open}>`,
 					`      <error message="${xml(step.reason ?? "interrupted")}"/>`,
+					...(said ? [said] : []),
 					"    </testcase>",
 				);
 			} else {
 				const why =
 					step.status === "pending" ? "not run: the session is unfinished" : (step.reason ?? "skipped");
-				out.push(`${open}>`, `      <skipped message="${xml(why)}"/>`, "    </testcase>");
+				out.push(
+					`${open}>`,
+					`      <skipped message="${xml(why)}"/>`,
+					...(said ? [said] : []),
+					"    </testcase>",
+				);
 			}
 		}
 		out.push("  </testsuite>");
@@ -86,4 +100,15 @@ export function renderJunit(report: Report): string {
 	}
 	out.push("</testsuites>", "");
 	return out.join("\n");
+}
+
+/** Everything the other formats show of a step, as the test case's output: CI pages show it beside the result. */
+function systemOut(step: ReportStep): string | undefined {
+	const figureList = figures(step);
+	const lines = [
+		...(step.startedAt ? [`last run: ${lastRun(step)}${step.by ? ` by ${step.by}` : ""}`] : []),
+		...(figureList.length > 0 ? [`figures: ${figureList.join(", ")}`] : []),
+		...stepLines(step),
+	];
+	return lines.length > 0 ? `      <system-out>${xml(lines.join("\n"))}</system-out>` : undefined;
 }

@@ -1,52 +1,47 @@
-import { formatDuration } from "../checklist/duration.js";
-import { formatNumber } from "../runner/thresholds.js";
 import type { Report, ReportStep } from "./model.js";
+import {
+	DRY_RUN,
+	DRY_RUN_MEANS,
+	figures,
+	followupLines,
+	interruptionLines,
+	lastRun,
+	stepLines,
+	took,
+	when,
+} from "./step-lines.js";
 
 const cell = (text: unknown) =>
 	String(text ?? "")
 		.replaceAll("|", "\\|")
 		.replaceAll("\n", " ");
 
-/** The figures a reader looks for first. */
-const PREFERRED = ["pass_rate", "value", "passed", "failed", "tests", "failures", "files"];
-
-/** Figures of a step in one line: "pass_rate 98.2, passed 491". */
-export function figures(step: ReportStep): string {
-	const rank = (name: string) => {
-		const index = PREFERRED.indexOf(name);
-		return index < 0 ? PREFERRED.length : index;
-	};
-	return Object.entries(step.metrics ?? {})
-		.sort(([a], [b]) => rank(a) - rank(b))
-		.slice(0, 4)
-		.map(([name, value]) => `${name} ${formatNumber(value)}`)
-		.join(", ");
-}
-
 /** The sign-off record as Markdown, readable on a code host. */
 export function renderMarkdown(report: Report): string {
 	const { session, decision } = report;
 	const out: string[] = [];
+	const dry = session.dryRun ? "DRY RUN — " : "";
 	out.push(
-		`# Sign-off record: ${session.checklist.title}${session.checklist.version ? ` ${session.checklist.version}` : ""}`,
+		`# ${dry}Sign-off record: ${session.checklist.title}${session.checklist.version ? ` ${session.checklist.version}` : ""}`,
 		"",
 	);
+	if (session.dryRun) out.push(`> **${DRY_RUN}**`, `> ${DRY_RUN_MEANS}`, "");
 	if (!session.finished) out.push("> **Unfinished session**: this record shows the steps so far.", "");
-	if (session.dryRun) out.push("> **Dry run**: nothing was changed and no command ran.", "");
 	out.push(
 		"| | |",
 		"| --- | --- |",
-		`| Session | \`${session.id}\` |`,
+		`| Session | \`${session.id}\`${session.dryRun ? " (**dry run**)" : ""} |`,
 		`| State | **${session.status}** |`,
 		`| Checklist | \`${session.checklist.id}\` ${cell(session.checklist.version)} (\`${session.checklist.file}\`) |`,
 		`| Checklist SHA-256 | \`${session.checklist.sha256}\` |`,
 		`| Operator | ${cell(session.operator)} (${cell(session.user)}@${cell(session.host)}) |`,
-		`| Started | ${session.startedAt} |`,
-		`| Ended | ${session.endedAt ?? "—"} |`,
+		`| Started | ${when(session.startedAt)} |`,
+		`| Ended | ${when(session.endedAt) || "—"} |`,
+		`| Interruptions | ${report.interruptions.length === 0 ? "none" : `${report.interruptions.length} (see below)`} |`,
 		"",
 	);
 	if (decision) {
-		out.push(`## Outcome: ${decision.outcome}`, "");
+		out.push(`## Outcome: ${decision.outcome}${session.dryRun ? " (dry run)" : ""}`, "");
 		if (decision.decided)
 			out.push(`The decision step said ${decision.decided}; what came after it made this a NO-GO.`, "");
 		for (const reason of decision.reasons) out.push(`- ${reason}`);
@@ -65,29 +60,40 @@ export function renderMarkdown(report: Report): string {
 		);
 		for (const approval of report.approvals) {
 			out.push(
-				`| ${cell(approval.role)} | ${cell(approval.name)} | ${approval.decision} | ${cell(approval.comment)} | ${approval.at} | ${cell(approval.enteredBy ?? "")} |`,
+				`| ${cell(approval.role)} | ${cell(approval.name)} | ${approval.decision} | ${cell(approval.comment)} | ${when(approval.at)} | ${cell(approval.enteredBy ?? "")} |`,
 			);
 		}
 		out.push("");
 	}
+	if (report.interruptions.length > 0) {
+		out.push("## Interruptions and resumes", "");
+		for (const line of interruptionLines(report)) out.push(`- ${line}`);
+		out.push("");
+	}
 	out.push("## Steps", "");
-	for (const phase of [...new Set(report.steps.map((step) => step.phase))]) {
+	for (const phase of phasesOf(report)) {
 		out.push(
-			`### ${phase}`,
+			`### ${phase.title} (\`${phase.id}\`)`,
 			"",
-			"| Step | Kind | Status | Figures | Time |",
-			"| --- | --- | --- | --- | --- |",
+			"| Step | Kind | Status | Last run | By | Figures | Took |",
+			"| --- | --- | --- | --- | --- | --- | --- |",
 		);
-		for (const step of report.steps.filter((item) => item.phase === phase)) {
+		for (const step of phase.steps) {
 			const title = `\`${step.id}\` ${cell(step.title)}${step.critical ? " (critical)" : ""}`;
-			const time = step.durationMs === undefined ? "" : formatDuration(step.durationMs);
-			out.push(`| ${title} | ${step.kind} | ${step.status} | ${cell(figures(step))} | ${time} |`);
+			out.push(
+				`| ${title} | ${step.kind} | ${step.status} | ${lastRun(step)} | ${cell(step.by)} | ${cell(figures(step).join(", "))} | ${took(step)} |`,
+			);
 		}
 		out.push("");
-		for (const step of report.steps.filter((item) => item.phase === phase)) {
-			const details = stepDetails(step);
-			if (details.length > 0) out.push(`- \`${step.id}\`: ${details.join("; ")}`);
+		for (const step of phase.steps) {
+			const lines = stepLines(step);
+			if (lines.length > 0) out.push(`- \`${step.id}\`: ${lines.join("; ")}`);
 		}
+		out.push("");
+	}
+	if (report.followups.length > 0) {
+		out.push("## Follow-ups", "");
+		for (const line of followupLines(report)) out.push(`- ${line}`);
 		out.push("");
 	}
 	if (report.notes.length > 0) {
@@ -113,14 +119,15 @@ export function renderMarkdown(report: Report): string {
 	return out.join("\n");
 }
 
-function stepDetails(step: ReportStep): string[] {
-	return [
-		...(step.reason ? [step.reason] : []),
-		...step.details,
-		...(step.override ? [`overridden: ${step.override}`] : []),
-		...(step.notes ? [`notes: ${step.notes}`] : []),
-		...(step.attempts > 1 ? [`${step.attempts} attempts`] : []),
-	];
+/** The phases (and follow-ups) in walk order, each with its title and steps; one pass over the steps. */
+export function phasesOf(report: Report): { id: string; title: string; steps: ReportStep[] }[] {
+	const phases = new Map<string, { id: string; title: string; steps: ReportStep[] }>();
+	for (const step of report.steps) {
+		const phase = phases.get(step.phase) ?? { id: step.phase, title: step.phaseTitle, steps: [] };
+		phase.steps.push(step);
+		phases.set(step.phase, phase);
+	}
+	return [...phases.values()];
 }
 
 /** Every rollback carried out, with each action and how it ended. */

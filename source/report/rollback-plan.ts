@@ -113,7 +113,11 @@ function firedTrigger(data: SessionData): string | undefined {
 	for (const ref of data.state.steps) {
 		const monitor = (data.state.results[ref.id]?.evidence as { monitor?: MonitorVerdict } | undefined)
 			?.monitor;
-		if (monitor?.outcome === "critical" && monitor.onCritical === "rollback")
+		// A tier at any level can call for the rollback; older records say so only of a critical breach.
+		if (
+			monitor?.action === "rollback" ||
+			(monitor?.outcome === "critical" && monitor.onCritical === "rollback")
+		)
 			return monitor.summary ?? `monitor ${ref.id}`;
 	}
 	return undefined;

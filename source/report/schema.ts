@@ -67,6 +67,7 @@ export const reportSchema = z
 			z.object({
 				id: z.string(),
 				phase: z.string().describe("The phase id, or the follow-up id for follow-up steps."),
+				phaseTitle: z.string().describe("The phase's (or follow-up's) title, as the checklist names it."),
 				kind: z.enum(["backup", "flag", "command", "prompt", "monitor", "decision", "signoff"]),
 				title: z.string(),
 				critical: z.boolean(),
@@ -89,6 +90,36 @@ export const reportSchema = z
 				readings: z
 					.array(z.object({ at: time, value: z.number().optional(), error: z.string().optional() }))
 					.optional(),
+				by: z
+					.string()
+					.optional()
+					.describe(
+						"Who did it: the operator, or for a sign-off the people who signed; absent when it never started.",
+					),
+				question: z.string().optional().describe("A prompt's question, as the checklist asks it."),
+				answer: z
+					.enum(["yes", "no", "skipped"])
+					.optional()
+					.describe(
+						"The answer given to a prompt; absent when none was (a missing answer, a skip the engine decided).",
+					),
+				limits: z
+					.array(
+						z.object({
+							metric: z.string(),
+							rule: z.string().describe('As written: ">= 95", "warn > 0.5", "critical > 1".'),
+							met: z
+								.boolean()
+								.optional()
+								.describe(
+									"Whether the measured figure meets it; absent when nothing was measured or it applies per reading.",
+								),
+						}),
+					)
+					.describe("What the checklist asked of the step's figures."),
+				interruptions: z
+					.array(z.object({ at: time, reason: z.string(), resumedAt: time.optional() }))
+					.describe("Each time the step was cut off, in any attempt, and when the session resumed."),
 			}),
 		),
 		approvals: z.array(
@@ -116,6 +147,30 @@ export const reportSchema = z
 				actions: z.array(z.object({ action: z.string(), status: z.string(), detail: z.string().optional() })),
 				ok: z.boolean().optional(),
 				failedAction: z.string().optional(),
+			}),
+		),
+		interruptions: z
+			.array(
+				z.object({
+					stoppedAt: time.describe("The last record the stopped process wrote."),
+					clean: z
+						.boolean()
+						.describe("Whether the process closed the session, or was killed, crashed or lost its terminal."),
+					reason: z.string().optional(),
+					resumedAt: time.optional(),
+					host: z.string().optional(),
+					steps: z.array(z.string()).describe("Steps that were running when it stopped."),
+				}),
+			)
+			.describe("Every stop of the session's process and the resume that followed."),
+		followups: z.array(
+			z.object({
+				id: z.string(),
+				title: z.string(),
+				after: z.string().describe('How long after the sign-off it falls due: "1 day", "7 days".'),
+				dueAt: time.optional().describe("Absent until the session ended GO or GO WITH CONDITIONS."),
+				startedAt: time.optional(),
+				status: z.enum(["not started", "started", "done"]),
 			}),
 		),
 		audit: z.object({ events: z.number().int().positive(), head: z.string().regex(/^[0-9a-f]{64}$/) }),

@@ -1,4 +1,13 @@
-import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+	closeSync,
+	openSync,
+	readFileSync,
+	readSync,
+	renameSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { tempNameFor } from "../session/atomic.js";
 
@@ -17,33 +26,41 @@ export function parseSize(text: string | undefined): number | undefined {
 }
 
 /**
- * Keeps the last `keep` bytes of a log (from a line start) behind one line saying how much
- * output was cut so far; written beside the log and renamed over it, so a crash leaves
- * either the whole old log or the cut one.
+ * Joins a log's set-aside half (`held`) and its current file into one log holding their last
+ * `keep` bytes (from a line start) behind one line saying how much output was cut in all;
+ * written beside the log and renamed over it, so a crash leaves either both halves or the
+ * joined log. `dropped`: bytes of halves set aside before `held`, already gone.
  */
-export function cutToTail(path: string, keep: number, cutBefore: number): { cutBytes: number; size: number } {
-	const size = statSync(path).size;
-	const buffer = Buffer.alloc(Math.min(keep, size));
-	const fd = openSync(path, "r");
+export function joinTail(path: string, held: string, keep: number, dropped: number): { cutBytes: number } {
+	const current = readFileSync(path);
+	const fromHeld = Math.max(0, keep - current.length);
+	const heldSize = statSync(held).size;
+	const take = Math.min(fromHeld, heldSize);
+	const head = Buffer.alloc(take);
+	const fd = openSync(held, "r");
 	try {
-		readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+		readSync(fd, head, 0, take, heldSize - take);
 	} finally {
 		closeSync(fd);
 	}
-	const lineStart = buffer.indexOf(10);
-	const kept = lineStart >= 0 && lineStart < buffer.length - 1 ? buffer.subarray(lineStart + 1) : buffer;
-	// An earlier marker is part of what is cut: the new one counts everything cut so far.
-	const cutBytes = size - kept.length;
-	const marker = `[rollout: ${formatBytes(cutBefore + cutBytes)} of earlier output cut here: the log keeps its last ${formatBytes(keep)} (ROLLOUT_LOG_MAX_BYTES)]\n`;
+	const joined = Buffer.concat([
+		head,
+		current.length > keep ? current.subarray(current.length - keep) : current,
+	]);
+	const lineStart = joined.indexOf(10);
+	const kept = lineStart >= 0 && lineStart < joined.length - 1 ? joined.subarray(lineStart + 1) : joined;
+	const cutBytes = dropped + heldSize + current.length - kept.length;
+	const marker = `[rollout: ${formatBytes(cutBytes)} of earlier output cut here: the log keeps its last ${formatBytes(keep)} (ROLLOUT_LOG_MAX_BYTES)]\n`;
 	const temp = join(dirname(path), tempNameFor(basename(path), 0));
 	try {
 		writeFileSync(temp, Buffer.concat([Buffer.from(marker), kept]));
 		renameSync(temp, path);
+		rmSync(held, { force: true });
 	} catch (error) {
 		rmSync(temp, { force: true });
 		throw error;
 	}
-	return { cutBytes, size: marker.length + kept.length };
+	return { cutBytes };
 }
 
 /** 1.2 MB, 512 KB, 900 bytes. */

@@ -1,8 +1,8 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, writeSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { execa } from "execa";
 import { isDiskFull } from "../session/atomic.js";
-import { cutToTail, DEFAULT_LOG_MAX_BYTES } from "./log-cap.js";
+import { DEFAULT_LOG_MAX_BYTES, joinTail } from "./log-cap.js";
 import type { Masker } from "./mask.js";
 
 /** What to run: a shell string, or an argument list run without a shell. */
@@ -79,6 +79,11 @@ export const processRunner: ProcessRunner = {
 		let log = openSync(options.logFile, "a", 0o600);
 		let logSize = fstatSync(log).size;
 		let logCutBytes = 0;
+		const keepBytes = Math.floor(maxLogBytes / 2);
+		const heldFile = `${options.logFile}.held`;
+		// Bytes in the set-aside half, and in halves set aside before it (gone).
+		let heldBytes = 0;
+		let droppedBytes = 0;
 		let logError: RunResult["logError"];
 		const tail = new Tail(options.tailLines ?? 200);
 		let pending = "";
@@ -96,12 +101,16 @@ export const processRunner: ProcessRunner = {
 					written += writeSync(log, bytes, written);
 				}
 				logSize += bytes.length;
-				if (logSize > maxLogBytes) {
+				// Past half the cap the log goes on in a fresh file and the older half is set aside
+				// (a rename: no copying while the command floods the screen); the two are joined
+				// into one log, cut to its last half, when the command ends.
+				if (logSize > keepBytes) {
 					closeSync(log);
 					try {
-						const cut = cutToTail(options.logFile, Math.floor(maxLogBytes / 2), logCutBytes);
-						logCutBytes += cut.cutBytes;
-						logSize = cut.size;
+						droppedBytes += heldBytes;
+						renameSync(options.logFile, heldFile);
+						heldBytes = logSize;
+						logSize = 0;
 					} finally {
 						log = openSync(options.logFile, "a", 0o600);
 					}
@@ -229,6 +238,10 @@ export const processRunner: ProcessRunner = {
 		}
 		write("", true);
 		closeSync(log);
+		if (heldBytes > 0 && !logError) {
+			const cut = joinTail(options.logFile, heldFile, keepBytes, droppedBytes);
+			logCutBytes = cut.cutBytes;
+		}
 		for (const timer of timers) clearTimeout(timer);
 		options.signal?.removeEventListener("abort", onAbort);
 		process.off("exit", onExit);

@@ -77,7 +77,12 @@ export type SessionEvent =
 	  }
 	| {
 			readonly type: "step.started";
-			readonly data: { readonly stepId: string; readonly attempt: number };
+			readonly data: {
+				readonly stepId: string;
+				readonly attempt: number;
+				/** This attempt takes up the readings of the interrupted one (a monitor's window goes on). */
+				readonly continues?: boolean;
+			};
 	  }
 	| {
 			/** Logged before a side effect; a matching `step.effect` follows when it is done. */
@@ -123,6 +128,8 @@ export type SessionEvent =
 				readonly sample: number;
 				readonly value?: number;
 				readonly error?: string;
+				/** The highest alert tier holding at this reading. */
+				readonly level?: "warning" | "critical" | "page";
 			};
 	  }
 	| {

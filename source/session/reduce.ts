@@ -32,6 +32,8 @@ export interface Reading {
 	readonly at: string;
 	readonly value?: number;
 	readonly error?: string;
+	/** The highest alert tier holding at this reading. */
+	readonly level?: "warning" | "critical" | "page";
 }
 
 export interface Approval {
@@ -177,14 +179,14 @@ export function apply(state: SessionState | undefined, event: SessionEvent, at: 
 				endedAt: undefined,
 				reason: undefined,
 				override: undefined,
-				readings: undefined,
+				readings: event.data.continues ? result.readings : undefined,
 			}));
 		case "monitor.reading": {
-			const { value, error } = event.data;
+			const { value, error, level } = event.data;
 			return step(event.data.stepId, (result) => {
-				// A fresh list per attempt (step.started clears it); within one, readings are appended in place.
+				// A fresh list per attempt (unless it continues the last one); within one, readings are appended in place.
 				const readings = (result.readings ?? []) as Reading[];
-				readings.push({ at, value, error });
+				readings.push({ at, value, error, ...(level ? { level } : {}) });
 				return { ...result, readings };
 			});
 		}

@@ -96,7 +96,7 @@ export function sessionOutcome(state: SessionState): SessionOutcome | undefined 
 		outcome: "NO-GO",
 		reasons: [
 			...against,
-			`the decision ${decision.stepId} had said ${decision.outcome}`,
+			`the decision (step ${decision.stepId}) had said ${decision.outcome}`,
 			...decision.reasons,
 		],
 		conditions: decision.conditions,

@@ -41,6 +41,8 @@ export interface StepKindModule<K extends Step["kind"], E = undefined> {
 	readonly asksYes: boolean;
 	/** Whether a failure of this step, as written, blocks the rollout. */
 	critical(step: StepOf<K>): boolean;
+	/** Whether a run interrupted part way is taken up where it stopped (a monitor's readings), not begun again. */
+	readonly continuesAfterInterruption?: boolean;
 	/** Does the step; only for kinds whose mode is "run". */
 	execute?(step: StepOf<K>, ctx: StepContext): Promise<StepOutcome>;
 	/** What doing the step will do, read from the files as they are now. */

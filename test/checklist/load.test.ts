@@ -71,7 +71,7 @@ describe("loader rules, each naming file:line:column and the key", () => {
 	it("rejects bad threshold operators and conditions", () => {
 		expect(problems("invalid/bad-operator.yaml")).toEqual([
 			'invalid/bad-operator.yaml:14:40: phases[0].steps[0].expect.thresholds[0].op: bad operator "=>": use one of > >= < <= == !=',
-			'invalid/bad-operator.yaml:19:15: phases[0].steps[1].warn: bad condition "more than 1": use an operator (> >= < <= == !=) and a number, such as "> 0.5"',
+			'invalid/bad-operator.yaml:19:15: phases[0].steps[1].warn: bad condition "more than 1": use an operator (> >= < <= == !=) and a number, such as "> 0.5", or a baseline, such as "> baseline + 10%"',
 		]);
 	});
 

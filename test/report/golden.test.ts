@@ -40,23 +40,27 @@ async function goldenSession(): Promise<{ dir: string; app: string; sessions: st
 	const sessions = tempDir("golden-sessions-");
 	writeFileSync(join(app, "settings.json"), '{\n  "features": {\n    "fast": false\n  }\n}\n');
 	const clock = steppingClock(Date.parse("2026-11-23T09:00:00Z"));
-	const engine = await Engine.start({
+	const effects = {
+		runner: scriptedRunner,
+		http: async () => ({ status: 500, body: "" }),
+		clock: { now: clock, sleep: async () => {} },
+		mask: createMasker({}),
+	};
+	const first = await Engine.start({
 		checklistPath: "test/fixtures/golden/release.yaml",
 		vars: { app },
 		operator: "Dana Ops",
 		sessionsDir: sessions,
 		baseDir: app,
-		effects: {
-			runner: scriptedRunner,
-			http: async () => ({ status: 500, body: "" }),
-			clock: { now: clock, sleep: async () => {} },
-			mask: createMasker({}),
-		},
+		effects,
 	});
-	await engine.run("backup");
-	await engine.run("unit-tests");
-	engine.override("unit-tests", "four flaky tests, tracked in REL-88");
-	await engine.run("lint");
+	await first.run("backup");
+	await first.run("unit-tests");
+	first.override("unit-tests", "four flaky tests, tracked in REL-88");
+	await first.run("lint");
+	// The operator stops for the day and takes the session up again: the record shows the stop and the resume.
+	await first.close("the operator quit");
+	const engine = await Engine.resume({ sessionsDir: sessions, id: first.id, effects, checkChecklist: false });
 	await engine.run("flag");
 	engine.answer("smoke", "pass", "loads in 1.2 s");
 	await engine.run("errors");
@@ -79,6 +83,7 @@ function normalise(
 		.replaceAll(paths.app, "<app>")
 		.replaceAll(paths.id, "<session-id>")
 		.replaceAll(`${data.user}@${data.host}`, "<user>@<host>")
+		.replaceAll(` on ${data.host}`, " on <host>")
 		.replace(/\b[0-9a-f]{64}\b/g, "<sha256>")
 		.replace(/\(sha256 [0-9a-f]{12}…\)/g, "(sha256 <sha256>…)");
 }

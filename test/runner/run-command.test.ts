@@ -1,4 +1,4 @@
-import { readFileSync, symlinkSync } from "node:fs";
+import { existsSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createMasker } from "../../source/runner/mask.js";
@@ -176,13 +176,17 @@ describe("processRunner", () => {
 		const text = readFileSync(log, "utf8");
 		expect(result.exitCode).toBe(0);
 		expect(Buffer.byteLength(text)).toBeLessThanOrEqual(cap);
-		// seq 1 3000000 prints 20,888,896 bytes.
+		// seq 1 3000000 prints 22,888,896 bytes.
 		expect(result.logCutBytes).toBeGreaterThan(19_000_000);
 		expect(text.split("\n")[0]).toMatch(
 			/^\[rollout: \d+\.\d MB of earlier output cut here: the log keeps its last 512 KB \(ROLLOUT_LOG_MAX_BYTES\)\]$/,
 		);
 		expect(text.split("\n")[1]).toMatch(/^\d+$/);
 		expect(text.endsWith("2999999\n3000000\n")).toBe(true);
+		// Every byte printed is either kept or counted as cut; the set-aside half is joined back in.
+		const marker = Buffer.byteLength(text.split("\n")[0] ?? "") + 1;
+		expect((result.logCutBytes ?? 0) + Buffer.byteLength(text) - marker).toBe(22_888_896);
+		expect(existsSync(`${log}.held`)).toBe(false);
 	});
 
 	it("stops the command when its log cannot be written (a full disk), without throwing", async () => {

@@ -1,7 +1,9 @@
 import { formatDuration } from "../../checklist/duration.js";
 import type { StepKindModule, StepOf } from "../kind.js";
+import { describeTier, stops, tiersOf } from "./alerts.js";
 import { type MonitorVerdict, runMonitor } from "./monitor.js";
 import { describeSource } from "./sources.js";
+import { plannedReadings } from "./windows.js";
 
 /** What a monitor step leaves: its verdict, the source it read and its levels. */
 export interface MonitorEvidence {
@@ -12,15 +14,18 @@ export interface MonitorEvidence {
 	readonly interval?: string;
 	readonly notes?: readonly string[];
 	readonly lastError?: string;
+	/** The figure the levels were measured against, and where it came from. */
+	readonly baseline?: { readonly step: string; readonly metric: string; readonly value: number };
+	/** Each tier as it fired: time, tier, reading and action. */
+	readonly alerts?: readonly string[];
+	/** Each checkpoint of a window: its span, worst tier and readings. */
+	readonly checkpoints?: readonly string[];
 }
 
-/** The warn and critical bands of a monitor, as written: "warn > 0.5, critical > 1". */
+/** The alert tiers of a monitor, as written: "warning > 0.5, critical > 1 for 10m". */
 export function bands(step: StepOf<"monitor">): string {
-	return [
-		step.warn && `warn ${step.warn.op} ${step.warn.value}`,
-		step.critical && `critical ${step.critical.op} ${step.critical.value}`,
-	]
-		.filter(Boolean)
+	return tiersOf(step)
+		.map((tier) => describeTier(tier))
 		.join(", ");
 }
 
@@ -29,28 +34,39 @@ export const monitor: StepKindModule<"monitor", MonitorEvidence> = {
 	mode: "run",
 	afterNoGo: false,
 	asksYes: false,
-	// A monitor's `critical` is its level: the step blocks when a breach stops or rolls back the rollout.
-	critical: (step) => step.critical !== undefined && step.onCritical !== "continue",
+	continuesAfterInterruption: true,
+	// A monitor's `critical` is its level: the step blocks when a tier that fires stops, rolls back or schedules the rollback.
+	critical: (step) => tiersOf(step).some(stops),
 	execute: runMonitor,
-	expandPaths: (step, expand) =>
-		step.source.jsonl
-			? {
-					...step,
-					source: { ...step.source, jsonl: { ...step.source.jsonl, file: expand(step.source.jsonl.file) } },
-				}
-			: step,
+	expandPaths: (step, expand) => {
+		const { jsonl, log } = step.source;
+		if (jsonl) return { ...step, source: { ...step.source, jsonl: { ...jsonl, file: expand(jsonl.file) } } };
+		if (log) return { ...step, source: { ...step.source, log: { ...log, file: expand(log.file) } } };
+		return step;
+	},
 	longestMs: (step) =>
-		Math.max(0, (step.samples ?? 1) - 1) * (step.interval ?? 0) +
-		(step.samples ?? 1) * (step.timeout ?? 5000),
+		Math.max(0, plannedReadings(step) - 1) * (step.interval ?? 0) +
+		plannedReadings(step) * (step.timeout ?? 5000),
 	preview(step) {
-		const samples = step.samples ?? 1;
+		const samples = plannedReadings(step);
 		const apart = step.interval && samples > 1 ? `, ${formatDuration(step.interval)} apart` : "";
 		const levels = bands(step) ? ` · ${bands(step)}` : "";
-		const onCritical = step.critical ? ` · on critical: ${step.onCritical ?? "stop"}` : "";
+		const actions = step.alerts
+			? step.alerts.map((alert, index) => `${alert.level}: ${tiersOf(step)[index]?.action}`).join(", ")
+			: step.critical
+				? `on critical: ${step.onCritical ?? "stop"}`
+				: "";
+		const onCritical = actions ? ` · ${actions}` : "";
+		const baseline = step.baseline
+			? ` · baseline: ${step.baseline.metric ?? "value"} of ${step.baseline.step}`
+			: "";
 		return {
 			lines: [
 				{ text: `Watches ${describeSource(step.source)}` },
-				{ text: `${samples} reading${samples === 1 ? "" : "s"}${apart}${levels}${onCritical}`, tone: "dim" },
+				{
+					text: `${samples} reading${samples === 1 ? "" : "s"}${apart}${levels}${onCritical}${baseline}`,
+					tone: "dim",
+				},
 			],
 		};
 	},
@@ -58,5 +74,10 @@ export const monitor: StepKindModule<"monitor", MonitorEvidence> = {
 		(recorded as { kind?: string } | undefined)?.kind === "monitor"
 			? (recorded as MonitorEvidence)
 			: undefined,
-	details: (evidence) => (evidence.monitor?.summary ? [evidence.monitor.summary] : []),
+	details: (evidence) => [
+		...(evidence.monitor?.summary ? [evidence.monitor.summary] : []),
+		...(evidence.alerts ?? []).map((line) => `alert ${line}`),
+		...(evidence.checkpoints ?? []).map((line) => `checkpoint ${line}`),
+		...(evidence.monitor?.rollbackDueAt ? [`rollback scheduled: due ${evidence.monitor.rollbackDueAt}`] : []),
+	],
 };

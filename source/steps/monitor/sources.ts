@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { formatDuration } from "../../checklist/duration.js";
 import { compileJsonPath, readJsonPath } from "../../checklist/json-path.js";
 import type { Step } from "../../checklist/schema.js";
 import type { HttpGet } from "../../runner/http.js";
@@ -11,7 +12,8 @@ import {
 	seriesKey,
 } from "../../runner/prometheus.js";
 import type { StepContext } from "../context.js";
-import { readJsonl } from "./jsonl.js";
+import { describeJsonl, readJsonl } from "./jsonl.js";
+import { countLogLines } from "./log-lines.js";
 
 type Source = Extract<Step, { kind: "monitor" }>["source"];
 
@@ -28,7 +30,9 @@ export function describeSource(source: Source): string {
 	if (source.http)
 		return `${source.http.url} (${source.http.format} ${source.http.metric ?? source.http.path})`;
 	if (source.prometheus) return `Prometheus ${source.prometheus.url}: ${source.prometheus.query}`;
-	return `${source.jsonl?.file} (${source.jsonl?.aggregate} of ${source.jsonl?.field})`;
+	if (source.log)
+		return `${source.log.file} (lines matching ${source.log.pattern}${source.log.window?.last ? ` in the last ${formatDuration(source.log.window.last)}` : ""})`;
+	return source.jsonl ? `${source.jsonl.file} (${describeJsonl(source.jsonl)})` : "no source";
 }
 
 /** Takes one reading from a monitor's source; any failure is thrown as a one-line reason. */
@@ -37,6 +41,7 @@ export async function readSource(
 	ctx: StepContext,
 	http: HttpGet,
 	timeoutMs: number,
+	now: () => Date = () => ctx.clock.now(),
 ): Promise<Value> {
 	if (source.command) return finite(await fromCommand(source.command, ctx, timeoutMs), "the command");
 	if (source.http) {
@@ -48,12 +53,13 @@ export async function readSource(
 	if (source.prometheus)
 		return finite(await fromPrometheusQuery(source.prometheus, http, timeoutMs, ctx.signal), "the query");
 	if (source.jsonl) {
-		const reading = readJsonl(
-			{ ...source.jsonl, file: resolve(ctx.baseDir, source.jsonl.file) },
-			ctx.clock.now(),
-		);
+		const reading = readJsonl({ ...source.jsonl, file: resolve(ctx.baseDir, source.jsonl.file) }, now());
 		const note = reading.malformed > 0 ? `${reading.malformed} malformed line(s) skipped` : undefined;
 		return { ...finite({ value: reading.value }, source.jsonl.file), note };
+	}
+	if (source.log) {
+		const reading = countLogLines({ ...source.log, file: resolve(ctx.baseDir, source.log.file) }, now());
+		return { value: reading.value };
 	}
 	throw new Error("the monitor has no source");
 }

@@ -1,7 +1,7 @@
 import { Box } from "ink";
 import { useSession } from "../use-session.js";
 import { TextField } from "../views/forms.js";
-import { isCritical, StepTitle } from "../views/step-title.js";
+import { StepTitle } from "../views/step-title.js";
 import { ScreenFrame, type ScreenProps } from "./frame.js";
 
 /** A written reason before skipping or overriding a step; Esc goes back to the step. */
@@ -15,7 +15,7 @@ export function ReasonScreen({
 	const placed = wizard.engine.placed(stepId);
 	return (
 		<ScreenFrame keys={[]} typing={typing} message={wizard.state.message}>
-			<StepTitle placed={placed} critical={isCritical(session, stepId)} attempts={false} notices={[]} />
+			<StepTitle placed={placed} session={session} />
 			<Box marginTop={1}>
 				<TextField
 					label={purpose === "skip" ? "Why skip this step?" : "Why go on despite the failure?"}

@@ -6,7 +6,7 @@ import { colorOf } from "../theme.js";
 import { useSession } from "../use-session.js";
 import type { Wizard } from "../use-wizard.js";
 import { Outcome } from "../views/step-details.js";
-import { isCritical, StepTitle } from "../views/step-title.js";
+import { StepTitle } from "../views/step-title.js";
 import type { Screen } from "../wizard-state.js";
 import { bodyRows, commonKeys, ScreenFrame, type ScreenProps } from "./frame.js";
 
@@ -73,12 +73,7 @@ export function ResultScreen(props: ScreenProps & { readonly screen: ResultView 
 		bodyRows(props, columns) - 3 - rowsOf(placed.step.title, columns) - rowsOf(SAYS[choice], columns);
 	return (
 		<ScreenFrame keys={resultKeys(wizard, screen, choice)} typing={typing} message={wizard.state.message}>
-			<StepTitle
-				placed={placed}
-				critical={isCritical(session, placed.step.id)}
-				attempts={false}
-				notices={[]}
-			/>
+			<StepTitle placed={placed} session={session} />
 			<Box marginTop={1} flexDirection="column">
 				<Outcome step={placed.step} outcome={screen.outcome} result={result} maxLines={outcomeRows} />
 				<Box marginTop={1}>

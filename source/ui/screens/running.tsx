@@ -8,7 +8,7 @@ import { colorOf } from "../theme.js";
 import { useNow } from "../use-now.js";
 import { useSession } from "../use-session.js";
 import { Readings } from "../views/step-details.js";
-import { isCritical, StepTitle } from "../views/step-title.js";
+import { StepTitle } from "../views/step-title.js";
 import { bodyRows, ScreenFrame, type ScreenProps } from "./frame.js";
 
 /** The latest state of a line a progress bar redraws with \r. */
@@ -47,12 +47,7 @@ export function RunningScreen(
 	];
 	return (
 		<ScreenFrame keys={keys} typing={typing} message={wizard.state.message}>
-			<StepTitle
-				placed={placed}
-				critical={isCritical(session, placed.step.id)}
-				attempts={false}
-				notices={[]}
-			/>
+			<StepTitle placed={placed} session={session} />
 			<Box marginTop={1} flexDirection="column">
 				<Text>
 					<Text color={colorOf(stopping ? "warn" : "accent")}>

@@ -8,7 +8,7 @@ import { DecisionForm, type PromptChoice, PromptForm } from "../views/forms.js";
 import { Scrolled, scrollKeys } from "../views/scrolled.js";
 import { type SignoffEntry, SignoffForm, signoffProgress } from "../views/signoff-form.js";
 import { reading } from "../views/step-reading.js";
-import { isCritical, StepTitle } from "../views/step-title.js";
+import { StepTitle } from "../views/step-title.js";
 import { bodyRows, commonKeys, ScreenFrame, type ScreenProps } from "./frame.js";
 
 const noop = () => {};
@@ -43,7 +43,7 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 		step.kind === "prompt"
 			? rowsOf(step.question ?? "", columns) + 2
 			: proposed
-				? 5
+				? 4
 				: step.kind === "signoff"
 					? given.length + 3
 					: 1;
@@ -129,13 +129,7 @@ export function StepScreen(props: ScreenProps & { readonly stepId: string }) {
 	}
 	return (
 		<ScreenFrame keys={keys} typing={typing} message={state.message}>
-			<StepTitle
-				placed={placed}
-				critical={isCritical(session, stepId)}
-				result={session.results[stepId]}
-				attempts
-				notices={[]}
-			/>
+			<StepTitle placed={placed} session={session} attempts />
 			<Box marginTop={1} flexDirection="column">
 				<Scrolled lines={lines} top={top} rows={rows} columns={columns} />
 				{body}

@@ -1,4 +1,4 @@
-import { Box, Text } from "ink";
+import { Box, Text, useStdout } from "ink";
 import { formatDuration } from "../../checklist/duration.js";
 import type { Step } from "../../checklist/schema.js";
 import { compare, formatNumber } from "../../runner/thresholds.js";
@@ -6,7 +6,9 @@ import type { StepResult } from "../../session/reduce.js";
 import type { CommandEvidence as CommandEvidenceData } from "../../steps/command/index.js";
 import type { StepOutcome } from "../../steps/context.js";
 import { bands } from "../../steps/monitor/index.js";
+import { plannedReadings } from "../../steps/monitor/windows.js";
 import { STEP_MODULES } from "../../steps/registry.js";
+import { rowsOf } from "../fit.js";
 import { sparkline } from "../sparkline.js";
 import { colorOf, STATUS_SYMBOL, STATUS_TONE } from "../theme.js";
 import type { ReadLine } from "./scrolled.js";
@@ -84,28 +86,34 @@ export function fitDiff(lines: readonly string[], maxLines: number): string[] {
 /** A monitor's readings so far: a sparkline against its bands, and the latest values coloured by level. */
 export function Readings({ step, result }: { readonly step: Kind<"monitor">; readonly result?: StepResult }) {
 	const readings = result?.readings ?? [];
-	const values = readings.flatMap((reading) => (reading.value === undefined ? [] : [reading.value]));
-	const levels = [step.warn?.value, step.critical?.value].filter(
-		(value): value is number => value !== undefined,
-	);
-	const tone = (value: number) =>
-		step.critical && compare(value, step.critical.op, step.critical.value)
-			? "bad"
-			: step.warn && compare(value, step.warn.op, step.warn.value)
+	const valued = readings.filter((reading) => reading.value !== undefined);
+	const values = valued.map((reading) => reading.value ?? 0);
+	// A level against a baseline is known only as the watch runs: the chart scales to fixed levels alone.
+	const fixed = [step.warn, step.critical].filter((level) => level !== undefined && !level.baseline);
+	const levels = fixed.map((level) => level?.value ?? 0);
+	// The tier recorded at a reading says how it stood; a fixed level says whether it was over.
+	const tone = ({ value = 0, level }: (typeof valued)[number]) =>
+		level
+			? level === "warning"
 				? "warn"
-				: "ok";
+				: "bad"
+			: step.critical && !step.critical.baseline && compare(value, step.critical.op, step.critical.value)
+				? "bad"
+				: step.warn && !step.warn.baseline && compare(value, step.warn.op, step.warn.value)
+					? "warn"
+					: "ok";
 	const errors = readings.filter((reading) => reading.error).length;
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
-				{`readings ${readings.length}/${step.samples ?? 1}  `}
+				{`readings ${readings.length}/${plannedReadings(step)}  `}
 				<Text color={colorOf("accent")}>{sparkline(values, 40, levels)}</Text>
 				{bands(step) ? <Text color={colorOf("dim")}>{`  ${bands(step)}`}</Text> : null}
 			</Text>
 			<Text wrap="truncate-end">
-				{values.slice(-10).map((value, index) => (
+				{valued.slice(-10).map((reading, index) => (
 					// biome-ignore lint/suspicious/noArrayIndexKey: readings only grow
-					<Text key={index} color={colorOf(tone(value))}>{`${formatNumber(value)} `}</Text>
+					<Text key={index} color={colorOf(tone(reading))}>{`${formatNumber(reading.value ?? 0)} `}</Text>
 				))}
 				{errors > 0 ? <Text color={colorOf("bad")}>{`${errors} failed reading(s)`}</Text> : null}
 			</Text>
@@ -130,11 +138,17 @@ export function Outcome({
 	const evidence = result?.evidence ?? outcome.evidence;
 	// A monitor that warned passed, but is not a green tick.
 	const warned = STEP_MODULES.monitor.evidence(evidence)?.monitor?.outcome === "warned";
+	const columns = useStdout().stdout.columns || 80;
+	const override = "override" in outcome ? outcome.override : undefined;
+	const notes = "notes" in outcome ? outcome.notes : undefined;
+	// The rows its own lines take once wrapped; the evidence gets the rest.
 	const own =
-		1 + ("override" in outcome && outcome.override ? 1 : 0) + ("notes" in outcome && outcome.notes ? 1 : 0);
+		rowsOf(`? ${status} — ${outcome.reason ?? ""}`, columns) +
+		(override ? rowsOf(`overridden: ${override}`, columns) : 0) +
+		(notes ? rowsOf(`notes: ${notes}`, columns) : 0);
 	return (
 		<Box flexDirection="column">
-			<Text wrap="truncate-end">
+			<Text wrap="wrap">
 				{warned ? (
 					<Text bold color={colorOf("warn")}>{`! ${status}, in the warn band`}</Text>
 				) : (
@@ -143,11 +157,9 @@ export function Outcome({
 				{outcome.reason ? <Text>{` — ${outcome.reason}`}</Text> : null}
 			</Text>
 			{"override" in outcome && outcome.override ? (
-				<Text color={colorOf("warn")} wrap="truncate-end">{`overridden: ${outcome.override}`}</Text>
+				<Text color={colorOf("warn")} wrap="wrap">{`overridden: ${outcome.override}`}</Text>
 			) : null}
-			{"notes" in outcome && outcome.notes ? (
-				<Text wrap="truncate-end">{`notes: ${outcome.notes}`}</Text>
-			) : null}
+			{"notes" in outcome && outcome.notes ? <Text wrap="wrap">{`notes: ${outcome.notes}`}</Text> : null}
 			<Evidence step={step} evidence={evidence} outcome={outcome} result={result} maxLines={maxLines - own} />
 		</Box>
 	);
@@ -171,7 +183,7 @@ function Evidence({
 		return (
 			<Box flexDirection="column">
 				{files.slice(0, maxLines).map((file) => (
-					<Text key={file.source} wrap="truncate-end">
+					<Text key={file.source} wrap="wrap">
 						{file.absent
 							? `  ${file.source}  absent`
 							: `  ${file.source}  ${file.size} bytes  sha256 ${file.sha256?.slice(0, 12)}`}
@@ -230,11 +242,11 @@ function CommandEvidence({
 		.map(([name, value]) => `${name} ${formatNumber(value)}`);
 	return (
 		<Box flexDirection="column">
-			<Text wrap="truncate-end">
+			<Text wrap="wrap">
 				{`exit ${evidence.exitCode ?? evidence.signal ?? "?"} · ${formatDuration(Number(evidence.durationMs ?? 0))}`}
 			</Text>
 			{figures.length > 0 ? (
-				<Text wrap="truncate-end">
+				<Text wrap="wrap">
 					{figures.map((figure) => (
 						<Text
 							key={figure.text}
@@ -248,7 +260,7 @@ function CommandEvidence({
 					{others.join(" · ")}
 				</Text>
 			) : null}
-			{evidence.log ? <Text color={colorOf("dim")} wrap="truncate-end">{`log: ${evidence.log}`}</Text> : null}
+			{evidence.log ? <Text color={colorOf("dim")} wrap="wrap">{`log: ${evidence.log}`}</Text> : null}
 			{tail.map((line, index) => (
 				// biome-ignore lint/suspicious/noArrayIndexKey: the last lines of a finished command
 				<Text key={index} color={colorOf("dim")} wrap="truncate-end">{`│ ${line}`}</Text>

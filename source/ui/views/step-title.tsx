@@ -5,28 +5,24 @@ import { colorOf } from "../theme.js";
 
 /**
  * The step's title on a line of its own, wrapped, so a long phase title never pushes it out;
- * under it, dimmed, the phase, the kind, and how often it was tried before.
+ * under it, dimmed, the kind, critical or not, how often it was tried before, and the phase.
  */
 export function StepTitle({
 	placed,
-	critical,
-	result,
-	attempts,
-	notices,
+	session,
+	attempts = false,
 }: {
 	readonly placed: PlacedStep;
-	readonly critical: boolean;
-	readonly result?: StepResult;
-	readonly attempts: boolean;
-	readonly notices: readonly string[];
+	readonly session: SessionState;
+	/** Say how often the step was tried before (on the step screen). */
+	readonly attempts?: boolean;
 }) {
 	const { step, section } = placed;
+	const critical = isCritical(session, step.id);
+	const result = session.results[step.id];
 	const phase = "title" in section ? section.title : section.type;
 	return (
 		<Box flexDirection="column">
-			{notices.map((notice) => (
-				<Text key={notice} color={colorOf("warn")} wrap="wrap">{`note: ${notice}`}</Text>
-			))}
 			<Text bold wrap="wrap">
 				{step.title}
 			</Text>
@@ -46,6 +42,6 @@ export function attemptsNote(result: StepResult | undefined): string {
 }
 
 /** Whether the session marked the step critical when it started. */
-export function isCritical(session: SessionState, stepId: string): boolean {
+function isCritical(session: SessionState, stepId: string): boolean {
 	return session.steps.find((ref) => ref.id === stepId)?.critical === true;
 }
