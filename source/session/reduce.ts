@@ -113,8 +113,8 @@ export function replay(records: readonly SessionRecord[]): SessionState | undefi
 /**
  * Applies one event to a state the caller owns, changing it in place (a new state only for
  * `session.started`): what replay and the session store do, at a cost that does not grow with
- * the session. A step's result is replaced whole, never edited, but for its readings: those,
- * like the approvals, rollbacks and follow-ups, are lists that grow in place.
+ * the session. A step's result is replaced whole, never edited, so a result (and its readings)
+ * read earlier stays as it was; the approvals, rollbacks and follow-ups are lists that grow in place.
  */
 export function apply(state: SessionState | undefined, event: SessionEvent, at: string): SessionState {
 	if (event.type === "session.started") {
@@ -183,12 +183,11 @@ export function apply(state: SessionState | undefined, event: SessionEvent, at: 
 			}));
 		case "monitor.reading": {
 			const { value, error, level } = event.data;
-			return step(event.data.stepId, (result) => {
-				// A fresh list per attempt (unless it continues the last one); within one, readings are appended in place.
-				const readings = (result.readings ?? []) as Reading[];
-				readings.push({ at, value, error, ...(level ? { level } : {}) });
-				return { ...result, readings };
-			});
+			// A new list: a step that holds the readings it started from (a watch going on) must not see them grow.
+			return step(event.data.stepId, (result) => ({
+				...result,
+				readings: [...(result.readings ?? []), { at, value, error, ...(level ? { level } : {}) }],
+			}));
 		}
 		case "step.intent":
 			return step(event.data.stepId, (result) => ({
@@ -284,13 +283,10 @@ type Draft = {
 
 /** A copy that `apply` can change without touching the original: every list it grows, copied. */
 function copyState(state: SessionState): SessionState {
-	const results: Record<string, StepResult> = {};
-	for (const [id, result] of Object.entries(state.results))
-		results[id] = result.readings ? { ...result, readings: [...result.readings] } : result;
 	return {
 		...state,
 		steps: [...state.steps],
-		results,
+		results: { ...state.results },
 		approvals: [...state.approvals],
 		rollbacks: [...state.rollbacks],
 		followups: [...state.followups],

@@ -46,22 +46,21 @@ function longLog(steps: number, readings: number): SessionRecord[] {
 }
 
 describe("a long session", () => {
-	it("replays without copying the state per event: steps and readings change in place", () => {
+	it("replays without copying the state per event; readings read earlier stay as they were", () => {
 		const records = longLog(2_000, 5_000);
 		const [first, ...rest] = records;
 		if (!first) throw new Error("no records");
 		const state = apply(undefined, first, first.at);
 		const { results } = state;
-		let readings: unknown;
+		let early: readonly unknown[] | undefined;
 		for (const record of rest) {
 			// One state for the whole replay, one map of results: nothing grows with the session per event.
 			expect(apply(state, record, record.at)).toBe(state);
 			expect(state.results).toBe(results);
-			if (record.type === "monitor.reading") {
-				readings ??= state.results.watch?.readings;
-				expect(state.results.watch?.readings).toBe(readings);
-			}
+			if (record.type === "monitor.reading" && record.data.sample === 10)
+				early = state.results.watch?.readings;
 		}
+		expect(early).toHaveLength(10);
 		expect(state.results["step-1999"]?.status).toBe("passed");
 		expect(state.results.watch?.readings).toHaveLength(5_000);
 		expect(replay(records)).toEqual(state);
