@@ -50,7 +50,7 @@ program
 	.option("--var <name=value>", "override a checklist variable (repeatable)", collectVar, {})
 	.action(async (files: string[], options: { var: Record<string, string> }) => {
 		const { validate } = await import("./cli/validate.js");
-		process.exitCode = validate(files, options.var);
+		process.exitCode = await validate(files, options.var);
 	});
 
 program

@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { dirname, resolve } from "node:path";
 import type * as z from "zod";
 import { expandPaths } from "../steps/registry.js";
+import { cachedChecklist, keepChecklist, MAX_CHECKLIST_BYTES } from "./cached.js";
 import { type ChecklistProblem, formatKeyPath, formatProblem } from "./errors.js";
 import { expandIncludes, type IncludedFile, type Where } from "./include.js";
 import {
@@ -51,8 +52,6 @@ export interface LoadOptions {
 	readonly baseDir?: string;
 }
 
-const MAX_BYTES = 5 * 1024 * 1024;
-
 /** Reads, parses, validates and interpolates a checklist file; every problem is reported, none thrown. */
 export function loadChecklistFile(path: string, options: LoadOptions = {}): LoadResult {
 	const name = options.displayName ?? path;
@@ -62,7 +61,7 @@ export function loadChecklistFile(path: string, options: LoadOptions = {}): Load
 	});
 	let bytes: Buffer;
 	try {
-		bytes = readInputFile(path, MAX_BYTES, "a checklist file");
+		bytes = readInputFile(path, MAX_CHECKLIST_BYTES, "a checklist file");
 	} catch (error) {
 		if (error instanceof InputFileError) return fail(error.message);
 		throw error;
@@ -74,13 +73,23 @@ export function loadChecklistFile(path: string, options: LoadOptions = {}): Load
 	} catch {
 		return fail(`is not UTF-8 text (first bad byte on line ${firstInvalidUtf8Line(bytes)})`);
 	}
+	const cached = cachedChecklist(path, bytes, options);
+	if (cached) return { ok: true, loaded: cached };
 	const hash = createHash("sha256").update(bytes);
 	const result = parseChecklist(text, name, { baseDir: dirname(resolve(path)), ...options });
 	if (!result.ok) return result;
 	// A checklist that includes nothing keeps the plain digest of its file.
-	for (const file of result.loaded.included ?? []) hash.update(`\0${file.file}\0${file.sha256}`);
-	const sha256 = hash.digest("hex");
-	return { ok: true, loaded: { ...result.loaded, file: path, sha256 } };
+	const included = result.loaded.included ?? [];
+	for (const file of included) hash.update(`\0${file.file}\0${file.sha256}`);
+	const loaded = { ...result.loaded, file: path, sha256: hash.digest("hex") };
+	// Kept only when its file alone decides it: no included file, no secret from the environment.
+	keepChecklist(loaded, options, included.length > 0 || declaresSecrets(loaded.checklist));
+	return { ok: true, loaded };
+}
+
+/** Whether the checklist declares a secret variable: its loading then depends on the environment. */
+function declaresSecrets(checklist: Checklist): boolean {
+	return [...declaredVars(checklist.vars).values()].some((spec) => spec.secret);
 }
 
 /** Parses checklist source text; `name` is used in messages. */

@@ -46,14 +46,7 @@ export async function resumeSession(
 	sessionsDir: string,
 	flags: RunFlags,
 ): Promise<number> {
-	const { engine, answers } = await reopen(idOrPrefix, sessionsDir, flags);
-	if (!engine.current()) {
-		await engine.close();
-		throw new OperatorError(
-			`session ${engine.id} has ended (${listingStatus(engine.state)}); export it with: rollout export ${engine.id}`,
-			EXIT.usage,
-		);
-	}
+	const { engine, answers } = await reopen(idOrPrefix, sessionsDir, flags, true);
 	return drive(engine, answers, flags.autoRollback !== false);
 }
 
@@ -82,6 +75,7 @@ async function reopen(
 	idOrPrefix: string | undefined,
 	sessionsDir: string,
 	flags: RunFlags,
+	toWalk = false,
 ): Promise<{ engine: Engine; answers: Answers }> {
 	const answers = readAnswers(flags.answers);
 	const id = idOrPrefix ? resolveSessionId(sessionsDir, idOrPrefix) : newestUnfinished(sessionsDir);
@@ -91,6 +85,7 @@ async function reopen(
 		sessionsDir,
 		id,
 		acceptChangedChecklist: flags.acceptChangedChecklist === true,
+		toWalk,
 	});
 	const c = colorsFor(process.stderr);
 	for (const notice of engine.notices) process.stderr.write(`${c.yellow("note")} ${notice}\n`);

@@ -1,15 +1,16 @@
+import { loadCachedFile } from "../checklist/cached.js";
 import { formatProblem } from "../checklist/errors.js";
-import { loadChecklistFile } from "../checklist/load.js";
+import type { LoadResult } from "../checklist/load.js";
 import { phaseSteps } from "../checklist/steps.js";
 import { colorsFor, EXIT } from "./output.js";
 
 /** `rollout validate <file…>`: one `ok` line per valid file, every problem of the others on stderr. */
-export function validate(files: readonly string[], vars: Record<string, string>): number {
+export async function validate(files: readonly string[], vars: Record<string, string>): Promise<number> {
 	const out = colorsFor(process.stdout);
 	const err = colorsFor(process.stderr);
 	let invalid = 0;
 	for (const file of files) {
-		const result = loadChecklistFile(file, { vars });
+		const result = await load(file, vars);
 		if (result.ok) {
 			const { checklist } = result.loaded;
 			const steps = phaseSteps(checklist).length;
@@ -20,4 +21,12 @@ export function validate(files: readonly string[], vars: Record<string, string>)
 		}
 	}
 	return invalid > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** A checklist validated before as it is comes from the cache; only another needs the parser and the schema, loaded then. */
+async function load(file: string, vars: Record<string, string>): Promise<LoadResult> {
+	const cached = loadCachedFile(file, { vars });
+	if (cached) return { ok: true, loaded: cached };
+	const { loadChecklistFile } = await import("../checklist/load.js");
+	return loadChecklistFile(file, { vars });
 }

@@ -22,6 +22,7 @@ import { groupAlive, type ProcessRunner, processRunner, signalGroup } from "../r
 import { isDiskFull } from "../session/atomic.js";
 import { canonicalJson } from "../session/canonical.js";
 import type { Outcome, SessionEvent, StepRef } from "../session/events.js";
+import { hashFile } from "../session/hash.js";
 import { newSessionId } from "../session/ids.js";
 import type { Approval as RecordedApproval, SessionState } from "../session/reduce.js";
 import * as rules from "../session/rules.js";
@@ -72,6 +73,8 @@ export interface ResumeOptions {
 	readonly acceptChangedChecklist?: boolean;
 	/** Compare the checklist file with the one the session started from (not for a rollback, which runs what was recorded). */
 	readonly checkChecklist?: boolean;
+	/** To walk on from the first unfinished step: a session with none left is refused, and nothing is recorded in it. */
+	readonly toWalk?: boolean;
 	readonly effects?: Effects;
 	readonly store?: StoreOptions;
 }
@@ -97,6 +100,12 @@ export interface Approval {
 export class Engine {
 	/** What resuming found: an unclean end, a killed command still running, a changed checklist. */
 	readonly notices: string[] = [];
+	private walked?: {
+		readonly checklist: Checklist;
+		readonly followups: number;
+		readonly steps: readonly PlacedStep[];
+		readonly byId: ReadonlyMap<string, PlacedStep>;
+	};
 	private readonly listeners = new Set<() => void>();
 	private version = 0;
 	private snapshot?: SessionSnapshot;
@@ -158,6 +167,12 @@ export class Engine {
 				keepingSecrets(effects, secretsFromEnvironment(definition.vars)),
 			);
 			engine.notices.push(...store.warnings);
+			if (options.toWalk && !engine.current()) {
+				const { id } = engine;
+				throw new EngineError(
+					`session ${id} has ended (${rules.listingStatus(engine.state)}); export it with: rollout export ${id} --format md`,
+				);
+			}
 			if (options.checkChecklist !== false)
 				engine.checkChecklistFile(options.acceptChangedChecklist === true);
 			engine.recoverInterruptedRun();
@@ -200,11 +215,23 @@ export class Engine {
 	}
 
 	/** The steps an operator walks, in order, with where each sits: the phases', then started follow-ups'. */
-	get steps(): PlacedStep[] {
+	get steps(): readonly PlacedStep[] {
+		return this.walk().steps;
+	}
+
+	/** The walk, worked out again only when the checklist or the follow-ups started change, not per question asked. */
+	private walk(): { readonly steps: readonly PlacedStep[]; readonly byId: ReadonlyMap<string, PlacedStep> } {
+		const { checklist } = this;
+		const followups = this.state.followups.length;
+		if (this.walked?.checklist === checklist && this.walked.followups === followups) return this.walked;
 		const started = new Set(this.state.followups.map((followup) => followup.id));
-		return placedSteps(this.checklist).filter(
+		const steps = placedSteps(checklist).filter(
 			({ section }) => section.type === "phase" || (section.type === "followup" && started.has(section.id)),
 		);
+		const byId = new Map<string, PlacedStep>();
+		for (const placed of steps) if (!byId.has(placed.step.id)) byId.set(placed.step.id, placed);
+		this.walked = { checklist, followups, steps, byId };
+		return this.walked;
 	}
 
 	/** Adds a follow-up's steps to the walk; it needs a session that ended GO or GO WITH CONDITIONS and was not rolled back. */
@@ -245,7 +272,7 @@ export class Engine {
 	}
 
 	placed(stepId: string): PlacedStep {
-		const found = this.steps.find((placed) => placed.step.id === stepId);
+		const found = this.walk().byId.get(stepId);
 		if (!found) throw new EngineError(`no step "${stepId}" in ${this.checklist.id}`);
 		return found;
 	}
@@ -547,12 +574,12 @@ export class Engine {
 
 	/** Writes signoff.md/json and rollback-plan.md/sh from the log as it stands. */
 	writeRecord(): void {
-		writeRecordFiles(this.dir, this.store.records);
+		writeRecordFiles(this.dir, this.store.records, this.state);
 	}
 
 	/** Writes the record in one format into the session folder; returns the file's path. */
 	exportRecord(format: Format): string {
-		return writeExport(this.dir, sessionData(this.dir, this.store.records), format);
+		return writeExport(this.dir, sessionData(this.dir, this.store.records, this.state), format);
 	}
 
 	/** Records that a running step was cut off (Ctrl+C, SIGTERM, SIGHUP), so resume runs it again. */
@@ -563,7 +590,7 @@ export class Engine {
 
 	/** The way back from what this session really did. */
 	rollbackPlan(): RollbackPlan {
-		return deriveRollbackPlan(sessionData(this.dir, this.store.records));
+		return deriveRollbackPlan(sessionData(this.dir, this.store.records, this.state));
 	}
 
 	/**
@@ -787,6 +814,8 @@ export class Engine {
 			this.notices.push(`${file} is gone; going on with the checklist as it was when the session started`);
 			return;
 		}
+		// The same bytes are the checklist the session started from: nothing to parse or compare.
+		if (hashFile(path) === sha256) return;
 		const started = this.store.records[0];
 		const overrides = started?.type === "session.started" ? started.data.overrides : {};
 		const loaded = load(path, overrides);
@@ -882,7 +911,7 @@ function stepRefs(checklist: Checklist): StepRef[] {
 }
 
 function definitionOf(store: SessionStore): Checklist {
-	const { definition } = sessionData(store.dir, store.records);
+	const { definition } = sessionData(store.dir, store.records, store.state);
 	if (!definition || typeof definition !== "object" || !("phases" in definition)) {
 		throw new EngineError(`session ${store.id} does not hold its checklist; it cannot be resumed`);
 	}

@@ -4,7 +4,7 @@ import type { SessionRecord } from "../session/events.js";
 import { readLog } from "../session/log.js";
 import type { BackupEntry } from "../session/manifest.js";
 import { readManifest } from "../session/manifest.js";
-import { reduce, type SessionState } from "../session/reduce.js";
+import { replay, type SessionState } from "../session/reduce.js";
 import { LOG_FILE } from "../session/store.js";
 
 /** Everything reports are derived from: the log, the state it gives, the checklist it ran, the backups. */
@@ -24,11 +24,12 @@ export function readSessionData(dir: string): SessionData {
 	return sessionData(dir, records);
 }
 
-export function sessionData(dir: string, records: readonly SessionRecord[]): SessionData {
-	const state = records.reduce<SessionState | undefined>(
-		(current, record) => reduce(current, record, record.at),
-		undefined,
-	);
+/** The report's inputs from a session's records; `state` when the caller has it already (a session open for writing). */
+export function sessionData(
+	dir: string,
+	records: readonly SessionRecord[],
+	state: SessionState | undefined = replay(records),
+): SessionData {
 	if (!state) throw new Error(`${join(dir, LOG_FILE)} has no events`);
 	let definition: unknown;
 	for (const record of records) {

@@ -2,6 +2,7 @@ import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { sessionModes, writeFileAtomicSync } from "../session/atomic.js";
 import type { SessionRecord } from "../session/events.js";
+import type { SessionState } from "../session/reduce.js";
 import { buildReport, type Report } from "./model.js";
 import { renderHtml } from "./render-html.js";
 import { renderJunit } from "./render-junit.js";
@@ -49,8 +50,12 @@ export function writeExport(
  * Writes the sign-off record (signoff.md, signoff.json) and the rollback plan
  * (rollback-plan.md, rollback-plan.sh) into the session folder, each atomically.
  */
-export function writeRecordFiles(dir: string, records: readonly SessionRecord[]): Report {
-	const data = sessionData(dir, records);
+export function writeRecordFiles(
+	dir: string,
+	records: readonly SessionRecord[],
+	state?: SessionState,
+): Report {
+	const data = sessionData(dir, records, state);
 	const report = buildReport(data);
 	writeFileAtomicSync(join(dir, "signoff.md"), renderMarkdown(report));
 	writeFileAtomicSync(join(dir, "signoff.json"), render(report, "json"));

@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalJson, sha256 } from "./canonical.js";
 import type { SessionRecord } from "./events.js";
-import { reduce, type SessionState } from "./reduce.js";
+import { apply, replay, type SessionState } from "./reduce.js";
+
+export { replay } from "./reduce.js";
 
 const LOG_FILE = "events.jsonl";
 const SNAPSHOT_FILE = "session.json";
@@ -14,66 +16,127 @@ export interface Anchor {
 	readonly head: string;
 }
 
+/** What checking the files written from the log found, and the state the whole log gives. */
+export interface LogCheck {
+	/** The first disagreement, phrased for the operator; undefined when all agree. */
+	readonly problem?: string;
+	readonly state: SessionState | undefined;
+	/** Whether session.json holds the state of the whole log, as it stands. */
+	readonly snapshotCurrent: boolean;
+}
+
 /**
  * Checks the files written from the log against the log itself: session.json's and the sign-off
  * record's anchors, and session.json's state against the state replayed from the same records.
- * Returns the first disagreement, phrased for the operator; undefined when all agree.
+ * One pass over the log: the state is compared when the replay reaches session.json's anchor.
  */
-export function checkAgainstLog(
-	dir: string,
-	records: readonly SessionRecord[],
-	notes?: string[],
-): string | undefined {
+export function checkAgainstLog(dir: string, records: readonly SessionRecord[], notes?: string[]): LogCheck {
 	const logPath = join(dir, LOG_FILE);
-	const snapshot = readJson(join(dir, SNAPSHOT_FILE)) as
-		| { state?: unknown; anchor?: Anchor; format?: string }
-		| undefined;
-	const audit = (readJson(join(dir, SIGNOFF_FILE)) as { audit?: Anchor } | undefined)?.audit;
+	const text = readText(join(dir, SNAPSHOT_FILE));
+	const audit = signoffAnchor(join(dir, SIGNOFF_FILE));
+	const auditHolds = !audit || records[audit.events - 1]?.hash === audit.head;
+	const quick = text === undefined || !auditHolds ? undefined : quickCheck(text, records);
+	if (quick) return quick;
+	const snapshot = parseJson(text) as { state?: unknown; anchor?: Anchor; format?: string } | undefined;
 	for (const [name, anchor] of [
 		[SNAPSHOT_FILE, snapshot?.anchor],
 		[SIGNOFF_FILE, audit],
 	] as const) {
 		if (!anchor || typeof anchor.events !== "number") continue;
 		if (anchor.events > records.length) {
-			return `${logPath}: the log has ${records.length} events but ${name} recorded ${anchor.events}: records were lost from the end`;
+			return {
+				problem: `${logPath}: the log has ${records.length} events but ${name} recorded ${anchor.events}: records were lost from the end`,
+				state: replay(records),
+				snapshotCurrent: false,
+			};
 		}
 		if (records[anchor.events - 1]?.hash !== anchor.head) {
-			return `${logPath}:${anchor.events}: the hash differs from the head recorded in ${name}: the log was rewritten`;
+			return {
+				problem: `${logPath}:${anchor.events}: the hash differs from the head recorded in ${name}: the log was rewritten`,
+				state: replay(records),
+				snapshotCurrent: false,
+			};
 		}
 	}
-	if (snapshot?.anchor && snapshot.state && typeof snapshot.state === "object") {
-		const written = snapshot.state as Record<string, unknown>;
-		const replayed = (replay(records.slice(0, snapshot.anchor.events)) ?? {}) as Record<string, unknown>;
-		// Fields a version of rollout with another state shape wrote, or lacks, are compared only
-		// when session.json says it has this version's shape (its format is the hash of its fields).
-		const sameShape = snapshot.format !== undefined && snapshot.format === stateFormat(replayed);
-		if (!sameShape && snapshot.format !== undefined && snapshot.format !== stateFormat(written)) {
-			return `${join(dir, SNAPSHOT_FILE)}: its fields do not match the format it was written in (it was edited)`;
-		}
-		const differ = differingFields(written, replayed, sameShape);
-		if (differ.length > 0) {
-			return `${join(dir, SNAPSHOT_FILE)}: ${differ.join(", ")} ${differ.length === 1 ? "differs" : "differ"} from the state the log gives (it was edited)`;
-		}
-		if (!sameShape) {
-			notes?.push(
-				`${join(dir, SNAPSHOT_FILE)} was written by a version of rollout with another state shape: compared on the fields both have`,
-			);
-		}
+	const compared = snapshot?.anchor && snapshot.state && typeof snapshot.state === "object";
+	const at = compared ? (snapshot.anchor?.events ?? 0) : -1;
+	let problem: string | undefined;
+	let state: SessionState | undefined;
+	let current = false;
+	for (let index = 0; index <= records.length; index++) {
+		if (index === at) ({ problem, current } = compareSnapshot(dir, snapshot, state, notes));
+		const record = records[index];
+		if (record) state = apply(state, record, record.at);
 	}
-	return undefined;
+	return { problem, state, snapshotCurrent: current && at === records.length };
+}
+
+/**
+ * The common case, settled without parsing session.json: its text is exactly what rollout
+ * writes for the state the log gives at its anchor. Undefined when it is not (an older
+ * layout, an edit, a sign-off record to check): the full comparison then says what differs.
+ */
+function quickCheck(text: string, records: readonly SessionRecord[]): LogCheck | undefined {
+	const anchor = leadingAnchor(text);
+	if (!anchor || anchor.events > records.length || records[anchor.events - 1]?.hash !== anchor.head) return;
+	let state: SessionState | undefined;
+	for (const record of records.slice(0, anchor.events)) state = apply(state, record, record.at);
+	if (!state || snapshotText(state, anchor) !== text) return undefined;
+	for (const record of records.slice(anchor.events)) state = apply(state, record, record.at);
+	return { state, snapshotCurrent: anchor.events === records.length };
+}
+
+/** session.json's state against the state the log gives at its anchor; `current` when it agrees and has this version's shape. */
+function compareSnapshot(
+	dir: string,
+	snapshot: { state?: unknown; format?: string } | undefined,
+	replayed: SessionState | undefined,
+	notes?: string[],
+): { problem?: string; current: boolean } {
+	const written = snapshot?.state as Record<string, unknown>;
+	const derived = (replayed ?? {}) as unknown as Record<string, unknown>;
+	// Fields a version of rollout with another state shape wrote, or lacks, are compared only
+	// when session.json says it has this version's shape (its format is the hash of its fields).
+	const sameShape = snapshot?.format !== undefined && snapshot.format === stateFormat(derived);
+	if (!sameShape && snapshot?.format !== undefined && snapshot.format !== stateFormat(written)) {
+		return {
+			problem: `${join(dir, SNAPSHOT_FILE)}: its fields do not match the format it was written in (it was edited)`,
+			current: false,
+		};
+	}
+	const differ = differingFields(written, derived, sameShape);
+	if (differ.length > 0) {
+		return {
+			problem: `${join(dir, SNAPSHOT_FILE)}: ${differ.join(", ")} ${differ.length === 1 ? "differs" : "differ"} from the state the log gives (it was edited)`,
+			current: false,
+		};
+	}
+	if (!sameShape) {
+		notes?.push(
+			`${join(dir, SNAPSHOT_FILE)} was written by a version of rollout with another state shape: compared on the fields both have`,
+		);
+	}
+	return { current: sameShape };
+}
+
+/**
+ * session.json as rollout writes it: the anchor first, then the state's format and the state,
+ * as plain JSON of the state replay gives. So the text of a snapshot that agrees with the log
+ * is known from the log alone, and checking it needs no parsing.
+ */
+export function snapshotText(state: SessionState, anchor: Anchor): string {
+	return `${JSON.stringify({ anchor: { events: anchor.events, head: anchor.head }, format: stateFormat(state), state })}\n`;
+}
+
+/** The anchor at the head of session.json's text, read without parsing the whole file. */
+function leadingAnchor(text: string): Anchor | undefined {
+	const match = /^\{"anchor":\{"events":(\d+),"head":"([0-9a-f]{64})"\}/.exec(text.slice(0, 200));
+	return match?.[1] && match[2] ? { events: Number(match[1]), head: match[2] } : undefined;
 }
 
 /** A short hash of a state's top-level field names: which shape of state a snapshot holds. */
 export function stateFormat(state: object): string {
 	return sha256(Object.keys(state).sort().join(",")).slice(0, 16);
-}
-
-/** The state a list of records gives. */
-export function replay(records: readonly SessionRecord[]): SessionState | undefined {
-	return records.reduce<SessionState | undefined>(
-		(state, record) => reduce(state, record, record.at),
-		undefined,
-	);
 }
 
 /**
@@ -88,7 +151,7 @@ function differingFields(
 	const keys = [...new Set([...Object.keys(written), ...Object.keys(derived)])].sort();
 	return keys
 		.filter((key) => (key in written && key in derived) || all)
-		.filter((key) => canonicalJson(written[key]) !== canonicalJson(derived[key]))
+		.filter((key) => !sameValue(written[key], derived[key]))
 		.map((key) => {
 			const show = (side: Record<string, unknown>) => (key in side ? canonicalJson(side[key]) : "absent");
 			const [a, b] = [show(written), show(derived)];
@@ -96,9 +159,37 @@ function differingFields(
 		});
 }
 
-function readJson(path: string): unknown {
+/**
+ * Whether two JSON values are equal. A state written by rollout and read back keeps its key
+ * order, so plain JSON text settles almost every comparison; canonical JSON settles the rest.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+	return JSON.stringify(a) === JSON.stringify(b) || canonicalJson(a) === canonicalJson(b);
+}
+
+/** The sign-off record's audit anchor; read from the end of its text when it is where rollout writes it. */
+function signoffAnchor(path: string): Anchor | undefined {
+	const text = readText(path);
+	if (text === undefined) return undefined;
+	const tail = /"audit": \{\s*"events": (\d+),\s*"head": "([0-9a-f]{64})"\s*\}\s*\}\s*$/.exec(
+		text.slice(-300),
+	);
+	if (tail?.[1] && tail[2]) return { events: Number(tail[1]), head: tail[2] };
+	const audit = (parseJson(text) as { audit?: Anchor } | undefined)?.audit;
+	return audit && typeof audit.events === "number" ? audit : undefined;
+}
+
+function readText(path: string): string | undefined {
 	try {
-		return JSON.parse(readFileSync(path, "utf8"));
+		return readFileSync(path, "utf8");
+	} catch {
+		return undefined;
+	}
+}
+
+function parseJson(text: string | undefined): unknown {
+	try {
+		return text === undefined ? undefined : JSON.parse(text);
 	} catch {
 		return undefined;
 	}

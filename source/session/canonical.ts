@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 /** JSON with object keys sorted at every depth, so the same value always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -18,9 +18,11 @@ function sortKeys(value: unknown): unknown {
 	return value;
 }
 
-/** SHA-256 in hex. */
+/** SHA-256 in hex; the one-shot hash where Node has it (20.12+), about twice as fast for a log's short records. */
 export function sha256(data: string | Uint8Array): string {
-	return createHash("sha256").update(data).digest("hex");
+	return typeof hash === "function"
+		? hash("sha256", data, "hex")
+		: createHash("sha256").update(data).digest("hex");
 }
 
 /** The hash a record must carry: SHA-256 of its canonical JSON without `hash`. */

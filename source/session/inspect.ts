@@ -1,6 +1,8 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { readCache, writeCache } from "../cache.js";
 import { checkAgainstLog, replay } from "./anchors.js";
+import { sha256 } from "./canonical.js";
 import type { SessionRecord } from "./events.js";
 import { hashFile } from "./hash.js";
 import { sessionIds } from "./ids.js";
@@ -46,42 +48,75 @@ export function readSessionState(dir: string): { state: SessionState; damaged: b
 
 /** Sessions in `sessionsDir`, newest first. */
 export function listSessions(sessionsDir: string): SessionSummary[] {
+	const cacheName = `list-${sha256(resolve(sessionsDir)).slice(0, 16)}`;
+	const cached = readCache<Record<string, { log: string; row: SessionSummary }>>(cacheName) ?? {};
+	const kept: Record<string, { log: string; row: SessionSummary }> = {};
+	let changed = false;
 	const rows = sessionIds(sessionsDir).map((id): SessionSummary => {
-		let read: ReturnType<typeof readSessionState>;
-		try {
-			read = readSessionState(join(sessionsDir, id));
-		} catch {
-			read = undefined;
+		const log = logIdentity(join(sessionsDir, id, LOG_FILE));
+		const known = cached[id];
+		if (log && known?.log === log) {
+			kept[id] = known;
+			return known.row;
 		}
-		if (!read) {
-			return {
-				id,
-				title: "",
-				checklistId: "",
-				status: "damaged",
-				done: 0,
-				total: 0,
-				operator: "",
-				startedAt: "",
-				lastActivityAt: "",
-				dryRun: false,
-			};
-		}
-		const { state, damaged } = read;
+		const row = summarise(sessionsDir, id);
+		if (log) kept[id] = { log, row };
+		changed = true;
+		return row;
+	});
+	if (changed || Object.keys(kept).length !== Object.keys(cached).length) writeCache(cacheName, kept);
+	return rows.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
+}
+
+/**
+ * Which version of a log file this is, to the nanosecond: any write to it, or any replacement,
+ * changes its change time, which no one can set back by hand. A listing worked out from a log
+ * holds for as long as this stays the same.
+ */
+function logIdentity(path: string): string | undefined {
+	try {
+		const { dev, ino, size, mtimeNs, ctimeNs } = statSync(path, { bigint: true });
+		return `${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`;
+	} catch {
+		return undefined;
+	}
+}
+
+/** One session's row, replayed from its log. */
+function summarise(sessionsDir: string, id: string): SessionSummary {
+	let read: ReturnType<typeof readSessionState>;
+	try {
+		read = readSessionState(join(sessionsDir, id));
+	} catch {
+		read = undefined;
+	}
+	if (!read) {
 		return {
 			id,
-			title: state.checklist.title,
-			checklistId: state.checklist.id,
-			status: damaged ? "damaged" : listingStatus(state),
-			decision: sessionOutcome(state)?.outcome,
-			...progress(state),
-			operator: state.operator,
-			startedAt: state.startedAt,
-			lastActivityAt: state.lastActivityAt,
-			dryRun: state.dryRun,
+			title: "",
+			checklistId: "",
+			status: "damaged",
+			done: 0,
+			total: 0,
+			operator: "",
+			startedAt: "",
+			lastActivityAt: "",
+			dryRun: false,
 		};
-	});
-	return rows.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
+	}
+	const { state, damaged } = read;
+	return {
+		id,
+		title: state.checklist.title,
+		checklistId: state.checklist.id,
+		status: damaged ? "damaged" : listingStatus(state),
+		decision: sessionOutcome(state)?.outcome,
+		...progress(state),
+		operator: state.operator,
+		startedAt: state.startedAt,
+		lastActivityAt: state.lastActivityAt,
+		dryRun: state.dryRun,
+	};
 }
 
 export interface VerifyReport {
@@ -120,7 +155,7 @@ export function verifySession(dir: string): VerifyReport {
 			`${logPath}: the last ${tornTail.bytes} bytes are a record cut off mid-write; it is dropped when the session is next opened`,
 		);
 	}
-	const disagreement = checkAgainstLog(dir, records, notes);
+	const disagreement = checkAgainstLog(dir, records, notes).problem;
 	if (disagreement) return { ...base, ok: false, problem: disagreement };
 	const backups = checkBackups(dir, records, notes);
 	return { ...base, ...backups, ok: backups.problem === undefined };

@@ -1,4 +1,12 @@
-import type { ChecklistRef, Metrics, Outcome, SessionEvent, StepRef, StepStatus } from "./events.js";
+import type {
+	ChecklistRef,
+	Metrics,
+	Outcome,
+	SessionEvent,
+	SessionRecord,
+	StepRef,
+	StepStatus,
+} from "./events.js";
 
 /** What happened to one step, as far as the log tells. */
 export interface StepResult {
@@ -87,8 +95,28 @@ const PENDING: StepResult = {
 	pendingEffects: [],
 };
 
-/** Applies one event to the state. Pure: the same log always gives the same state. */
+/** Applies one event to the state. Pure: the given state is left as it was, and the same log always gives the same state. */
 export function reduce(state: SessionState | undefined, event: SessionEvent, at: string): SessionState {
+	return apply(state && copyState(state), event, at);
+}
+
+/**
+ * The state a list of records gives, built in one pass: each event changes the state in
+ * place, so replay costs the length of the log, never the log times the state.
+ */
+export function replay(records: readonly SessionRecord[]): SessionState | undefined {
+	let state: SessionState | undefined;
+	for (const record of records) state = apply(state, record, record.at);
+	return state;
+}
+
+/**
+ * Applies one event to a state the caller owns, changing it in place (a new state only for
+ * `session.started`): what replay and the session store do, at a cost that does not grow with
+ * the session. A step's result is replaced whole, never edited, so a result (and its readings)
+ * read earlier stays as it was; the approvals, rollbacks and follow-ups are lists that grow in place.
+ */
+export function apply(state: SessionState | undefined, event: SessionEvent, at: string): SessionState {
 	if (event.type === "session.started") {
 		const { id, checklist, vars, operator, host, user, dryRun, steps, cwd } = event.data;
 		return {
@@ -102,7 +130,7 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 			cwd,
 			startedAt: at,
 			lastActivityAt: at,
-			steps,
+			steps: [...steps],
 			results: Object.fromEntries(steps.map((step) => [step.id, PENDING])),
 			approvals: [],
 			resumes: 0,
@@ -111,33 +139,36 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 		};
 	}
 	if (!state) throw new Error(`a session log must begin with session.started, not ${event.type}`);
-	const next = { ...state, lastActivityAt: at };
-	const step = (stepId: string, change: (result: StepResult) => StepResult): SessionState => ({
-		...next,
-		results: {
-			...state.results,
-			[stepId]: change(state.results[stepId] ?? PENDING),
-		},
-	});
+	const draft = state as Draft;
+	draft.lastActivityAt = at;
+	const step = (stepId: string, change: (result: StepResult) => StepResult): SessionState => {
+		draft.results[stepId] = change(draft.results[stepId] ?? PENDING);
+		return draft;
+	};
 
 	switch (event.type) {
 		case "session.resumed":
-			return { ...next, resumes: state.resumes + 1 };
+			draft.resumes++;
+			return draft;
 		case "session.checklist-changed":
-			return { ...next, checklist: { ...state.checklist, sha256: event.data.sha256 } };
+			draft.checklist = { ...draft.checklist, sha256: event.data.sha256 };
+			return draft;
 		case "session.closed":
-			return next;
+			return draft;
 		case "session.ended":
-			return { ...next, ended: { outcome: event.data.outcome, reasons: event.data.reasons, at } };
+			draft.ended = { outcome: event.data.outcome, reasons: event.data.reasons, at };
+			return draft;
 		case "followup.started": {
-			const added = event.data.steps.filter((ref) => !state.steps.some((known) => known.id === ref.id));
-			return {
-				...next,
-				steps: [...state.steps, ...added],
-				results: { ...state.results, ...Object.fromEntries(added.map((ref) => [ref.id, PENDING])) },
-				// The follow-up is walked like the rollout was; its own decision, if any, sets the state again.
-				followups: [...state.followups, { id: event.data.followupId, startedAt: at }],
-			};
+			const known = new Set(draft.steps.map((ref) => ref.id));
+			for (const ref of event.data.steps) {
+				if (known.has(ref.id)) continue;
+				known.add(ref.id);
+				draft.steps.push(ref);
+				draft.results[ref.id] = PENDING;
+			}
+			// The follow-up is walked like the rollout was; its own decision, if any, sets the state again.
+			draft.followups.push({ id: event.data.followupId, startedAt: at });
+			return draft;
 		}
 		case "step.started":
 			return step(event.data.stepId, (result) => ({
@@ -152,6 +183,7 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 			}));
 		case "monitor.reading": {
 			const { value, error, level } = event.data;
+			// A new list: a step that holds the readings it started from (a watch going on) must not see them grow.
 			return step(event.data.stepId, (result) => ({
 				...result,
 				readings: [...(result.readings ?? []), { at, value, error, ...(level ? { level } : {}) }],
@@ -202,38 +234,35 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 			}));
 		case "decision.made": {
 			const { stepId, outcome, reasons, conditions } = event.data;
-			return {
-				...step(stepId, (result) => ({
-					...result,
-					// A NO-GO is the step's failure: it is shown and counted as one, never as a green tick.
-					status: outcome === "NO-GO" ? "failed" : "passed",
-					reason: outcome,
-					endedAt: at,
-				})),
-				decision: { stepId, outcome, reasons, conditions },
-			};
+			step(stepId, (result) => ({
+				...result,
+				// A NO-GO is the step's failure: it is shown and counted as one, never as a green tick.
+				status: outcome === "NO-GO" ? "failed" : "passed",
+				reason: outcome,
+				endedAt: at,
+			}));
+			draft.decision = { stepId, outcome, reasons, conditions };
+			return draft;
 		}
-		case "signoff.recorded": {
-			const approval: Approval = { ...event.data, at };
-			return { ...next, approvals: [...state.approvals, approval] };
-		}
+		case "signoff.recorded":
+			draft.approvals.push({ ...event.data, at });
+			return draft;
 		case "session.abandoned":
-			return { ...next, abandoned: { reason: event.data.reason, at } };
+			draft.abandoned = { reason: event.data.reason, at };
+			return draft;
 		case "rollback.started":
-			return {
-				...next,
-				rollbacks: [...state.rollbacks, { startedAt: at, trigger: event.data.trigger, actions: [] }],
-			};
+			draft.rollbacks.push({ startedAt: at, trigger: event.data.trigger, actions: [] });
+			return draft;
 		case "rollback.action": {
 			const { action, status, detail } = event.data;
-			if (status === "started") return next;
-			return withLastRollback(next, (run) => ({
+			if (status === "started") return draft;
+			return withLastRollback(draft, (run) => ({
 				...run,
 				actions: [...run.actions, { action, status, detail }],
 			}));
 		}
 		case "rollback.finished":
-			return withLastRollback(next, (run) => ({
+			return withLastRollback(draft, (run) => ({
 				...run,
 				ok: event.data.ok,
 				failedAction: event.data.failedAction,
@@ -241,10 +270,34 @@ export function reduce(state: SessionState | undefined, event: SessionEvent, at:
 	}
 }
 
-function withLastRollback(state: SessionState, change: (run: RollbackRun) => RollbackRun): SessionState {
+/** The state as `apply` changes it: the same fields, writable, with lists that grow in place. */
+type Draft = {
+	-readonly [K in keyof SessionState]: SessionState[K];
+} & {
+	results: Record<string, StepResult>;
+	steps: StepRef[];
+	approvals: Approval[];
+	rollbacks: RollbackRun[];
+	followups: { readonly id: string; readonly startedAt: string }[];
+};
+
+/** A copy that `apply` can change without touching the original: every list it grows, copied. */
+function copyState(state: SessionState): SessionState {
+	return {
+		...state,
+		steps: [...state.steps],
+		results: { ...state.results },
+		approvals: [...state.approvals],
+		rollbacks: [...state.rollbacks],
+		followups: [...state.followups],
+	};
+}
+
+function withLastRollback(state: Draft, change: (run: RollbackRun) => RollbackRun): SessionState {
 	const last = state.rollbacks.at(-1);
 	if (!last) return state;
-	return { ...state, rollbacks: [...state.rollbacks.slice(0, -1), change(last)] };
+	state.rollbacks[state.rollbacks.length - 1] = change(last);
+	return state;
 }
 
 function withoutFirst(list: readonly string[], item: string): string[] {

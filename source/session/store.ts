@@ -9,7 +9,7 @@ import {
 	truncateSync,
 } from "node:fs";
 import { join } from "node:path";
-import { type Anchor, checkAgainstLog, stateFormat } from "./anchors.js";
+import { type Anchor, checkAgainstLog, snapshotText } from "./anchors.js";
 import {
 	fsyncDirectory,
 	isDiskFull,
@@ -24,16 +24,16 @@ import { recordHash } from "./canonical.js";
 import { GENESIS_HASH, type SessionEvent, type SessionRecord } from "./events.js";
 import { type LockOptions, lockSession, type SessionLock } from "./lock.js";
 import { LogWriter, readLog } from "./log.js";
-import { reduce, type SessionState } from "./reduce.js";
+import { apply, type SessionState } from "./reduce.js";
 
 export type { Anchor } from "./anchors.js";
 
 /** `session.json`: the derived state for fast listing, and the anchor of the log it came from. */
 export interface Snapshot {
-	readonly state: SessionState;
 	readonly anchor: Anchor;
 	/** The state's shape (a hash of its field names), so verify knows which fields to expect. */
 	readonly format?: string;
+	readonly state: SessionState;
 }
 
 /** A problem with a session on disk, phrased for the operator. */
@@ -56,6 +56,10 @@ export class SessionStore {
 	readonly warnings: string[] = [];
 	/** Set once a write failed: a half-written record may follow the last good one, so nothing more is appended. */
 	private failed: string | undefined;
+	/** How many events the last session.json written holds. */
+	private snapshotEvents = -1;
+	/** When the last session.json was written (performance.now()) and how long that took. */
+	private snapshotWritten = { at: Number.NEGATIVE_INFINITY, tookMs: 0 };
 
 	private constructor(
 		readonly dir: string,
@@ -109,6 +113,7 @@ export class SessionStore {
 		const logPath = join(dir, LOG_FILE);
 		if (!existsSync(logPath)) throw new SessionStoreError(`no session ${id} in ${sessionsDir}`);
 		const warnings: string[] = [];
+		let snapshotCurrent = false;
 		const store = await SessionStore.attach(dir, id, options, () => {
 			const contents = readLog(logPath);
 			if (contents.problem) {
@@ -118,7 +123,8 @@ export class SessionStore {
 			}
 			if (contents.records.length === 0) throw new SessionStoreError(`session ${id} has no events`);
 			// Appending would write a new anchor over the evidence that the log lost or changed records.
-			const problem = checkAgainstLog(dir, contents.records);
+			const { problem, state, snapshotCurrent: current } = checkAgainstLog(dir, contents.records);
+			snapshotCurrent = current;
 			if (problem) {
 				throw new SessionStoreError(
 					`${problem}; the session cannot continue: run rollout verify ${id} and keep the folder as evidence`,
@@ -137,33 +143,30 @@ export class SessionStore {
 			]) {
 				warnings.push(`removed ${temp}, left by an interrupted write`);
 			}
-			return contents.records;
+			return { records: contents.records, state };
 		});
 		store.warnings.push(...warnings);
-		store.writeSnapshot();
+		if (snapshotCurrent) store.snapshotEvents = store.log.length;
+		else store.writeSnapshot();
 		return store;
 	}
 
-	/** Takes the lock, then reads the records under it. */
+	/** Takes the lock, then reads the records and their state under it. */
 	private static async attach(
 		dir: string,
 		id: string,
 		options: StoreOptions,
-		read: () => readonly SessionRecord[],
+		read: () => { records: readonly SessionRecord[]; state: SessionState | undefined },
 	): Promise<SessionStore> {
 		const lock = await lockSession(dir, options);
 		try {
-			const records = [...read()];
-			const state = records.reduce<SessionState | undefined>(
-				(current, record) => reduce(current, record, record.at),
-				undefined,
-			);
+			const { records, state } = read();
 			return new SessionStore(
 				dir,
 				id,
 				new LogWriter(join(dir, LOG_FILE)),
 				lock,
-				records,
+				[...records],
 				state,
 				options.now ?? (() => new Date()),
 			);
@@ -208,8 +211,9 @@ export class SessionStore {
 			prev: previous?.hash ?? GENESIS_HASH,
 		};
 		const record = { ...unsigned, hash: recordHash(unsigned) } as SessionRecord;
+		let line: string;
 		try {
-			this.writer.append(record);
+			line = this.writer.append(record);
 		} catch (error) {
 			this.failed = isDiskFull(error)
 				? `no space left to record ${event.type} in ${join(this.dir, LOG_FILE)} (${(error as NodeJS.ErrnoException).code}); every earlier record is intact: free some space, then run rollout resume ${this.id}`
@@ -217,33 +221,64 @@ export class SessionStore {
 			throw new SessionStoreError(this.failed);
 		}
 		this.log.push(record);
-		this.current = reduce(this.current, event, at);
-		this.writeSnapshot();
+		// The state takes the record as the log holds it, as replay will: the same state, to the byte.
+		this.current = apply(this.current, JSON.parse(line) as SessionRecord, at);
+		if (this.snapshotDue(event)) this.writeSnapshot();
 		return record;
+	}
+
+	/**
+	 * Whether session.json is to be rewritten after this event. It holds the whole state, so
+	 * rewriting it per event would cost the session's size at every event: it is rewritten when
+	 * the walk comes to rest (a step ended, a decision, an approval, a rollback action, the end),
+	 * or after a while inside a long step, and then only once the time since the last rewrite is
+	 * many times what that rewrite took. Opening and closing the session bring it up to the log.
+	 */
+	private snapshotDue(event: SessionEvent): boolean {
+		const since = performance.now() - this.snapshotWritten.at;
+		if (since < SNAPSHOT_COST_SHARE * this.snapshotWritten.tookMs) return false;
+		return !INSIDE_A_STEP.has(event.type) || since >= SNAPSHOT_LONG_STEP_MS;
 	}
 
 	private writeSnapshot(): void {
 		if (!this.current) return;
-		const snapshot: Snapshot = {
-			state: this.current,
-			anchor: this.anchor,
-			format: stateFormat(this.current),
-		};
+		const started = performance.now();
 		try {
-			writeFileAtomicSync(join(this.dir, SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
+			writeFileAtomicSync(join(this.dir, SNAPSHOT_FILE), snapshotText(this.current, this.anchor));
+			this.snapshotEvents = this.log.length;
 		} catch (error) {
-			// The record is in the log already; a snapshot one event behind is what a crash leaves too.
+			// The record is in the log already; a snapshot behind the log is what a crash leaves too.
 			if (!isDiskFull(error)) throw error;
 		}
+		const at = performance.now();
+		this.snapshotWritten = { at, tookMs: at - started };
 	}
 
 	async close(): Promise<void> {
-		this.writer.close();
-		this.lock.release();
+		try {
+			// Only a process that still holds the lock and whose writes all went through may write it.
+			if (this.snapshotEvents !== this.log.length && !this.failed && !this.lock.lost()) this.writeSnapshot();
+		} finally {
+			this.writer.close();
+			this.lock.release();
+		}
 	}
 }
 
 const CREATING = ".creating-";
+
+/** Events in the middle of a step: session.json waits for the step to end (or for SNAPSHOT_LONG_STEP_MS). */
+const INSIDE_A_STEP = new Set<SessionEvent["type"]>([
+	"step.started",
+	"step.intent",
+	"step.effect",
+	"monitor.reading",
+	"session.resumed",
+]);
+/** Inside a long step (a monitor watching for hours), session.json is still brought up to the log this often. */
+const SNAPSHOT_LONG_STEP_MS = 30_000;
+/** Writing session.json takes at most about 1/SNAPSHOT_COST_SHARE of the time, however large the state. */
+const SNAPSHOT_COST_SHARE = 20;
 
 /** Folders of sessions whose creator was killed before the first event was in place. */
 function removeAbandonedCreations(sessionsDir: string): void {

@@ -77,13 +77,8 @@ export async function resumeWizard(options: {
 		sessionsDir: options.sessionsDir,
 		id,
 		acceptChangedChecklist: options.acceptChangedChecklist === true,
+		toWalk: true,
 	});
-	if (!engine.current()) {
-		await engine.close();
-		throw new OperatorError(
-			`session ${engine.id} has ended (${listingStatus(engine.state)}); export it with: rollout export ${engine.id} --format md`,
-		);
-	}
 	return walk(engine);
 }
 
