@@ -7,12 +7,13 @@ import { ScreenFrame } from "./frame.js";
 /** Every key binding, from the one table, in two columns so it fits 80×24. */
 export function HelpScreen({ wizard }: { readonly wizard: Wizard }) {
 	const close = () => wizard.dispatch({ type: "toggle-help" });
-	const bindings = Object.values(BINDINGS);
+	const bindings = Object.entries(BINDINGS);
 	const half = Math.ceil(bindings.length / 2);
-	const column = (list: readonly Binding[]) => (
+	// p and f each name two bindings (on different screens): the binding's name keys the row.
+	const column = (list: readonly (readonly [string, Binding])[]) => (
 		<Box flexDirection="column" width="50%">
-			{list.map((binding) => (
-				<Text key={binding.label} wrap="truncate-end">
+			{list.map(([name, binding]) => (
+				<Text key={name} wrap="truncate-end">
 					<Text bold>{binding.label.padEnd(7)}</Text>
 					{binding.description}
 				</Text>
