@@ -58,7 +58,12 @@ function terminal(args) {
 			output = "";
 			return new Promise((resolve, reject) => {
 				const timer = setTimeout(
-					() => reject(new Error(`no "${text}" after ${JSON.stringify(key)}`)),
+					() =>
+						reject(
+							new Error(
+								`no "${text}" after ${JSON.stringify(key)}; the screen ended: ${JSON.stringify(output.slice(-1500))}`,
+							),
+						),
 					timeoutMs,
 				);
 				const started = process.hrtime.bigint();
