@@ -7,7 +7,7 @@ import { criticalFailure, runUnattended, type StepReport } from "../engine/unatt
 import { formatNumber } from "../runner/thresholds.js";
 import { resolveSessionId } from "../session/ids.js";
 import { newestUnfinished } from "../session/inspect.js";
-import { listingStatus } from "../session/rules.js";
+import { endedBadly, listingStatus } from "../session/rules.js";
 import { moduleNamed } from "../steps/registry.js";
 import { colorsFor, EXIT, OperatorError } from "./output.js";
 import { resumeHint } from "./sessions-dir.js";
@@ -152,7 +152,7 @@ async function drive(engine: Engine, answers: Answers, autoRollback: boolean): P
 		if (status === "in progress" && engine.current())
 			process.stdout.write(`stopped before the end — resume with: ${resumeCommand(engine, answers)}\n`);
 		process.stdout.write(`session: ${engine.id}\n`);
-		return decision === "NO-GO" || failed || status === "rollback failed" ? EXIT.failed : EXIT.ok;
+		return endedBadly(engine.state) || failed ? EXIT.failed : EXIT.ok;
 	} finally {
 		for (const name of signalNames) process.off(name, onSignal);
 		await engine.close(controller.signal.aborted ? "interrupted" : "run ended");

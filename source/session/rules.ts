@@ -181,6 +181,11 @@ export function listingStatus(state: SessionState): SessionStatus {
 	return "in progress";
 }
 
+/** A session that ends NO-GO or whose rollback failed: the wizard and `rollout run` both exit 1 on it. */
+export function endedBadly(state: SessionState): boolean {
+	return sessionOutcome(state)?.outcome === "NO-GO" || listingStatus(state) === "rollback failed";
+}
+
 /** Follow-ups come after a session that ended GO or GO WITH CONDITIONS, and never after a rollback. */
 export function followupsOpen(state: SessionState): boolean {
 	const outcome = state.ended && sessionOutcome(state)?.outcome;

@@ -5,7 +5,7 @@ import { formatSpan } from "../../checklist/duration.js";
 import type { Engine } from "../../engine/engine.js";
 import { describeAction } from "../../report/rollback-plan.js";
 import { FORMATS } from "../../report/write.js";
-import { listingStatus } from "../../session/rules.js";
+import { endedBadly, listingStatus } from "../../session/rules.js";
 import type { KeyTable } from "../key-bindings.js";
 import { colorOf } from "../theme.js";
 import { useSession } from "../use-session.js";
@@ -16,11 +16,6 @@ import { ScreenFrame, type ScreenProps } from "./frame.js";
 import { PlanActions } from "./rollback.js";
 
 type Panel = Extract<Screen, { name: "done" }>["panel"];
-
-/** A session that ends NO-GO or whose rollback failed exits 1, as `rollout run` does. */
-export function failedEnd(engine: Engine): boolean {
-	return engine.outcome()?.outcome === "NO-GO" || listingStatus(engine.state) === "rollback failed";
-}
 
 function followupsOffered(engine: Engine): boolean {
 	return engine.followupsOpen() && (engine.definition.followups ?? []).length > 0;
@@ -52,7 +47,7 @@ export function summaryKeys(wizard: Wizard, scroll?: (by: number) => void): KeyT
 			: []),
 		{ name: "review", label: "review", run: () => wizard.openReview() },
 		{ name: "help", label: "keys", run: () => wizard.dispatch({ type: "toggle-help" }) },
-		{ name: "quit", label: "quit", run: () => wizard.quit(failedEnd(engine) ? 1 : 0) },
+		{ name: "quit", label: "quit", run: () => wizard.quit(endedBadly(engine.state) ? 1 : 0) },
 	];
 }
 
