@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalJson, sha256 } from "./canonical.js";
 import type { SessionRecord } from "./events.js";
@@ -32,12 +32,14 @@ export interface LogCheck {
  */
 export function checkAgainstLog(dir: string, records: readonly SessionRecord[], notes?: string[]): LogCheck {
 	const logPath = join(dir, LOG_FILE);
-	const text = readText(join(dir, SNAPSHOT_FILE));
+	const bytes = readBytes(join(dir, SNAPSHOT_FILE));
 	const audit = signoffAnchor(join(dir, SIGNOFF_FILE));
 	const auditHolds = !audit || records[audit.events - 1]?.hash === audit.head;
-	const quick = text === undefined || !auditHolds ? undefined : quickCheck(text, records);
+	const quick = bytes === undefined || !auditHolds ? undefined : quickCheck(bytes, records);
 	if (quick) return quick;
-	const snapshot = parseJson(text) as { state?: unknown; anchor?: Anchor; format?: string } | undefined;
+	const snapshot = parseJson(bytes?.toString("utf8")) as
+		| { state?: unknown; anchor?: Anchor; format?: string }
+		| undefined;
 	for (const [name, anchor] of [
 		[SNAPSHOT_FILE, snapshot?.anchor],
 		[SIGNOFF_FILE, audit],
@@ -72,17 +74,21 @@ export function checkAgainstLog(dir: string, records: readonly SessionRecord[], 
 }
 
 /**
- * The common case, settled without parsing session.json: its text is exactly what rollout
- * writes for the state the log gives at its anchor. Undefined when it is not (an older
+ * The common case, settled without parsing session.json: its bytes are exactly what rollout
+ * writes for the state the log gives at its anchor. Undefined when they are not (an older
  * layout, an edit, a sign-off record to check): the full comparison then says what differs.
  */
-function quickCheck(text: string, records: readonly SessionRecord[]): LogCheck | undefined {
-	const anchor = leadingAnchor(text);
+function quickCheck(bytes: Buffer, records: readonly SessionRecord[]): LogCheck | undefined {
+	const anchor = leadingAnchor(bytes.toString("latin1", 0, 200));
 	if (!anchor || anchor.events > records.length || records[anchor.events - 1]?.hash !== anchor.head) return;
+	const holds = (state: SessionState | undefined) =>
+		state !== undefined && bytes.equals(Buffer.from(snapshotText(state, anchor)));
 	let state: SessionState | undefined;
-	for (const record of records.slice(0, anchor.events)) state = apply(state, record, record.at);
-	if (!state || snapshotText(state, anchor) !== text) return undefined;
-	for (const record of records.slice(anchor.events)) state = apply(state, record, record.at);
+	for (const [index, record] of records.entries()) {
+		if (index === anchor.events && !holds(state)) return undefined;
+		state = apply(state, record, record.at);
+	}
+	if (anchor.events === records.length && !holds(state)) return undefined;
 	return { state, snapshotCurrent: anchor.events === records.length };
 }
 
@@ -169,19 +175,39 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** The sign-off record's audit anchor; read from the end of its text when it is where rollout writes it. */
 function signoffAnchor(path: string): Anchor | undefined {
-	const text = readText(path);
-	if (text === undefined) return undefined;
-	const tail = /"audit": \{\s*"events": (\d+),\s*"head": "([0-9a-f]{64})"\s*\}\s*\}\s*$/.exec(
-		text.slice(-300),
-	);
+	const end = readEnd(path, 300);
+	if (end === undefined) return undefined;
+	const tail = /"audit": \{\s*"events": (\d+),\s*"head": "([0-9a-f]{64})"\s*\}\s*\}\s*$/.exec(end);
 	if (tail?.[1] && tail[2]) return { events: Number(tail[1]), head: tail[2] };
-	const audit = (parseJson(text) as { audit?: Anchor } | undefined)?.audit;
+	const audit = (parseJson(readText(path)) as { audit?: Anchor } | undefined)?.audit;
 	return audit && typeof audit.events === "number" ? audit : undefined;
 }
 
-function readText(path: string): string | undefined {
+/** A file's last `size` bytes as text (the record can be megabytes; its anchor is at the end). */
+function readEnd(path: string, size: number): string | undefined {
+	let fd: number;
 	try {
-		return readFileSync(path, "utf8");
+		fd = openSync(path, "r");
+	} catch {
+		return undefined;
+	}
+	try {
+		const length = fstatSync(fd).size;
+		const buffer = Buffer.alloc(Math.min(size, length));
+		const read = readSync(fd, buffer, 0, buffer.length, length - buffer.length);
+		return buffer.toString("utf8", 0, read);
+	} finally {
+		closeSync(fd);
+	}
+}
+
+function readText(path: string): string | undefined {
+	return readBytes(path)?.toString("utf8");
+}
+
+function readBytes(path: string): Buffer | undefined {
+	try {
+		return readFileSync(path);
 	} catch {
 		return undefined;
 	}

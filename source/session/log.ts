@@ -15,32 +15,39 @@ export interface LogContents {
 	readonly problem?: LogProblem;
 }
 
-/** Reads `events.jsonl` and checks every record: JSON, seq, prev, hash, time order. Stops at the first break. */
+/**
+ * Reads `events.jsonl` and checks every record: JSON, seq, prev, hash, time order. Stops at the
+ * first break. Lines are decoded one by one from the file's bytes: a single character outside
+ * ASCII in a long log would otherwise make the whole text a two-byte string, slower to split,
+ * parse and hash.
+ */
 export function readLog(path: string): LogContents {
-	const text = readFileSync(path, "utf8");
-	const end = text.lastIndexOf("\n") + 1;
-	const tornTail =
-		end < text.length
-			? {
-					offset: Buffer.byteLength(text.slice(0, end)),
-					bytes: Buffer.byteLength(text.slice(end)),
-				}
-			: undefined;
-	const lines = end === 0 ? [] : text.slice(0, end - 1).split("\n");
+	const bytes = readFileSync(path);
+	const end = bytes.lastIndexOf(NEWLINE) + 1;
+	const tornTail = end < bytes.length ? { offset: end, bytes: bytes.length - end } : undefined;
 	const records: SessionRecord[] = [];
-	for (const [index, line] of lines.entries()) {
-		const reason = checkRecord(line, index, records[index - 1]);
-		if (typeof reason === "string") return { records, tornTail, problem: { line: index + 1, reason } };
-		records.push(reason);
+	let previousTime = Number.NEGATIVE_INFINITY;
+	for (let start = 0, index = 0; start < end; index++) {
+		const stop = bytes.indexOf(NEWLINE, start);
+		const line = bytes.toString("utf8", start, stop);
+		start = stop + 1;
+		const checked = checkRecord(line, index, records[index - 1], previousTime);
+		if (typeof checked === "string")
+			return { records, tornTail, problem: { line: index + 1, reason: checked } };
+		records.push(checked.record);
+		previousTime = checked.time;
 	}
 	return { records, tornTail };
 }
+
+const NEWLINE = 0x0a;
 
 function checkRecord(
 	line: string,
 	index: number,
 	previous: SessionRecord | undefined,
-): SessionRecord | string {
+	previousTime: number,
+): { record: SessionRecord; time: number } | string {
 	let record: Record<string, unknown>;
 	try {
 		record = JSON.parse(line);
@@ -61,23 +68,26 @@ function checkRecord(
 		return "hash does not match the record (it was edited)";
 	const at = Date.parse(String(record.at));
 	if (Number.isNaN(at)) return `bad timestamp ${JSON.stringify(record.at)}`;
-	if (previous && at < Date.parse(previous.at))
-		return `timestamp ${String(record.at)} is earlier than line ${index}'s`;
-	return record as unknown as SessionRecord;
+	if (at < previousTime) return `timestamp ${String(record.at)} is earlier than line ${index}'s`;
+	return { record: record as unknown as SessionRecord, time: at };
 }
-
-/** A record's own fields after `data`, as canonical JSON puts them: its hash, then prev, seq, type. */
-const TAIL = /,"hash":"([0-9a-f]{64})"(,"prev":"[0-9a-f]{64}","seq":\d+,"type":"[a-z.-]+"\})$/;
 
 /**
- * The hash of a line written as canonical JSON, taken from the text itself (the line without
- * its hash), which spares sorting every record's keys again. Undefined for a line written any
- * other way: the caller then hashes the parsed record, so the result is the same either way.
+ * The hash of a line written as canonical JSON, taken from the text itself: the line without
+ * its hash field, which spares sorting every record's keys again. Undefined for a line with no
+ * hash field where rollout writes one: the caller then hashes the parsed record, so the result
+ * is the same either way.
  */
 function lineHash(line: string): string | undefined {
-	const tail = TAIL.exec(line);
-	return tail ? sha256(line.slice(0, tail.index) + tail[2]) : undefined;
+	const at = line.lastIndexOf(HASH_FIELD);
+	const end = at + HASH_FIELD.length + 65;
+	if (at < 0 || line.charCodeAt(end - 1) !== QUOTE) return undefined;
+	return sha256(line.slice(0, at) + line.slice(end));
 }
+
+/** Canonical JSON puts a record's own fields after `data`: its hash (64 hex digits), prev, seq, type. */
+const HASH_FIELD = ',"hash":"';
+const QUOTE = 0x22;
 
 /** Appends records with one write and one fsync each, so a crash leaves at most one torn line. */
 export class LogWriter {

@@ -113,8 +113,9 @@ export function replay(records: readonly SessionRecord[]): SessionState | undefi
 /**
  * Applies one event to a state the caller owns, changing it in place (a new state only for
  * `session.started`): what replay and the session store do, at a cost that does not grow with
- * the session. A step's result is replaced whole, never edited, so a result (and its readings)
- * read earlier stays as it was; the approvals, rollbacks and follow-ups are lists that grow in place.
+ * the session. A step's result is replaced whole, never edited, so a result read earlier stays as
+ * it was, but for its readings; the readings, approvals, rollbacks and follow-ups are lists that
+ * grow in place.
  */
 export function apply(state: SessionState | undefined, event: SessionEvent, at: string): SessionState {
 	if (event.type === "session.started") {
@@ -141,10 +142,7 @@ export function apply(state: SessionState | undefined, event: SessionEvent, at: 
 	if (!state) throw new Error(`a session log must begin with session.started, not ${event.type}`);
 	const draft = state as Draft;
 	draft.lastActivityAt = at;
-	const step = (stepId: string, change: (result: StepResult) => StepResult): SessionState => {
-		draft.results[stepId] = change(draft.results[stepId] ?? PENDING);
-		return draft;
-	};
+	const results = draft.results;
 
 	switch (event.type) {
 		case "session.resumed":
@@ -170,8 +168,9 @@ export function apply(state: SessionState | undefined, event: SessionEvent, at: 
 			draft.followups.push({ id: event.data.followupId, startedAt: at });
 			return draft;
 		}
-		case "step.started":
-			return step(event.data.stepId, (result) => ({
+		case "step.started": {
+			const result = results[event.data.stepId] ?? PENDING;
+			results[event.data.stepId] = {
 				...result,
 				status: "running",
 				attempts: event.data.attempt,
@@ -180,28 +179,39 @@ export function apply(state: SessionState | undefined, event: SessionEvent, at: 
 				reason: undefined,
 				override: undefined,
 				readings: event.data.continues ? result.readings : undefined,
-			}));
+			};
+			return draft;
+		}
 		case "monitor.reading": {
 			const { value, error, level } = event.data;
-			// A new list: a step that holds the readings it started from (a watch going on) must not see them grow.
-			return step(event.data.stepId, (result) => ({
-				...result,
-				readings: [...(result.readings ?? []), { at, value, error, ...(level ? { level } : {}) }],
-			}));
+			const result = results[event.data.stepId] ?? PENDING;
+			// The list grows in place (a watch of thousands of readings is never copied per reading);
+			// whoever keeps the readings of a moment (a watch going on after an interruption) copies them.
+			const readings = (result.readings ?? []) as Reading[];
+			readings.push({ at, value, error, ...(level ? { level } : {}) });
+			results[event.data.stepId] = { ...result, readings };
+			return draft;
 		}
-		case "step.intent":
-			return step(event.data.stepId, (result) => ({
+		case "step.intent": {
+			const result = results[event.data.stepId] ?? PENDING;
+			results[event.data.stepId] = {
 				...result,
 				pendingEffects: [...result.pendingEffects, event.data.action],
-			}));
-		case "step.effect":
-			return step(event.data.stepId, (result) => ({
+			};
+			return draft;
+		}
+		case "step.effect": {
+			const result = results[event.data.stepId] ?? PENDING;
+			results[event.data.stepId] = {
 				...result,
 				pendingEffects: withoutFirst(result.pendingEffects, event.data.action),
-			}));
+			};
+			return draft;
+		}
 		case "step.finished": {
 			const { status, reason, metrics, notes, evidence } = event.data;
-			return step(event.data.stepId, (result) => ({
+			const result = results[event.data.stepId] ?? PENDING;
+			results[event.data.stepId] = {
 				...result,
 				status,
 				endedAt: at,
@@ -210,37 +220,47 @@ export function apply(state: SessionState | undefined, event: SessionEvent, at: 
 				notes,
 				evidence,
 				attempts: Math.max(result.attempts, 1),
-			}));
+			};
+			return draft;
 		}
-		case "step.skipped":
-			return step(event.data.stepId, (result) => ({
+		case "step.skipped": {
+			const result = results[event.data.stepId] ?? PENDING;
+			results[event.data.stepId] = {
 				...result,
 				status: "skipped",
 				endedAt: at,
 				reason: event.data.reason,
 				evidence: event.data.evidence,
-			}));
-		case "step.interrupted":
-			return step(event.data.stepId, (result) => ({
+			};
+			return draft;
+		}
+		case "step.interrupted": {
+			const result = results[event.data.stepId] ?? PENDING;
+			results[event.data.stepId] = {
 				...result,
 				status: "interrupted",
 				endedAt: at,
 				reason: event.data.reason,
-			}));
-		case "step.overridden":
-			return step(event.data.stepId, (result) => ({
+			};
+			return draft;
+		}
+		case "step.overridden": {
+			const result = results[event.data.stepId] ?? PENDING;
+			results[event.data.stepId] = {
 				...result,
 				override: event.data.reason,
-			}));
+			};
+			return draft;
+		}
 		case "decision.made": {
 			const { stepId, outcome, reasons, conditions } = event.data;
-			step(stepId, (result) => ({
-				...result,
+			results[stepId] = {
+				...(results[stepId] ?? PENDING),
 				// A NO-GO is the step's failure: it is shown and counted as one, never as a green tick.
 				status: outcome === "NO-GO" ? "failed" : "passed",
 				reason: outcome,
 				endedAt: at,
-			}));
+			};
 			draft.decision = { stepId, outcome, reasons, conditions };
 			return draft;
 		}
@@ -283,10 +303,13 @@ type Draft = {
 
 /** A copy that `apply` can change without touching the original: every list it grows, copied. */
 function copyState(state: SessionState): SessionState {
+	const results: Record<string, StepResult> = {};
+	for (const [id, result] of Object.entries(state.results))
+		results[id] = result.readings ? { ...result, readings: [...result.readings] } : result;
 	return {
 		...state,
 		steps: [...state.steps],
-		results: { ...state.results },
+		results,
 		approvals: [...state.approvals],
 		rollbacks: [...state.rollbacks],
 		followups: [...state.followups],

@@ -93,8 +93,9 @@ export async function runMonitor(step: MonitorStep, ctx: StepContext): Promise<S
 		return seen.level;
 	};
 
-	// An interrupted watch left readings: they count, and the watch goes on after them.
-	const carried = ctx.state.results[ctx.stepId]?.readings ?? [];
+	// An interrupted watch left readings: they count, and the watch goes on after them (a copy:
+	// the state's list grows as this watch records its own).
+	const carried = [...(ctx.state.results[ctx.stepId]?.readings ?? [])];
 	for (const reading of carried) {
 		if (reading.error) lastError = reading.error;
 		take(reading.value, () => reading.at, false);
