@@ -574,12 +574,12 @@ export class Engine {
 
 	/** Writes signoff.md/json and rollback-plan.md/sh from the log as it stands. */
 	writeRecord(): void {
-		writeRecordFiles(this.dir, this.store.records, this.state);
+		writeRecordFiles(this.dir, this.store.records, this.state, this.store.anchor);
 	}
 
 	/** Writes the record in one format into the session folder; returns the file's path. */
 	exportRecord(format: Format): string {
-		return writeExport(this.dir, sessionData(this.dir, this.store.records, this.state), format);
+		return writeExport(this.dir, this.sessionData(), format);
 	}
 
 	/** Records that a running step was cut off (Ctrl+C, SIGTERM, SIGHUP), so resume runs it again. */
@@ -590,7 +590,12 @@ export class Engine {
 
 	/** The way back from what this session really did. */
 	rollbackPlan(): RollbackPlan {
-		return deriveRollbackPlan(sessionData(this.dir, this.store.records, this.state));
+		return deriveRollbackPlan(this.sessionData());
+	}
+
+	/** The report's inputs, from the records the store keeps and the log's anchor. */
+	private sessionData() {
+		return sessionData(this.dir, this.store.records, this.state, this.store.anchor);
 	}
 
 	/**

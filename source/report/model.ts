@@ -110,7 +110,6 @@ export function buildReport(data: SessionData): Report {
 	const status = listingStatus(state);
 	const finished = status !== "in progress";
 	const plan = deriveRollbackPlan(data);
-	const last = records.at(-1);
 	const placed = placedSteps(definition);
 	const cut = interruptionsOf(records);
 	return {
@@ -183,7 +182,7 @@ export function buildReport(data: SessionData): Report {
 		rollbacks: state.rollbacks,
 		interruptions: cut.interruptions,
 		followups: followupSchedule(data),
-		audit: { events: records.length, head: last?.hash ?? "" },
+		audit: { events: data.audit.events, head: data.audit.head },
 	};
 }
 

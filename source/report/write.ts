@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { sessionModes, writeFileAtomicSync } from "../session/atomic.js";
 import type { SessionRecord } from "../session/events.js";
 import type { SessionState } from "../session/reduce.js";
+import type { Anchor } from "../session/store.js";
 import { buildReport, type Report } from "./model.js";
 import { renderHtml } from "./render-html.js";
 import { renderJunit } from "./render-junit.js";
@@ -54,8 +55,9 @@ export function writeRecordFiles(
 	dir: string,
 	records: readonly SessionRecord[],
 	state?: SessionState,
+	audit?: Anchor,
 ): Report {
-	const data = sessionData(dir, records, state);
+	const data = sessionData(dir, records, state, audit);
 	const report = buildReport(data);
 	writeFileAtomicSync(join(dir, "signoff.md"), renderMarkdown(report));
 	writeFileAtomicSync(join(dir, "signoff.json"), render(report, "json"));

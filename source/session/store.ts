@@ -58,6 +58,8 @@ export class SessionStore {
 	private failed: string | undefined;
 	/** How many events the last session.json written holds. */
 	private snapshotEvents = -1;
+	/** How many events the log holds: `log` keeps fewer records than that. */
+	private events: number;
 	/** When the last session.json was written (performance.now()) and how long that took. */
 	private snapshotWritten = { at: Number.NEGATIVE_INFINITY, tookMs: 0 };
 
@@ -69,7 +71,9 @@ export class SessionStore {
 		private readonly log: SessionRecord[],
 		private current: SessionState | undefined,
 		private readonly now: () => Date,
-	) {}
+	) {
+		this.events = (log.at(-1)?.seq ?? -1) + 1;
+	}
 
 	/** Creates `sessionsDir/id/` and writes its first event. */
 	static async create(
@@ -146,7 +150,7 @@ export class SessionStore {
 			return { records: contents.records, state };
 		});
 		store.warnings.push(...warnings);
-		if (snapshotCurrent) store.snapshotEvents = store.log.length;
+		if (snapshotCurrent) store.snapshotEvents = store.events;
 		else store.writeSnapshot();
 		return store;
 	}
@@ -166,7 +170,7 @@ export class SessionStore {
 				id,
 				new LogWriter(join(dir, LOG_FILE)),
 				lock,
-				[...records],
+				keptRecords(records),
 				state,
 				options.now ?? (() => new Date()),
 			);
@@ -181,13 +185,19 @@ export class SessionStore {
 		return this.current;
 	}
 
+	/**
+	 * The log's records but for monitor readings, which the state holds already: of each run of
+	 * readings only the last is kept, the time a watch cut off there stopped. So what the session
+	 * holds grows with the steps walked, not with the hours watched. The log's length and head
+	 * are its `anchor`.
+	 */
 	get records(): readonly SessionRecord[] {
 		return this.log;
 	}
 
 	get anchor(): Anchor {
 		return {
-			events: this.log.length,
+			events: this.events,
 			head: this.log.at(-1)?.hash ?? GENESIS_HASH,
 		};
 	}
@@ -206,7 +216,7 @@ export class SessionStore {
 		const at = previous && Date.parse(previous.at) > now.getTime() ? previous.at : now.toISOString();
 		const unsigned = {
 			...event,
-			seq: this.log.length,
+			seq: this.events,
 			at,
 			prev: previous?.hash ?? GENESIS_HASH,
 		};
@@ -220,9 +230,12 @@ export class SessionStore {
 				: `could not record ${event.type} in ${join(this.dir, LOG_FILE)}: ${(error as Error).message}`;
 			throw new SessionStoreError(this.failed);
 		}
-		this.log.push(record);
 		// The state takes the record as the log holds it, as replay will: the same state, to the byte.
-		this.current = apply(this.current, JSON.parse(line) as SessionRecord, at);
+		// The record kept is that same object, so what a step left is held once, not twice.
+		const kept = JSON.parse(line) as SessionRecord;
+		keep(this.log, kept);
+		this.events++;
+		this.current = apply(this.current, kept, at);
 		if (this.snapshotDue(event)) this.writeSnapshot();
 		return record;
 	}
@@ -245,7 +258,7 @@ export class SessionStore {
 		const started = performance.now();
 		try {
 			writeFileAtomicSync(join(this.dir, SNAPSHOT_FILE), snapshotText(this.current, this.anchor));
-			this.snapshotEvents = this.log.length;
+			this.snapshotEvents = this.events;
 		} catch (error) {
 			// The record is in the log already; a snapshot behind the log is what a crash leaves too.
 			if (!isDiskFull(error)) throw error;
@@ -257,7 +270,7 @@ export class SessionStore {
 	async close(): Promise<void> {
 		try {
 			// Only a process that still holds the lock and whose writes all went through may write it.
-			if (this.snapshotEvents !== this.log.length && !this.failed && !this.lock.lost()) this.writeSnapshot();
+			if (this.snapshotEvents !== this.events && !this.failed && !this.lock.lost()) this.writeSnapshot();
 		} finally {
 			this.writer.close();
 			this.lock.release();
@@ -266,6 +279,20 @@ export class SessionStore {
 }
 
 const CREATING = ".creating-";
+
+/** Adds a record to the records kept: a reading right after a reading takes its place. */
+function keep(kept: SessionRecord[], record: SessionRecord): void {
+	const last = kept.length - 1;
+	if (record.type === "monitor.reading" && kept[last]?.type === "monitor.reading") kept[last] = record;
+	else kept.push(record);
+}
+
+/** The records a store keeps of a whole log (see `SessionStore.records`). */
+function keptRecords(records: readonly SessionRecord[]): SessionRecord[] {
+	const kept: SessionRecord[] = [];
+	for (const record of records) keep(kept, record);
+	return kept;
+}
 
 /** Events in the middle of a step: session.json waits for the step to end (or for SNAPSHOT_LONG_STEP_MS). */
 const INSIDE_A_STEP = new Set<SessionEvent["type"]>([
