@@ -89,6 +89,13 @@ phases:
 			`latency: ok — 40 (critical > 500 for 3 readings), ${SAMPLES} samples`,
 		);
 		expect(runCli(["verify", id, "--sessions-dir", sessions]).code).toBe(0);
+		// The record says the watch stopped at its last reading before the kill, and counts every
+		// event up to the session's end (only the closing mark comes after it).
+		const record = JSON.parse(readFileSync(join(sessions, id, "signoff.json"), "utf8"));
+		expect(record.interruptions[0]).toMatchObject({ clean: false, stoppedAt: before.at(-1)?.at });
+		const lines = readFileSync(join(sessions, id, "events.jsonl"), "utf8").trimEnd().split("\n");
+		const ended = lines.findIndex((line) => line.includes('"session.ended"'));
+		expect(record.audit).toEqual({ events: ended + 1, head: JSON.parse(lines[ended] ?? "").hash });
 	}, 120_000);
 });
 

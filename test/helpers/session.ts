@@ -65,7 +65,7 @@ export async function makeSession(
 }
 
 /** Bundled CommonJS dependencies still use require and __filename: give the ES module bundle its own. */
-const ESM_BANNER = [
+export const ESM_BANNER = [
 	'import { createRequire as __createRequire } from "node:module";',
 	'import { fileURLToPath as __fileURLToPath } from "node:url";',
 	"const require = __createRequire(import.meta.url);",
