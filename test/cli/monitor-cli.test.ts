@@ -93,7 +93,9 @@ phases:
 		// event up to the session's end (only the closing mark comes after it).
 		const record = JSON.parse(readFileSync(join(sessions, id, "signoff.json"), "utf8"));
 		expect(record.interruptions[0]).toMatchObject({ clean: false, stoppedAt: before.at(-1)?.at });
-		const lines = readFileSync(join(sessions, id, "events.jsonl"), "utf8").trimEnd().split("\n");
+		const lines = readFileSync(join(sessions, id, "events.jsonl"), "utf8")
+			.trimEnd()
+			.split("\n");
 		const ended = lines.findIndex((line) => line.includes('"session.ended"'));
 		expect(record.audit).toEqual({ events: ended + 1, head: JSON.parse(lines[ended] ?? "").hash });
 	}, 120_000);
