@@ -100,25 +100,31 @@ function lineHash(line: string): string | undefined {
 const HASH_FIELD = ',"hash":"';
 const QUOTE = 0x22;
 
-/** Appends records with one write and one fsync each, so a crash leaves at most one torn line. */
+/**
+ * Appends records with one write each, so a crash leaves at most one torn line; a durable
+ * record is fsynced, with every record written before it.
+ */
 export class LogWriter {
 	private readonly fd: number;
+	private unsynced = false;
 
 	constructor(path: string) {
 		this.fd = openSync(path, "a");
 	}
 
 	/** Returns the line written: the record's canonical JSON. */
-	append(record: SessionRecord): string {
+	append(record: SessionRecord, durable = true): string {
 		const line = canonicalJson(record);
 		const bytes = Buffer.from(`${line}\n`);
 		let written = 0;
 		while (written < bytes.length) written += writeSync(this.fd, bytes, written);
-		fsyncSync(this.fd);
+		if (durable) fsyncSync(this.fd);
+		this.unsynced = !durable;
 		return line;
 	}
 
 	close(): void {
+		if (this.unsynced) fsyncSync(this.fd);
 		closeSync(this.fd);
 	}
 }
