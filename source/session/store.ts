@@ -290,7 +290,7 @@ function coveredByTheNext(event: SessionEvent): boolean {
 /** Inside a long step (a monitor watching for hours), session.json is still brought up to the log this often. */
 const SNAPSHOT_LONG_STEP_MS = 30_000;
 /** Writing session.json takes at most about 1/SNAPSHOT_COST_SHARE of the time, however large the state. */
-const SNAPSHOT_COST_SHARE = 20;
+const SNAPSHOT_COST_SHARE = 50;
 
 /** Folders of sessions whose creator was killed before the first event was in place. */
 function removeAbandonedCreations(sessionsDir: string): void {
