@@ -29,42 +29,33 @@ export async function runUnattended(
 	answers: Answers,
 	options: { signal: AbortSignal; report: (line: StepReport) => void },
 ): Promise<UnattendedResult> {
-	const steps = engine.steps;
-	const indexOf = new Map(steps.map(({ step }, index) => [step.id, index]));
 	const reported = new Set(
-		steps.filter(({ step }) => isDone(engine.state.results[step.id])).map(({ step }) => step.id),
+		engine.steps.filter(({ step }) => isDone(engine.state.results[step.id])).map(({ step }) => step.id),
 	);
-	// Steps the engine settled on its own (a NO-GO skips what would change anything) are reported
-	// too, in order, as the walk passes them: those before the next step to do, then the rest.
-	let passed = 0;
-	const reportSettled = (to: number) => {
-		for (const { step: settled } of steps.slice(passed, to)) {
-			const result = engine.state.results[settled.id];
-			if (reported.has(settled.id) || !isDone(result) || !result) continue;
-			reported.add(settled.id);
-			const { status, reason } = result;
-			if (status === "passed" || status === "failed" || status === "skipped")
-				options.report({
-					stepId: settled.id,
-					kind: settled.kind,
-					outcome: { status, reason },
-					durationMs: 0,
-				});
-		}
-		// Every step before the next one to do is done, and now reported.
-		passed = Math.max(passed, to);
-	};
-	for (let placed = engine.current(); placed; ) {
+	for (let placed = engine.current(); placed; placed = engine.current()) {
 		const { step } = placed;
 		const started = performance.now();
+		const settledBefore = engine.settled.length;
 		// After a failed critical step a real run changes nothing more (a dry run walks on: nothing blocks it).
 		const outcome =
 			engine.skipUnattended(step.id) ?? (await answerOrRun(engine, step, answers, options.signal));
 		options.report({ stepId: step.id, kind: step.kind, outcome, durationMs: performance.now() - started });
 		reported.add(step.id);
 		if (outcome.status === "interrupted" || options.signal.aborted) return { interrupted: true };
-		placed = engine.current();
-		reportSettled(placed ? (indexOf.get(placed.step.id) ?? steps.length) : steps.length);
+		// Steps the engine settled on its own meanwhile (a NO-GO skips what would change anything) are reported too.
+		for (const stepId of engine.settled.slice(settledBefore)) {
+			const result = engine.state.results[stepId];
+			if (reported.has(stepId) || !isDone(result) || !result) continue;
+			reported.add(stepId);
+			const { status, reason } = result;
+			if (status === "passed" || status === "failed" || status === "skipped")
+				options.report({
+					stepId,
+					kind: engine.placed(stepId).step.kind,
+					outcome: { status, reason },
+					durationMs: 0,
+				});
+		}
 	}
 	return { decision: engine.outcome()?.outcome, interrupted: false };
 }
