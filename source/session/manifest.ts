@@ -52,12 +52,11 @@ export interface RecordedBackup extends BackupEntry {
  */
 export function recordedBackups(records: readonly SessionRecord[]): RecordedBackup[] {
 	return records.flatMap((record) => {
-		if (record.type !== "step.finished") return [];
-		const files = (record.data.evidence as { files?: unknown } | undefined)?.files;
-		if (!Array.isArray(files)) return [];
+		if (!namesBackups(record)) return [];
+		const { files } = (record.data as { evidence: { files: BackupEntry[] } }).evidence;
 		return files
 			.filter(
-				(entry): entry is BackupEntry =>
+				(entry) =>
 					typeof entry === "object" &&
 					entry !== null &&
 					typeof entry.source === "string" &&
@@ -67,4 +66,12 @@ export function recordedBackups(records: readonly SessionRecord[]): RecordedBack
 			)
 			.map((entry) => ({ ...entry, line: record.seq + 1 }));
 	});
+}
+
+/** Whether a record may name backups: a finished step whose evidence lists files. */
+export function namesBackups(record: SessionRecord): boolean {
+	return (
+		record.type === "step.finished" &&
+		Array.isArray((record.data.evidence as { files?: unknown } | undefined)?.files)
+	);
 }
