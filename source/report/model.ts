@@ -9,7 +9,7 @@ import {
 	type SessionStatus,
 	sessionOutcome,
 } from "../session/rules.js";
-import { evidenceDetails } from "../steps/registry.js";
+import { evidenceDetails } from "../steps/evidence-details.js";
 import { followupSchedule, type ScheduledFollowup } from "./followups.js";
 import { type Interruption, interruptionsOf, type StepInterruption } from "./interruptions.js";
 import { type Limit, limitsOf } from "./limits.js";
