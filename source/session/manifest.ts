@@ -51,20 +51,26 @@ export interface RecordedBackup extends BackupEntry {
  * sit in the hash chain, so restores and verify trust them.
  */
 export function recordedBackups(records: readonly SessionRecord[]): RecordedBackup[] {
-	return records.flatMap((record) => {
-		if (record.type !== "step.finished") return [];
+	const backups: RecordedBackup[] = [];
+	for (const record of records) {
+		if (record.type !== "step.finished") continue;
 		const files = (record.data.evidence as { files?: unknown } | undefined)?.files;
-		if (!Array.isArray(files)) return [];
-		return files
-			.filter(
-				(entry): entry is BackupEntry =>
-					typeof entry === "object" &&
-					entry !== null &&
-					typeof entry.source === "string" &&
-					typeof entry.backup === "string" &&
-					typeof entry.sha256 === "string" &&
-					entry.absent !== true,
-			)
-			.map((entry) => ({ ...entry, line: record.seq + 1 }));
-	});
+		if (!Array.isArray(files)) continue;
+		for (const entry of files as unknown[]) {
+			if (isBackup(entry)) backups.push({ ...entry, line: record.seq + 1 });
+		}
+	}
+	return backups;
+}
+
+function isBackup(entry: unknown): entry is BackupEntry {
+	const candidate = entry as Partial<Record<keyof BackupEntry, unknown>> | null;
+	return (
+		typeof candidate === "object" &&
+		candidate !== null &&
+		typeof candidate.source === "string" &&
+		typeof candidate.backup === "string" &&
+		typeof candidate.sha256 === "string" &&
+		candidate.absent !== true
+	);
 }
