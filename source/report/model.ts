@@ -159,10 +159,14 @@ export function buildReport(data: SessionData): Report {
 				by: whoDid(ref.kind, ref.id, result?.startedAt, state),
 				question: step?.kind === "prompt" ? step.question : undefined,
 				answer: step?.kind === "prompt" ? answerOf(result) : undefined,
-				limits: limitsOf(step, result?.metrics, {
-					readings: result?.readings,
-					...watchedOf(result?.evidence),
-				}),
+				// Only a monitor's tiers are judged from its readings and what it recorded of them.
+				limits: limitsOf(
+					step,
+					result?.metrics,
+					step?.kind === "monitor"
+						? { readings: result?.readings, ...watchedOf(result?.evidence) }
+						: undefined,
+				),
 				interruptions: cut.byStep.get(ref.id) ?? [],
 			};
 		}),
