@@ -238,7 +238,7 @@ const calibration = sandbox();
 const clean = await killAt(runArgs(calibration), calibration, undefined, false);
 if (clean.code !== 0 || clean.appeared === undefined) {
 	console.error(
-		`an uninterrupted run failed (exit ${clean.code}); run it by hand: node dist/cli.js ${runArgs(calibration).join(" ")}`,
+		`an uninterrupted run failed (exit ${clean.code}); run it by hand: node dist/cli.cjs ${runArgs(calibration).join(" ")}`,
 	);
 	process.exit(1);
 }

@@ -59,7 +59,7 @@ const cases = [
 		"rollout start checklists/demo.yaml",
 		[
 			process.execPath,
-			"dist/cli.js",
+			"dist/cli.cjs",
 			"start",
 			"checklists/demo.yaml",
 			"--sessions-dir",
@@ -73,7 +73,7 @@ const cases = [
 		"rollout start checklists/coordinator-orchestrator-rollout.yaml",
 		[
 			process.execPath,
-			"dist/cli.js",
+			"dist/cli.cjs",
 			"start",
 			"checklists/coordinator-orchestrator-rollout.yaml",
 			"--sessions-dir",

@@ -45,7 +45,7 @@ function timeFlagEdit(label, bytes) {
 	const result = spawnSync(
 		process.execPath,
 		[
-			join(root, "dist/cli.js"),
+			join(root, "dist/cli.cjs"),
 			"run",
 			checklist,
 			"--answers",

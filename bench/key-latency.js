@@ -121,7 +121,7 @@ try {
 	const sessions = join(scratch, "sessions");
 	const rollout = terminal([
 		process.execPath,
-		join(root, "dist/cli.js"),
+		join(root, "dist/cli.cjs"),
 		"start",
 		checklist,
 		"--sessions-dir",

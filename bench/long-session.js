@@ -24,7 +24,7 @@ const readings = Number(process.env.BENCH_READINGS ?? 5000);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const keep = process.env.BENCH_KEEP === "1";
 const cli = join(root, "dist", "cli.js");
-if (!existsSync(cli)) throw new Error("dist/cli.js is missing: run npm run build first");
+if (!existsSync(cli)) throw new Error("dist/cli.cjs is missing: run npm run build first");
 
 const work = mkdtempSync(join(tmpdir(), "rollout-bench-long-"));
 const sessions = join(work, "sessions");

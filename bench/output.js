@@ -42,7 +42,7 @@ for (const lines of [100_000, 1_000_000]) {
 		plain.push(timed("sh", ["-c", `${generator(lines)} > ${join(work, "plain.out")}`]).ms);
 		const sessions = join(work, `sessions-${lines}-${run}`);
 		const result = timed(process.execPath, [
-			"dist/cli.js",
+			"dist/cli.cjs",
 			"run",
 			checklist,
 			"--answers",

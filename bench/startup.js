@@ -12,8 +12,8 @@ const shipped = readdirSync(`${root}checklists`)
 
 const cases = [
 	["node -e 0", ["-e", "0"]],
-	["rollout --help", ["dist/cli.js", "--help"]],
-	...shipped.map((file) => [`rollout validate ${file}`, ["dist/cli.js", "validate", file]]),
+	["rollout --help", ["dist/cli.cjs", "--help"]],
+	...shipped.map((file) => [`rollout validate ${file}`, ["dist/cli.cjs", "validate", file]]),
 ];
 
 function once(args) {

@@ -39,7 +39,7 @@ async function walk(flow) {
 	mkdirSync(config);
 	writeFileSync(join(config, "config.json"), JSON.stringify({ operator: "Bench", flow }));
 	const name = `walk-${flow}`;
-	const command = `cd ${quote(root)} && env ROLLOUT_CONFIG_DIR=${quote(config)} NO_COLOR=1 node dist/cli.js start ${quote(checklist)} ${startOptions.map(quote).join(" ")} --dry-run --sessions-dir ${quote(join(scratch, "sessions"))}; echo EXIT=$?; sleep 600`;
+	const command = `cd ${quote(root)} && env ROLLOUT_CONFIG_DIR=${quote(config)} NO_COLOR=1 node dist/cli.cjs start ${quote(checklist)} ${startOptions.map(quote).join(" ")} --dry-run --sessions-dir ${quote(join(scratch, "sessions"))}; echo EXIT=$?; sleep 600`;
 	tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command);
 	let presses = 0;
 	let last = "";

@@ -43,8 +43,15 @@ await build({
 		].join("\n"),
 	},
 });
-// The bin: a few lines that load the core through the code cache.
-await build({ ...common, entryPoints: ["source/launcher.ts"], outfile: "dist/cli.js", format: "esm" });
+// The bin: a few lines that load the core through the code cache. CommonJS, which Node starts
+// sooner than an ES module; its import() of the wizard's bundle is kept as is.
+await build({
+	...common,
+	entryPoints: ["source/launcher.ts"],
+	outfile: "dist/cli.cjs",
+	format: "cjs",
+	supported: { "dynamic-import": true },
+});
 
 /** Resolves a package to an empty module, for optional imports that are never taken. */
 function stub(name) {

@@ -3,17 +3,17 @@
  * The bin. Node 20 has no compile cache of its own, and compiling the CLI's code
  * costs more than running it: this runs the bundled core through `vm.Script`
  * with V8 code cache kept per command, written after the first run of that
- * command so it holds every function the command used.
+ * command so it holds every function the command used. The bin itself is
+ * CommonJS: Node starts a CommonJS entry sooner than an ES module one.
  * ROLLOUT_NO_COMPILE_CACHE=1 turns the cache off.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 
-const core = fileURLToPath(new URL("./core.cjs", import.meta.url));
+const core = join(__dirname, "core.cjs");
 const source = readFileSync(core, "utf8");
 const useCache = !process.env.ROLLOUT_NO_COMPILE_CACHE;
 const cacheFile = useCache ? cachePath() : undefined;
@@ -38,15 +38,20 @@ const script = new Script(
 if (cacheFile && (!cachedData || script.cachedDataRejected)) {
 	process.once("exit", () => saveCache(cacheFile, () => script.createCachedData()));
 }
-const module = { exports: {} };
+const module_ = { exports: {} };
 const importModule = (url: string) => import(url);
-script.runInThisContext()(module.exports, createRequire(core), module, core, dirname(core), importModule);
+script.runInThisContext()(module_.exports, createRequire(core), module_, core, dirname(core), importModule);
 
 function cachePath(): string {
-	const { size, mtimeMs } = statSync(core);
 	const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
 	const command = /^[a-z-]{1,20}$/.test(process.argv[2] ?? "") ? process.argv[2] : "main";
-	return join(base, "rollout", `${process.version}-${size}-${Math.round(mtimeMs)}-${command}.bin`);
+	return join(base, "rollout", `${buildName()}-${command}.bin`);
+}
+
+/** This build of the core, as cache files name it: Node's version, the core's size and time. */
+function buildName(): string {
+	const { size, mtimeMs } = statSync(core);
+	return `${process.version}-${size}-${Math.round(mtimeMs)}`;
 }
 
 function saveCache(file: string, create: () => Buffer): void {
@@ -55,7 +60,24 @@ function saveCache(file: string, create: () => Buffer): void {
 		const temp = `${file}.${process.pid}`;
 		writeFileSync(temp, create());
 		renameSync(temp, file);
+		removeOtherBuilds(dirname(file));
 	} catch {
 		// A cache that cannot be written only costs speed.
+	}
+}
+
+/**
+ * Cache files of other builds are never read again: each build leaves a megabyte per command.
+ * Those of this Node's earlier builds (an upgrade) go when this build writes its own; those of
+ * another Node version go once unused for a month (it may still be in use beside this one).
+ */
+function removeOtherBuilds(folder: string): void {
+	const current = `${buildName()}-`;
+	const monthAgo = Date.now() - 30 * 24 * 60 * 60 * 1000;
+	for (const name of readdirSync(folder)) {
+		if (!/^v\d+\.\d+\.\d+-\d+-\d+-[a-z-]+\.bin$/.test(name) || name.startsWith(current)) continue;
+		const path = join(folder, name);
+		if (name.startsWith(`${process.version}-`) || statSync(path).mtimeMs < monthAgo)
+			rmSync(path, { force: true });
 	}
 }

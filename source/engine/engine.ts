@@ -108,6 +108,7 @@ export class Engine {
 		readonly byId: ReadonlyMap<string, PlacedStep>;
 	};
 	private readonly listeners = new Set<() => void>();
+	private readonly settledSteps: string[] = [];
 	private version = 0;
 	private snapshot?: SessionSnapshot;
 
@@ -219,6 +220,11 @@ export class Engine {
 
 	get definition(): Checklist {
 		return this.checklist;
+	}
+
+	/** The steps this process gave a result (finished, skipped, decided), in the order it did. */
+	get settled(): readonly string[] {
+		return this.settledSteps;
 	}
 
 	/** The steps an operator walks, in order, with where each sits: the phases', then started follow-ups'. */
@@ -766,6 +772,8 @@ export class Engine {
 
 	private append(event: SessionEvent): void {
 		this.store.append(maskDeep(event, this.effects.mask));
+		if (event.type === "step.finished" || event.type === "step.skipped" || event.type === "decision.made")
+			this.settledSteps.push(event.data.stepId);
 		this.version++;
 		this.snapshot = undefined;
 		for (const listener of this.listeners) listener();

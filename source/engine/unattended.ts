@@ -35,22 +35,23 @@ export async function runUnattended(
 	for (let placed = engine.current(); placed; placed = engine.current()) {
 		const { step } = placed;
 		const started = performance.now();
+		const settledBefore = engine.settled.length;
 		// After a failed critical step a real run changes nothing more (a dry run walks on: nothing blocks it).
 		const outcome =
 			engine.skipUnattended(step.id) ?? (await answerOrRun(engine, step, answers, options.signal));
 		options.report({ stepId: step.id, kind: step.kind, outcome, durationMs: performance.now() - started });
 		reported.add(step.id);
 		if (outcome.status === "interrupted" || options.signal.aborted) return { interrupted: true };
-		// Steps the engine settled on its own (a NO-GO skips what would change anything) are reported too.
-		for (const { step: settled } of engine.steps) {
-			const result = engine.state.results[settled.id];
-			if (reported.has(settled.id) || !isDone(result) || !result) continue;
-			reported.add(settled.id);
+		// Steps the engine settled on its own meanwhile (a NO-GO skips what would change anything) are reported too.
+		for (const stepId of engine.settled.slice(settledBefore)) {
+			const result = engine.state.results[stepId];
+			if (reported.has(stepId) || !isDone(result) || !result) continue;
+			reported.add(stepId);
 			const { status, reason } = result;
 			if (status === "passed" || status === "failed" || status === "skipped")
 				options.report({
-					stepId: settled.id,
-					kind: settled.kind,
+					stepId,
+					kind: engine.placed(stepId).step.kind,
 					outcome: { status, reason },
 					durationMs: 0,
 				});

@@ -1,11 +1,12 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, renameSync, writeSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { execa } from "execa";
 import { isDiskFull } from "../session/atomic.js";
 import { DEFAULT_LOG_MAX_BYTES, joinTail } from "./log-cap.js";
 import type { Masker } from "./mask.js";
+import { plainWords } from "./plain-words.js";
 
-/** What to run: a shell string, or an argument list run without a shell. */
+/** What to run: a shell string (a plain one runs without the shell, as it would in it), or an argument list run without a shell. */
 export interface CommandSpec {
 	readonly run: string | readonly string[];
 	readonly cwd: string;
@@ -162,8 +163,9 @@ export const processRunner: ProcessRunner = {
 				},
 			};
 		};
-		const shell = typeof spec.run === "string";
-		const [file, ...args] = shell ? [spec.run as string] : (spec.run as string[]);
+		const words = typeof spec.run === "string" ? plainWords(spec.run) : spec.run;
+		const shell = words === undefined;
+		const [file, ...args] = words ?? [spec.run as string];
 		const subprocess = execa(file ?? "", shell ? [] : args, {
 			shell,
 			cwd: spec.cwd,
@@ -249,7 +251,7 @@ export const processRunner: ProcessRunner = {
 
 		const spawnError =
 			result.exitCode === undefined && !result.signal && result.failed
-				? result.shortMessage || result.message
+				? startFailure(shell ? "/bin/sh" : (file ?? ""), spec.cwd, result)
 				: undefined;
 		return {
 			exitCode: result.exitCode,
@@ -265,6 +267,20 @@ export const processRunner: ProcessRunner = {
 		};
 	},
 };
+
+/** Why a command could not be started, in a line: the program or the folder that is missing, or what the system said. */
+function startFailure(
+	program: string,
+	cwd: string,
+	failure: { readonly code?: unknown; readonly shortMessage?: string; readonly message?: string },
+): string {
+	if (failure.code === "ENOENT") {
+		if (!existsSync(cwd)) return `${cwd}: no such folder to run the command in`;
+		return `${program}: no such program${program.includes("/") ? "" : " on PATH"}`;
+	}
+	if (failure.code === "EACCES") return `${program}: permission denied (is it executable?)`;
+	return failure.shortMessage || failure.message || "could not be started";
+}
 
 function describeLogError(error: unknown): NonNullable<RunResult["logError"]> {
 	const code = (error as NodeJS.ErrnoException).code;

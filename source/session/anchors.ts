@@ -32,17 +32,16 @@ export interface LogCheck {
  */
 export function checkAgainstLog(dir: string, records: readonly SessionRecord[], notes?: string[]): LogCheck {
 	const logPath = join(dir, LOG_FILE);
-	const bytes = readBytes(join(dir, SNAPSHOT_FILE));
-	const audit = signoffAnchor(join(dir, SIGNOFF_FILE));
-	const auditHolds = !audit || records[audit.events - 1]?.hash === audit.head;
-	const quick = bytes === undefined || !auditHolds ? undefined : quickCheck(bytes, records);
-	if (quick) return quick;
-	const snapshot = parseJson(bytes?.toString("utf8")) as
+	const quick = new QuickCheck(dir);
+	for (const [index, record] of records.entries()) quick.visit(record, index);
+	const held = quick.finish(records.length);
+	if (held) return held;
+	const snapshot = parseJson(readText(join(dir, SNAPSHOT_FILE))) as
 		| { state?: unknown; anchor?: Anchor; format?: string }
 		| undefined;
 	for (const [name, anchor] of [
 		[SNAPSHOT_FILE, snapshot?.anchor],
-		[SIGNOFF_FILE, audit],
+		[SIGNOFF_FILE, quick.audit],
 	] as const) {
 		if (!anchor || typeof anchor.events !== "number") continue;
 		if (anchor.events > records.length) {
@@ -74,22 +73,47 @@ export function checkAgainstLog(dir: string, records: readonly SessionRecord[], 
 }
 
 /**
- * The common case, settled without parsing session.json: its bytes are exactly what rollout
- * writes for the state the log gives at its anchor. Undefined when they are not (an older
- * layout, an edit, a sign-off record to check): the full comparison then says what differs.
+ * The common case, settled while the log is read and without parsing session.json: its bytes
+ * are exactly what rollout writes for the state the log gives at its anchor, and the sign-off
+ * record's anchor holds. Visit each record in order, then \`finish\`: undefined when the files do
+ * not simply agree (an older layout, an edit, records lost): \`checkAgainstLog\` then says what differs.
  */
-function quickCheck(bytes: Buffer, records: readonly SessionRecord[]): LogCheck | undefined {
-	const anchor = leadingAnchor(bytes.toString("latin1", 0, 200));
-	if (!anchor || anchor.events > records.length || records[anchor.events - 1]?.hash !== anchor.head) return;
-	const holds = (state: SessionState | undefined) =>
-		state !== undefined && bytes.equals(Buffer.from(snapshotText(state, anchor)));
-	let state: SessionState | undefined;
-	for (const [index, record] of records.entries()) {
-		if (index === anchor.events && !holds(state)) return undefined;
-		state = apply(state, record, record.at);
+export class QuickCheck {
+	/** The sign-off record's audit anchor, if there is a record. */
+	readonly audit: Anchor | undefined;
+	private readonly bytes: Buffer | undefined;
+	private readonly anchor: Anchor | undefined;
+	private state: SessionState | undefined;
+	private anchorHash: string | undefined;
+	private auditHash: string | undefined;
+	private same = false;
+
+	constructor(dir: string) {
+		this.bytes = readBytes(join(dir, SNAPSHOT_FILE));
+		this.anchor = this.bytes && leadingAnchor(this.bytes.toString("latin1", 0, 200));
+		this.audit = signoffAnchor(join(dir, SIGNOFF_FILE));
 	}
-	if (anchor.events === records.length && !holds(state)) return undefined;
-	return { state, snapshotCurrent: anchor.events === records.length };
+
+	visit(record: SessionRecord, index: number): void {
+		if (index === this.anchor?.events) this.same = this.holds();
+		this.state = apply(this.state, record, record.at);
+		if (index === (this.anchor?.events ?? 0) - 1) this.anchorHash = record.hash;
+		if (index === (this.audit?.events ?? 0) - 1) this.auditHash = record.hash;
+	}
+
+	/** The state of the whole log and whether session.json holds all of it, when all agree. */
+	finish(count: number): LogCheck | undefined {
+		const { anchor, audit } = this;
+		if (!anchor || anchor.events > count || this.anchorHash !== anchor.head) return undefined;
+		if (audit && this.auditHash !== audit.head) return undefined;
+		if (anchor.events === count) this.same = this.holds();
+		return this.same ? { state: this.state, snapshotCurrent: anchor.events === count } : undefined;
+	}
+
+	private holds(): boolean {
+		const { bytes, anchor, state } = this;
+		return !!bytes && !!anchor && !!state && bytes.equals(Buffer.from(snapshotText(state, anchor)));
+	}
 }
 
 /** session.json's state against the state the log gives at its anchor; `current` when it agrees and has this version's shape. */

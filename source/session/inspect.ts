@@ -1,13 +1,13 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readCache, writeCache } from "../cache.js";
-import { checkAgainstLog, replay } from "./anchors.js";
+import { checkAgainstLog, QuickCheck, replay } from "./anchors.js";
 import { sha256 } from "./canonical.js";
 import type { SessionRecord } from "./events.js";
 import { hashFile } from "./hash.js";
 import { sessionIds } from "./ids.js";
-import { readLog } from "./log.js";
-import { type BackupEntry, MANIFEST, readManifest, recordedBackups } from "./manifest.js";
+import { readLog, scanLog } from "./log.js";
+import { type BackupEntry, MANIFEST, namesBackups, readManifest, recordedBackups } from "./manifest.js";
 import type { SessionState } from "./reduce.js";
 import { listingStatus, progress, type SessionStatus, sessionOutcome } from "./rules.js";
 import { LOG_FILE } from "./store.js";
@@ -136,27 +136,35 @@ export interface VerifyReport {
 export function verifySession(dir: string): VerifyReport {
 	const logPath = join(dir, LOG_FILE);
 	const notes: string[] = [];
-	const { records, tornTail, problem } = readLog(logPath);
-	const base = {
-		events: records.length,
-		head: records.at(-1)?.hash,
-		notes,
-		backupsChecked: 0,
-	};
+	// One pass that keeps no record, for the common case of files that agree; anything else is
+	// read again whole, so that what differs is named.
+	const quick = new QuickCheck(dir);
+	const withBackups: SessionRecord[] = [];
+	let head: string | undefined;
+	const { count, tornTail, problem } = scanLog(logPath, (record, index) => {
+		quick.visit(record, index);
+		if (namesBackups(record)) withBackups.push(record);
+		head = record.hash;
+	});
+	const base = { events: count, head, notes, backupsChecked: 0 };
 	if (problem)
 		return {
 			...base,
 			ok: false,
 			problem: `${logPath}:${problem.line}: ${problem.reason}`,
 		};
-	if (records.length === 0) return { ...base, ok: false, problem: `${logPath}: the log has no events` };
+	if (count === 0) return { ...base, ok: false, problem: `${logPath}: the log has no events` };
 	if (tornTail) {
 		notes.push(
 			`${logPath}: the last ${tornTail.bytes} bytes are a record cut off mid-write; it is dropped when the session is next opened`,
 		);
 	}
-	const disagreement = checkAgainstLog(dir, records, notes).problem;
-	if (disagreement) return { ...base, ok: false, problem: disagreement };
+	let records: readonly SessionRecord[] = withBackups;
+	if (!quick.finish(count)) {
+		records = readLog(logPath).records;
+		const disagreement = checkAgainstLog(dir, records, notes).problem;
+		if (disagreement) return { ...base, ok: false, problem: disagreement };
+	}
 	const backups = checkBackups(dir, records, notes);
 	return { ...base, ...backups, ok: backups.problem === undefined };
 }

@@ -80,7 +80,11 @@ export async function lockSession(dir: string, options: LockOptions = {}): Promi
 	}
 	// The directory left by an earlier lock implementation holds nothing worth keeping.
 	rmSync(join(dir, ".lock"), { recursive: true, force: true });
+	// The lock file is never written in place: while its inode and change time are the ones this
+	// process made, it still names this process, and checking costs one stat, not a read.
+	const mine = identity(path);
 	const lost = (): string | undefined => {
+		if (mine !== undefined && identity(path) === mine) return undefined;
 		const owner = readOwner(path);
 		if (owner === "missing") return `${path} was removed`;
 		if (owner?.pid === me.pid && owner.since === me.since && owner.host === me.host) return undefined;
@@ -140,6 +144,12 @@ function takeOver(path: string, dead: LockOwner): boolean {
 	} finally {
 		rmdirSync(marker);
 	}
+}
+
+/** Which file a path names, to the nanosecond of its last change; undefined when it is missing. */
+function identity(path: string): string | undefined {
+	const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
+	return stat && `${stat.dev}:${stat.ino}:${stat.ctimeNs}`;
 }
 
 function describeHolder(owner: LockOwner): string {

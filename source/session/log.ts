@@ -8,36 +8,49 @@ export interface LogProblem {
 	readonly reason: string;
 }
 
-export interface LogContents {
-	readonly records: readonly SessionRecord[];
+/** What reading a log found, apart from its records. */
+export interface LogScan {
+	/** How many records hold, up to the first break. */
+	readonly count: number;
 	/** Bytes after the last newline: a record whose write never finished. */
 	readonly tornTail?: { readonly offset: number; readonly bytes: number };
 	readonly problem?: LogProblem;
 }
 
-/**
- * Reads `events.jsonl` and checks every record: JSON, seq, prev, hash, time order. Stops at the
- * first break. Lines are decoded one by one from the file's bytes: a single character outside
- * ASCII in a long log would otherwise make the whole text a two-byte string, slower to split,
- * parse and hash.
- */
+export interface LogContents extends Omit<LogScan, "count"> {
+	readonly records: readonly SessionRecord[];
+}
+
+/** Reads \`events.jsonl\` and checks every record: JSON, seq, prev, hash, time order. Stops at the first break. */
 export function readLog(path: string): LogContents {
+	const records: SessionRecord[] = [];
+	const { count: _count, ...scan } = scanLog(path, (record) => records.push(record));
+	return { records, ...scan };
+}
+
+/**
+ * Reads and checks the log as \`readLog\` does, handing each good record to \`visit\` and keeping
+ * none, for a reader that needs the records only once (verify). Lines are decoded one by one
+ * from the file's bytes: a single character outside ASCII in a long log would otherwise make
+ * the whole text a two-byte string, slower to split, parse and hash.
+ */
+export function scanLog(path: string, visit: (record: SessionRecord, index: number) => void): LogScan {
 	const bytes = readFileSync(path);
 	const end = bytes.lastIndexOf(NEWLINE) + 1;
 	const tornTail = end < bytes.length ? { offset: end, bytes: bytes.length - end } : undefined;
-	const records: SessionRecord[] = [];
-	let previousTime = Number.NEGATIVE_INFINITY;
-	for (let start = 0, index = 0; start < end; index++) {
+	let previous: { hash: string; time: number } | undefined;
+	let index = 0;
+	for (let start = 0; start < end; index++) {
 		const stop = bytes.indexOf(NEWLINE, start);
 		const line = bytes.toString("utf8", start, stop);
 		start = stop + 1;
-		const checked = checkRecord(line, index, records[index - 1], previousTime);
+		const checked = checkRecord(line, index, previous);
 		if (typeof checked === "string")
-			return { records, tornTail, problem: { line: index + 1, reason: checked } };
-		records.push(checked.record);
-		previousTime = checked.time;
+			return { count: index, tornTail, problem: { line: index + 1, reason: checked } };
+		visit(checked.record, index);
+		previous = { hash: checked.record.hash, time: checked.time };
 	}
-	return { records, tornTail };
+	return { count: index, tornTail };
 }
 
 const NEWLINE = 0x0a;
@@ -45,8 +58,7 @@ const NEWLINE = 0x0a;
 function checkRecord(
 	line: string,
 	index: number,
-	previous: SessionRecord | undefined,
-	previousTime: number,
+	previous: { readonly hash: string; readonly time: number } | undefined,
 ): { record: SessionRecord; time: number } | string {
 	let record: Record<string, unknown>;
 	try {
@@ -60,15 +72,14 @@ function checkRecord(
 	}
 	if (record.seq !== index)
 		return `seq is ${String(record.seq)}, expected ${index} (a record is missing or out of order)`;
-	const expectedPrev = previous?.hash ?? GENESIS_HASH;
-	if (record.prev !== expectedPrev) {
+	if (record.prev !== (previous?.hash ?? GENESIS_HASH)) {
 		return index === 0 ? "prev is not the genesis hash" : `prev does not match the hash of line ${index}`;
 	}
 	if (lineHash(line) !== record.hash && recordHash(record) !== record.hash)
 		return "hash does not match the record (it was edited)";
 	const at = Date.parse(String(record.at));
 	if (Number.isNaN(at)) return `bad timestamp ${JSON.stringify(record.at)}`;
-	if (at < previousTime) return `timestamp ${String(record.at)} is earlier than line ${index}'s`;
+	if (previous && at < previous.time) return `timestamp ${String(record.at)} is earlier than line ${index}'s`;
 	return { record: record as unknown as SessionRecord, time: at };
 }
 
@@ -89,25 +100,31 @@ function lineHash(line: string): string | undefined {
 const HASH_FIELD = ',"hash":"';
 const QUOTE = 0x22;
 
-/** Appends records with one write and one fsync each, so a crash leaves at most one torn line. */
+/**
+ * Appends records with one write each, so a crash leaves at most one torn line; a durable
+ * record is fsynced, with every record written before it.
+ */
 export class LogWriter {
 	private readonly fd: number;
+	private unsynced = false;
 
 	constructor(path: string) {
 		this.fd = openSync(path, "a");
 	}
 
 	/** Returns the line written: the record's canonical JSON. */
-	append(record: SessionRecord): string {
+	append(record: SessionRecord, durable = true): string {
 		const line = canonicalJson(record);
 		const bytes = Buffer.from(`${line}\n`);
 		let written = 0;
 		while (written < bytes.length) written += writeSync(this.fd, bytes, written);
-		fsyncSync(this.fd);
+		if (durable) fsyncSync(this.fd);
+		this.unsynced = !durable;
 		return line;
 	}
 
 	close(): void {
+		if (this.unsynced) fsyncSync(this.fd);
 		closeSync(this.fd);
 	}
 }

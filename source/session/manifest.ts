@@ -53,10 +53,9 @@ export interface RecordedBackup extends BackupEntry {
 export function recordedBackups(records: readonly SessionRecord[]): RecordedBackup[] {
 	const backups: RecordedBackup[] = [];
 	for (const record of records) {
-		if (record.type !== "step.finished") continue;
-		const files = (record.data.evidence as { files?: unknown } | undefined)?.files;
-		if (!Array.isArray(files)) continue;
-		for (const entry of files as unknown[]) {
+		if (!namesBackups(record)) continue;
+		const { files } = (record.data as { evidence: { files: unknown[] } }).evidence;
+		for (const entry of files) {
 			if (isBackup(entry)) backups.push({ ...entry, line: record.seq + 1 });
 		}
 	}
@@ -72,5 +71,13 @@ function isBackup(entry: unknown): entry is BackupEntry {
 		typeof candidate.backup === "string" &&
 		typeof candidate.sha256 === "string" &&
 		candidate.absent !== true
+	);
+}
+
+/** Whether a record may name backups: a finished step whose evidence lists files. */
+export function namesBackups(record: SessionRecord): boolean {
+	return (
+		record.type === "step.finished" &&
+		Array.isArray((record.data.evidence as { files?: unknown } | undefined)?.files)
 	);
 }

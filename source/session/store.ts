@@ -49,7 +49,7 @@ export const SNAPSHOT_FILE = "session.json";
 
 /**
  * One session, open for writing: holds its lock, appends events to the hash-chained log
- * (one write + fsync each) and keeps `session.json` in step, written atomically.
+ * (one write each, on the disk before rollout acts on it) and keeps `session.json` in step, written atomically.
  */
 export class SessionStore {
 	/** What opening the session found and repaired, such as a torn last line. */
@@ -107,11 +107,11 @@ export class SessionStore {
 		return SessionStore.open(sessionsDir, id, options);
 	}
 
-	/** Opens an existing session for writing; refuses a broken log, repairs a torn last line. */
 	/**
-	 * Opens a session to write to it. `refuse`, when given, is asked under the lock once the log
-	 * is read and checked, before anything is written (a torn tail cut, a stale temp removed,
-	 * session.json brought up to date): it throws to refuse, and the session is left as it was.
+	 * Opens an existing session for writing; refuses a broken log, repairs a torn last line.
+	 * `refuse`, when given, is asked under the lock once the log is read and checked, before
+	 * anything is written (a torn line cut, a stale temp removed, session.json brought up to
+	 * date): it throws to refuse, and the session is left as it was.
 	 */
 	static async open(
 		sessionsDir: string,
@@ -203,7 +203,7 @@ export class SessionStore {
 		};
 	}
 
-	/** Appends one event durably, then updates the state and the snapshot. */
+	/** Appends one event (durably, but for what `coveredByTheNext` names), then updates the state and the snapshot. */
 	append(event: SessionEvent): SessionRecord {
 		if (this.failed) throw new SessionStoreError(this.failed);
 		const lost = this.lock.lost();
@@ -224,7 +224,7 @@ export class SessionStore {
 		const record = { ...unsigned, hash: recordHash(unsigned) } as SessionRecord;
 		let line: string;
 		try {
-			line = this.writer.append(record);
+			line = this.writer.append(record, !coveredByTheNext(event));
 		} catch (error) {
 			this.failed = isDiskFull(error)
 				? `no space left to record ${event.type} in ${join(this.dir, LOG_FILE)} (${(error as NodeJS.ErrnoException).code}); every earlier record is intact: free some space, then run rollout resume ${this.id}`
@@ -286,10 +286,22 @@ const INSIDE_A_STEP = new Set<SessionEvent["type"]>([
 	"monitor.reading",
 	"session.resumed",
 ]);
+/**
+ * Records rollout need not wait to reach the disk: what a step's own work did already, a
+ * command's process group (logged once the command runs) and an effect done. The next durable
+ * record (the step's end at the latest) takes them to the disk; lost to a power cut before it,
+ * the step reads as interrupted, as if the cut had come a moment earlier. Every other record is
+ * on the disk before rollout acts on it or shows it: a step's start before its command runs, an
+ * intent before the file it names is written, a result before the next step.
+ */
+function coveredByTheNext(event: SessionEvent): boolean {
+	return event.type === "step.effect" || (event.type === "step.intent" && event.data.action === "run");
+}
+
 /** Inside a long step (a monitor watching for hours), session.json is still brought up to the log this often. */
 const SNAPSHOT_LONG_STEP_MS = 30_000;
 /** Writing session.json takes at most about 1/SNAPSHOT_COST_SHARE of the time, however large the state. */
-const SNAPSHOT_COST_SHARE = 20;
+const SNAPSHOT_COST_SHARE = 50;
 
 /** Folders of sessions whose creator was killed before the first event was in place. */
 function removeAbandonedCreations(sessionsDir: string): void {

@@ -1,4 +1,13 @@
-import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+	appendFileSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	utimesSync,
+	writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
@@ -151,5 +160,31 @@ describe("rollout resume of a session that has ended", () => {
 			stderr: `rollout: session ${id} has ended (GO); export it with: rollout export ${id} --format md\n`,
 		});
 		expect(files()).toEqual(before);
+	});
+});
+
+describe("the code cache", () => {
+	it("keeps one build's files: an earlier build of this Node goes, another Node's goes once unused for a month", () => {
+		const cache = join(tempDir(), "cache");
+		const folder = join(cache, "rollout");
+		mkdirSync(folder, { recursive: true });
+		const other = process.version === "v18.0.0" ? "v19.0.0" : "v18.0.0";
+		const files = {
+			earlier: `${process.version}-1000-1700000000000-verify.bin`,
+			otherNodeInUse: `${other}-1000-1700000000000-verify.bin`,
+			otherNodeUnused: `${other}-1000-1600000000000-list.bin`,
+			notOurs: "notes.bin",
+		};
+		for (const name of Object.values(files)) writeFileSync(join(folder, name), "x");
+		const monthsAgo = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
+		utimesSync(join(folder, files.otherNodeUnused), monthsAgo, monthsAgo);
+		expect(cli(cache)(["--version"]).code).toBe(0);
+		const left = readdirSync(folder);
+		expect(left).toContain(files.otherNodeInUse);
+		expect(left).toContain(files.notOurs);
+		expect(left).not.toContain(files.earlier);
+		expect(left).not.toContain(files.otherNodeUnused);
+		// This build's own, written by the run that found none.
+		expect(left.filter((name) => name.startsWith(`${process.version}-`))).toHaveLength(1);
 	});
 });

@@ -57,7 +57,8 @@ describe("a long session", () => {
 			// One state for the whole replay, one map of results: nothing grows with the session per event.
 			expect(apply(state, record, record.at)).toBe(state);
 			expect(state.results).toBe(results);
-			if (record.type === "monitor.reading" && record.data.sample === 10) early = state.results.watch?.readings;
+			if (record.type === "monitor.reading" && record.data.sample === 10)
+				early = state.results.watch?.readings;
 		}
 		// The list of readings is the one the first reading started: it grew in place.
 		expect(state.results.watch?.readings).toBe(early);

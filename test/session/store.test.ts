@@ -387,6 +387,19 @@ describe("the lock", () => {
 		);
 		await store.close();
 	});
+
+	it("rewritten in place to name another process stops the holder's writes", async () => {
+		const sessions = tempDir();
+		const dir = await makeSession(sessions);
+		const store = await SessionStore.open(sessions, ID);
+		store.append({ type: "session.resumed", data: { pid: process.pid, host: hostname(), unclean: false } });
+		// The same file, its bytes replaced: only its change time tells.
+		writeFileSync(join(dir, "lock.json"), JSON.stringify({ pid: 4242, host: hostname(), since: "x" }));
+		expect(() => store.append({ type: "session.closed", data: { reason: "x" } })).toThrow(
+			/lost the lock on session .*lock\.json now names pid 4242/,
+		);
+		await store.close();
+	});
 });
 
 /** The next line of the child's stdout that matches. */
