@@ -23,7 +23,7 @@ const phases = Number(process.env.BENCH_PHASES ?? 30);
 const readings = Number(process.env.BENCH_READINGS ?? 5000);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const keep = process.env.BENCH_KEEP === "1";
-const cli = join(root, "dist", "cli.js");
+const cli = join(root, "dist", "cli.cjs");
 if (!existsSync(cli)) throw new Error("dist/cli.cjs is missing: run npm run build first");
 
 const work = mkdtempSync(join(tmpdir(), "rollout-bench-long-"));
