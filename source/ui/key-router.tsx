@@ -38,7 +38,7 @@ export function KeyRouter({
 		};
 	}, []);
 	// One handler for the whole run: it never changes, so Ink never detaches it.
-	const route = useCallback((input: string, key: Key) => {
+	const dispatch = useCallback((input: string, key: Key) => {
 		if (first.current?.(input, key)) return;
 		const field = entries.current.findLast((entry) => entry.capture);
 		if (field) return field.handler.current(input, key);
@@ -48,6 +48,21 @@ export function KeyRouter({
 		const keys = held ? [...input] : [input];
 		for (const one of keys) for (const entry of [...entries.current]) entry.handler.current(one, key);
 	}, []);
+	const route = useCallback(
+		(input: string, key: Key) => {
+			// Text and Enter in one chunk (a name typed fast or pasted, then Enter) is the text, then
+			// an Enter: Ink hands the chunk over whole, where the Enter would be lost as text.
+			if (input.length > 1 && input.includes("\r") && !input.includes("\u001b") && !key.ctrl && !key.meta) {
+				for (const part of input.split(/(\r)/)) {
+					if (part === "\r") dispatch("", { ...key, return: true });
+					else if (part !== "") dispatch(part, key);
+				}
+				return;
+			}
+			dispatch(input, key);
+		},
+		[dispatch],
+	);
 	useInput(route);
 	return <RouterContext.Provider value={register}>{children}</RouterContext.Provider>;
 }

@@ -17,6 +17,7 @@ import { resolveSessionId } from "../session/ids.js";
 import { listSessions, newestUnfinished } from "../session/inspect.js";
 import { listingStatus } from "../session/rules.js";
 import { Home, type HomeChoice } from "./home.js";
+import { KeyRouter } from "./key-router.js";
 import { PreflightScreen } from "./screens/preflight.js";
 import type { Flow, Signals } from "./use-wizard.js";
 import { TextField } from "./views/forms.js";
@@ -174,15 +175,17 @@ async function operatorName(flag: string | undefined): Promise<string> {
 	if (known) return known;
 	let name: string | undefined;
 	const app = render(
-		<TextField
-			label="Your name for the record (remembered):"
-			fallback={userInfo().username}
-			required
-			onSubmit={(value) => {
-				name = value;
-				app.unmount();
-			}}
-		/>,
+		<KeyRouter>
+			<TextField
+				label="Your name for the record (remembered):"
+				fallback={userInfo().username}
+				required
+				onSubmit={(value) => {
+					name = value;
+					app.unmount();
+				}}
+			/>
+		</KeyRouter>,
 		{ exitOnCtrlC: true },
 	);
 	await app.waitUntilExit();

@@ -413,6 +413,16 @@ describe("anywhere", () => {
 		expect(engine.state.results.backup?.reason).toBe("covered by the nightly job");
 	});
 
+	it("a reason and its Enter arriving in one chunk (pasted, typed fast) are the reason, then Enter", async () => {
+		const { screen, engine } = await openWizard();
+		await screen.press("s");
+		expect(screen.frame()).toContain("Why skip this step?");
+		screen.stdin.write("covered by the nightly job\r");
+		await screen.waitFor("Unit tests\ncommand");
+		expect(engine.state.results.backup?.status).toBe("skipped");
+		expect(engine.state.results.backup?.reason).toBe("covered by the nightly job");
+	});
+
 	it("skips a step only with a written reason", async () => {
 		const { screen, engine } = await openWizard();
 		await screen.press("s");
