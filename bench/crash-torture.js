@@ -29,13 +29,13 @@ const runs = Number(process.argv[2] ?? process.env.TORTURE_RUNS ?? 50);
 const seed = Number(process.argv[3] ?? process.env.TORTURE_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const keep = process.env.TORTURE_KEEP === "1";
 
-if (!existsSync(join(root, "dist", "cli.js")))
+if (!existsSync(join(root, "dist", "cli.cjs")))
 	spawnSync(process.execPath, ["scripts/build.js"], { cwd: root, stdio: "inherit" });
 // A copy of the built package, so that a rebuild while the torture runs cannot change what it tests.
 const installed = mkdtempSync(join(tmpdir(), "rollout-torture-bin-"));
 for (const name of ["dist", "checklists", "package.json"])
 	cpSync(join(root, name), join(installed, name), { recursive: true });
-const bin = join(installed, "dist", "cli.js");
+const bin = join(installed, "dist", "cli.cjs");
 
 /** mulberry32: seeded, so a run can be replayed with its seed. */
 function seededRandom(value) {

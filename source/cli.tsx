@@ -181,7 +181,7 @@ program
 	.action(async (session: string | undefined, options: Partial<RunOptions>) => {
 		const dir = await sessionsDir(options.sessionsDir);
 		if (options.answers) {
-			const { resumeSession } = await import("./cli/run.js");
+			const { resumeSession } = await import("./cli/resume.js");
 			process.exitCode = await resumeSession(session, dir, { ...options, answers: options.answers, var: {} });
 			return;
 		}

@@ -1,3 +1,4 @@
+import { FLAG_FORMATS } from "./flag-format.js";
 import { monitorRules } from "./monitor-rules.js";
 import { stepLists } from "./steps.js";
 
@@ -12,13 +13,6 @@ export interface RuleProblem {
 }
 
 type Raw = Record<string, unknown>;
-
-const FLAG_FORMATS: Record<string, string> = {
-	".yaml": "yaml",
-	".yml": "yaml",
-	".json": "json",
-	".env": "env",
-};
 
 /**
  * The checklist rules that span more than one value: unique ids, `when` naming a
@@ -177,13 +171,6 @@ function levelProblem(warn: unknown, critical: unknown): string | undefined {
 	if (wd < 0 && wv < cv)
 		return `warn "${warn}" is below critical "${critical}": a reading would be critical before it warns (warn must be at least ${cv})`;
 	return undefined;
-}
-
-/** The format of a flag step's file: as written, or from the file's extension. */
-export function flagFormat(file: string, format?: string): "yaml" | "json" | "env" {
-	if (format) return format as "yaml" | "json" | "env";
-	const extension = /\.[^./]*$/.exec(file)?.[0]?.toLowerCase() ?? "";
-	return (FLAG_FORMATS[extension] ?? "env") as "yaml" | "json" | "env";
 }
 
 function asRecords(value: unknown): Raw[] {

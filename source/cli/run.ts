@@ -1,15 +1,15 @@
 import { userInfo } from "node:os";
 import { formatDuration } from "../checklist/duration.js";
-import { type Answers, AnswersError, answerProblems, loadAnswers } from "../engine/answers.js";
+import { type Answers, answerProblems } from "../engine/answers.js";
 import { Engine } from "../engine/engine.js";
 import { formatResult } from "../engine/rollback.js";
 import { criticalFailure, runUnattended, type StepReport } from "../engine/unattended.js";
 import { formatNumber } from "../runner/thresholds.js";
-import { resolveSessionId } from "../session/ids.js";
-import { newestUnfinished } from "../session/inspect.js";
 import { endedBadly, listingStatus } from "../session/rules.js";
+import type { SessionStore } from "../session/store.js";
 import { moduleNamed } from "../steps/registry.js";
 import { colorsFor, EXIT, OperatorError } from "./output.js";
+import { readAnswers, sayWaiting, sessionToOpen } from "./reopen.js";
 import { resumeHint } from "./sessions-dir.js";
 
 export interface RunFlags {
@@ -41,12 +41,12 @@ export async function runChecklist(
 }
 
 /** `rollout resume <session> --answers <file>`: continues an unfinished session from its first unfinished step. */
-export async function resumeSession(
-	idOrPrefix: string | undefined,
-	sessionsDir: string,
-	flags: RunFlags,
-): Promise<number> {
-	const { engine, answers } = await reopen(idOrPrefix, sessionsDir, flags, true);
+export async function resumeOpened(store: SessionStore, answers: Answers, flags: RunFlags): Promise<number> {
+	const engine = await Engine.resumeOpened(store, {
+		acceptChangedChecklist: flags.acceptChangedChecklist === true,
+		toWalk: true,
+	});
+	sayNotices(engine);
 	return drive(engine, answers, flags.autoRollback !== false);
 }
 
@@ -70,26 +70,26 @@ export async function runFollowup(
 	return drive(engine, answers, flags.autoRollback !== false);
 }
 
-/** Opens an existing session with its answers, saying what resuming found. */
+/** Opens a session to run a follow-up into, with its answers, saying what resuming found. */
 async function reopen(
-	idOrPrefix: string | undefined,
+	idOrPrefix: string,
 	sessionsDir: string,
 	flags: RunFlags,
-	toWalk = false,
 ): Promise<{ engine: Engine; answers: Answers }> {
 	const answers = readAnswers(flags.answers);
-	const id = idOrPrefix ? resolveSessionId(sessionsDir, idOrPrefix) : newestUnfinished(sessionsDir);
-	if (!id) throw new OperatorError(`no unfinished session in ${sessionsDir}`, EXIT.usage);
 	const engine = await Engine.resume({
-		store: { onWait: (message) => process.stderr.write(`${message}\n`) },
+		store: { onWait: sayWaiting },
 		sessionsDir,
-		id,
+		id: sessionToOpen(idOrPrefix, sessionsDir),
 		acceptChangedChecklist: flags.acceptChangedChecklist === true,
-		toWalk,
 	});
+	sayNotices(engine);
+	return { engine, answers };
+}
+
+function sayNotices(engine: Engine): void {
 	const c = colorsFor(process.stderr);
 	for (const notice of engine.notices) process.stderr.write(`${c.yellow("note")} ${notice}\n`);
-	return { engine, answers };
 }
 
 async function drive(engine: Engine, answers: Answers, autoRollback: boolean): Promise<number> {
@@ -190,15 +190,6 @@ function keyFigure(outcome: StepReport["outcome"]): string {
 
 function paintOutcome(outcome: string, c: ReturnType<typeof colorsFor>): string {
 	return outcome === "GO" ? c.green(outcome) : outcome === "NO-GO" ? c.red(outcome) : c.yellow(outcome);
-}
-
-function readAnswers(file: string): Answers {
-	try {
-		return loadAnswers(file);
-	} catch (error) {
-		if (error instanceof AnswersError) throw new OperatorError(error.message, EXIT.usage);
-		throw error;
-	}
 }
 
 async function configuredOperator(): Promise<string | undefined> {

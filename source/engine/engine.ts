@@ -33,6 +33,7 @@ import { allowedOutcomes, DEFAULT_RULES, type Decision, decide } from "../steps/
 import { describeWindow, openWindows } from "../steps/monitor/windows.js";
 import { misses, readFields } from "../steps/prompt/fields.js";
 import { isCritical, moduleOf } from "../steps/registry.js";
+import { endedMessage, openSession, recordedChecklist } from "./open-session.js";
 import { type ActionResult, type Confirm, carryOut } from "./rollback.js";
 
 /** What the engine refuses, or a problem the operator can fix: one line, exit 2. */
@@ -156,24 +157,30 @@ export class Engine {
 
 	static async resume(options: ResumeOptions): Promise<Engine> {
 		const effects = options.effects ?? defaultEffects();
-		const store = await Store.open(options.sessionsDir, options.id, {
-			now: () => effects.clock.now(),
-			...options.store,
-		});
+		const store = await openSession(
+			options.sessionsDir,
+			options.id,
+			{ now: () => effects.clock.now(), ...options.store },
+			options.toWalk === true,
+		);
+		return Engine.resumeOpened(store, { ...options, effects });
+	}
+
+	/** Goes on with a session opened by `openSession` (given the same `toWalk`); closes it when it cannot. */
+	static async resumeOpened(
+		store: SessionStore,
+		options: Omit<ResumeOptions, "sessionsDir" | "id" | "store">,
+	): Promise<Engine> {
 		try {
-			const definition = definitionOf(store);
+			const definition = recordedChecklist(store.id, store.dir, store.records, store.state);
 			const engine = new Engine(
 				store,
 				definition,
-				keepingSecrets(effects, secretsFromEnvironment(definition.vars)),
+				keepingSecrets(options.effects ?? defaultEffects(), secretsFromEnvironment(definition.vars)),
 			);
 			engine.notices.push(...store.warnings);
-			if (options.toWalk && !engine.current()) {
-				const { id } = engine;
-				throw new EngineError(
-					`session ${id} has ended (${rules.listingStatus(engine.state)}); export it with: rollout export ${id} --format md`,
-				);
-			}
+			// Opening refused a session with nothing left to walk; this finds a walk whose step the checklist lacks.
+			if (options.toWalk && !engine.current()) throw new EngineError(endedMessage(engine.id, engine.state));
 			if (options.checkChecklist !== false)
 				engine.checkChecklistFile(options.acceptChangedChecklist === true);
 			engine.recoverInterruptedRun();
@@ -271,10 +278,8 @@ export class Engine {
 
 	/** The next step without a final result, or undefined when the walk is over or the session takes no more steps. */
 	current(): PlacedStep | undefined {
-		const ref = rules.currentStep(this.state);
-		if (!ref) return undefined;
-		const followup = this.state.followups.some((item) => item.id === ref.phase);
-		return followup || !rules.frozen(this.state) ? this.placed(ref.id) : undefined;
+		const ref = rules.nextToWalk(this.state);
+		return ref ? this.placed(ref.id) : undefined;
 	}
 
 	placed(stepId: string): PlacedStep {
@@ -921,14 +926,6 @@ function stepRefs(checklist: Checklist): StepRef[] {
 		critical: isCritical(step),
 		...(step.must ? { must: true } : {}),
 	}));
-}
-
-function definitionOf(store: SessionStore): Checklist {
-	const { definition } = sessionData(store.dir, store.records, store.state);
-	if (!definition || typeof definition !== "object" || !("phases" in definition)) {
-		throw new EngineError(`session ${store.id} does not hold its checklist; it cannot be resumed`);
-	}
-	return definition;
 }
 
 /** Step ids whose definition differs between two versions of a checklist (added, removed or changed). */

@@ -35,7 +35,8 @@ export function interruptionsOf(records: readonly SessionRecord[]): {
 	let closed: { at: string; reason: string } | undefined;
 	let cut: string[] = [];
 	let open: StepInterruption[] = [];
-	for (const [index, record] of records.entries()) {
+	for (let index = 0; index < records.length; index++) {
+		const record = records[index] as SessionRecord;
 		if (record.type === "session.closed") closed = { at: record.at, reason: record.data.reason };
 		else if (record.type === "step.interrupted") {
 			const list = byStep.get(record.data.stepId) ?? [];

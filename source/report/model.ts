@@ -9,7 +9,7 @@ import {
 	type SessionStatus,
 	sessionOutcome,
 } from "../session/rules.js";
-import { evidenceDetails } from "../steps/registry.js";
+import { evidenceDetails } from "../steps/evidence-details.js";
 import { followupSchedule, type ScheduledFollowup } from "./followups.js";
 import { type Interruption, interruptionsOf, type StepInterruption } from "./interruptions.js";
 import { type Limit, limitsOf } from "./limits.js";
@@ -158,10 +158,14 @@ export function buildReport(data: SessionData): Report {
 				by: whoDid(ref.kind, ref.id, result?.startedAt, state),
 				question: step?.kind === "prompt" ? step.question : undefined,
 				answer: step?.kind === "prompt" ? answerOf(result) : undefined,
-				limits: limitsOf(step, result?.metrics, {
-					readings: result?.readings,
-					...watchedOf(result?.evidence),
-				}),
+				// Only a monitor's tiers are judged from its readings and what it recorded of them.
+				limits: limitsOf(
+					step,
+					result?.metrics,
+					step?.kind === "monitor"
+						? { readings: result?.readings, ...watchedOf(result?.evidence) }
+						: undefined,
+				),
 				interruptions: cut.byStep.get(ref.id) ?? [],
 			};
 		}),

@@ -14,12 +14,15 @@ import {
 	when,
 } from "./step-lines.js";
 
-const html = (text: unknown) =>
-	String(text ?? "")
-		.replaceAll("&", "&amp;")
-		.replaceAll("<", "&lt;")
-		.replaceAll(">", "&gt;")
-		.replaceAll('"', "&quot;");
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+const SPECIAL = /[&<>"]/;
+const SPECIALS = /[&<>"]/g;
+
+/** Text as HTML: most of a record has nothing to escape, and is passed through as it is. */
+const html = (text: unknown) => {
+	const plain = String(text ?? "");
+	return SPECIAL.test(plain) ? plain.replace(SPECIALS, (char) => ENTITIES[char] ?? char) : plain;
+};
 
 const COLOURS: Record<string, string> = {
 	passed: "#1a7f37",

@@ -11,10 +11,13 @@ import {
 	when,
 } from "./step-lines.js";
 
-const cell = (text: unknown) =>
-	String(text ?? "")
-		.replaceAll("|", "\\|")
-		.replaceAll("\n", " ");
+const CELL_SPECIAL = /[|\n]/;
+
+/** Text for a table cell: a bar escaped, a line break a space; most text has neither and is kept as it is. */
+const cell = (text: unknown) => {
+	const plain = String(text ?? "");
+	return CELL_SPECIAL.test(plain) ? plain.replaceAll("|", "\\|").replaceAll("\n", " ") : plain;
+};
 
 /** The sign-off record as Markdown, readable on a code host. */
 export function renderMarkdown(report: Report): string {

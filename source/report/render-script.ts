@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { SECRET_REFERENCE, secretEnvName } from "../checklist/interpolate.js";
-import { commandLine } from "../steps/command/command.js";
+import { commandLine } from "../steps/command/command-line.js";
 import { describeAction, type RollbackPlan } from "./rollback-plan.js";
 
 /** Quotes a value for a POSIX shell. */

@@ -1,4 +1,4 @@
-import { flagFormat } from "../checklist/rules.js";
+import { flagFormat } from "../checklist/flag-format.js";
 import type { Step } from "../checklist/schema.js";
 import { placedSteps } from "../checklist/steps.js";
 import { recordedBackups } from "../session/manifest.js";

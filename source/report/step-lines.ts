@@ -46,6 +46,7 @@ export function took(step: ReportStep): string {
  * "value 0.7 (warn > 0.5 → notify: met at 09:01:00Z, critical > 1 → stop: not met)".
  */
 export function figures(step: ReportStep): string[] {
+	if (step.limits.length === 0 && (step.metrics === undefined || isEmpty(step.metrics))) return [];
 	const rank = (name: string) => {
 		const index = PREFERRED.indexOf(name);
 		return index < 0 ? PREFERRED.length : index;
@@ -63,6 +64,11 @@ export function figures(step: ReportStep): string[] {
 		if (step.metrics?.[name] === undefined) lines.push(`${name} — (${limit.join(", ")})`);
 	}
 	return lines;
+}
+
+function isEmpty(record: object): boolean {
+	for (const _ in record) return false;
+	return true;
 }
 
 /**
@@ -83,37 +89,38 @@ function readable(rule: string): string {
 
 /** Everything a reviewer checks beside the status, each a line, in the order a reader wants them. */
 export function stepLines(step: ReportStep): string[] {
-	return [
-		...(step.reason ? [step.reason] : []),
-		...(step.question ? [`asked: ${step.question}${step.answer ? ` — answered ${step.answer}` : ""}`] : []),
+	const lines: string[] = [];
+	if (step.reason) lines.push(step.reason);
+	if (step.question) lines.push(`asked: ${step.question}${step.answer ? ` — answered ${step.answer}` : ""}`);
+	for (const line of step.details) {
 		// A dry run's reason already quotes the command line its details give.
-		...step.details.filter((line) => !step.reason?.includes(line.replaceAll("`", ""))),
-		...(step.override ? [`overridden: ${step.override}`] : []),
-		...(step.notes ? [`notes: ${step.notes}`] : []),
-		...(step.attempts > 1 ? [`${step.attempts} attempts`] : []),
-		...step.interruptions.map((cut) => {
-			const resumed = cut.resumedAt ? `; the session resumed at ${when(cut.resumedAt)}` : "";
-			const span =
-				cut.resumedAt && step.status !== "interrupted" && step.startedAt && step.startedAt <= cut.at
-					? ", so its time includes the stop"
-					: "";
-			return `cut off at ${when(cut.at)}: ${cut.reason}${resumed}${span}`;
-		}),
-		...readingsLine(step),
-	];
+		if (!step.reason?.includes(line.replaceAll("`", ""))) lines.push(line);
+	}
+	if (step.override) lines.push(`overridden: ${step.override}`);
+	if (step.notes) lines.push(`notes: ${step.notes}`);
+	if (step.attempts > 1) lines.push(`${step.attempts} attempts`);
+	for (const cut of step.interruptions) {
+		const resumed = cut.resumedAt ? `; the session resumed at ${when(cut.resumedAt)}` : "";
+		const span =
+			cut.resumedAt && step.status !== "interrupted" && step.startedAt && step.startedAt <= cut.at
+				? ", so its time includes the stop"
+				: "";
+		lines.push(`cut off at ${when(cut.at)}: ${cut.reason}${resumed}${span}`);
+	}
+	const readings = readingsLine(step);
+	if (readings) lines.push(readings);
+	return lines;
 }
 
 /** A monitor's readings in one line: every one, or the first and last of a long watch. */
-function readingsLine(step: ReportStep): string[] {
+function readingsLine(step: ReportStep): string | undefined {
 	const readings = step.readings ?? [];
-	if (readings.length === 0) return [];
+	if (readings.length === 0) return undefined;
 	const text = (reading: (typeof readings)[number]) =>
 		`${when(reading.at).slice(11)} ${reading.value === undefined ? `no value (${reading.error ?? "no reading"})` : formatNumber(reading.value)}`;
-	if (readings.length <= READINGS_LISTED) return [`readings: ${readings.map(text).join(", ")}`];
+	if (readings.length <= READINGS_LISTED) return `readings: ${readings.map(text).join(", ")}`;
 	const half = READINGS_LISTED / 2;
-	return [
-		`readings (${readings.length}, every one in report.json): ${readings.slice(0, half).map(text).join(", ")}, … ${readings.slice(-half).map(text).join(", ")}`,
-	];
+	return `readings (${readings.length}, every one in report.json): ${readings.slice(0, half).map(text).join(", ")}, … ${readings.slice(-half).map(text).join(", ")}`;
 }
 
 /** One line per stop of the session: when, how, which steps it cut off, when and where it resumed. */

@@ -51,21 +51,27 @@ export interface RecordedBackup extends BackupEntry {
  * sit in the hash chain, so restores and verify trust them.
  */
 export function recordedBackups(records: readonly SessionRecord[]): RecordedBackup[] {
-	return records.flatMap((record) => {
-		if (!namesBackups(record)) return [];
-		const { files } = (record.data as { evidence: { files: BackupEntry[] } }).evidence;
-		return files
-			.filter(
-				(entry) =>
-					typeof entry === "object" &&
-					entry !== null &&
-					typeof entry.source === "string" &&
-					typeof entry.backup === "string" &&
-					typeof entry.sha256 === "string" &&
-					entry.absent !== true,
-			)
-			.map((entry) => ({ ...entry, line: record.seq + 1 }));
-	});
+	const backups: RecordedBackup[] = [];
+	for (const record of records) {
+		if (!namesBackups(record)) continue;
+		const { files } = (record.data as { evidence: { files: unknown[] } }).evidence;
+		for (const entry of files) {
+			if (isBackup(entry)) backups.push({ ...entry, line: record.seq + 1 });
+		}
+	}
+	return backups;
+}
+
+function isBackup(entry: unknown): entry is BackupEntry {
+	const candidate = entry as Partial<Record<keyof BackupEntry, unknown>> | null;
+	return (
+		typeof candidate === "object" &&
+		candidate !== null &&
+		typeof candidate.source === "string" &&
+		typeof candidate.backup === "string" &&
+		typeof candidate.sha256 === "string" &&
+		candidate.absent !== true
+	);
 }
 
 /** Whether a record may name backups: a finished step whose evidence lists files. */

@@ -132,7 +132,7 @@ export function apply(state: SessionState | undefined, event: SessionEvent, at: 
 			startedAt: at,
 			lastActivityAt: at,
 			steps: [...steps],
-			results: Object.fromEntries(steps.map((step) => [step.id, PENDING])),
+			results: pendingResults(steps),
 			approvals: [],
 			resumes: 0,
 			rollbacks: [],
@@ -300,6 +300,18 @@ type Draft = {
 	rollbacks: RollbackRun[];
 	followups: { readonly id: string; readonly startedAt: string }[];
 };
+
+/**
+ * Every step pending, by id, in a map that is a hash table from the start: a plain object given
+ * thousands of keys one by one makes a new hidden class per key (35 ms for 3,000 steps, at every
+ * replay); one that had a key deleted is a dictionary already. Keys keep their order either way.
+ */
+function pendingResults(steps: readonly StepRef[]): Record<string, StepResult> {
+	const results: Record<string, StepResult> = { "": PENDING };
+	delete results[""];
+	for (const step of steps) results[step.id] = PENDING;
+	return results;
+}
 
 /** A copy that `apply` can change without touching the original: every list it grows, copied. */
 function copyState(state: SessionState): SessionState {

@@ -192,6 +192,17 @@ export function followupsOpen(state: SessionState): boolean {
 	return lifecycle(state) === "ended" && outcome !== undefined && outcome !== "NO-GO";
 }
 
+/**
+ * The step a walk takes up next: the first unfinished one, unless the session is frozen and
+ * it is not a step of a follow-up it started. Undefined when nothing is left to walk.
+ */
+export function nextToWalk(state: SessionState): StepRef | undefined {
+	const ref = currentStep(state);
+	if (!ref) return undefined;
+	const followup = state.followups.some((item) => item.id === ref.phase);
+	return followup || !frozen(state) ? ref : undefined;
+}
+
 /** Why the session takes no more steps at all, or undefined while it does. */
 export function frozen(state: SessionState): string | undefined {
 	const stage = lifecycle(state);

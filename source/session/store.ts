@@ -111,8 +111,18 @@ export class SessionStore {
 		return SessionStore.open(sessionsDir, id, options);
 	}
 
-	/** Opens an existing session for writing; refuses a broken log, repairs a torn last line. */
-	static async open(sessionsDir: string, id: string, options: StoreOptions = {}): Promise<SessionStore> {
+	/**
+	 * Opens an existing session for writing; refuses a broken log, repairs a torn last line.
+	 * `refuse`, when given, is asked under the lock once the log is read and checked, before
+	 * anything is written (a torn line cut, a stale temp removed, session.json brought up to
+	 * date): it throws to refuse, and the session is left as it was.
+	 */
+	static async open(
+		sessionsDir: string,
+		id: string,
+		options: StoreOptions = {},
+		refuse?: (records: readonly SessionRecord[], state: SessionState) => void,
+	): Promise<SessionStore> {
 		const dir = join(sessionsDir, id);
 		const logPath = join(dir, LOG_FILE);
 		if (!existsSync(logPath)) throw new SessionStoreError(`no session ${id} in ${sessionsDir}`);
@@ -134,6 +144,7 @@ export class SessionStore {
 					`${problem}; the session cannot continue: run rollout verify ${id} and keep the folder as evidence`,
 				);
 			}
+			if (refuse && state) refuse(contents.records, state);
 			if (contents.tornTail) {
 				truncateSync(logPath, contents.tornTail.offset);
 				warnings.push(

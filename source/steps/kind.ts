@@ -29,10 +29,21 @@ export interface Preview {
 }
 
 /**
+ * What a step kind's recorded evidence says: all the reports ask of a kind, kept apart from
+ * how the step is done so that rendering a record loads no runner, editor or schema.
+ */
+export interface EvidenceReader<E> {
+	/** The step's evidence as recorded, typed; undefined when it left none of this kind. */
+	evidence(recorded: unknown): E | undefined;
+	/** Lines for the records beside the status: what a reviewer checks. */
+	details(evidence: E): string[];
+}
+
+/**
  * Everything about one step kind that the engine, the reports and the screens ask: how it is
  * done, whether it is critical, what it runs, what it will do, what its evidence says.
  */
-export interface StepKindModule<K extends Step["kind"], E = undefined> {
+export interface StepKindModule<K extends Step["kind"], E = undefined> extends EvidenceReader<E> {
 	readonly kind: K;
 	readonly mode: StepMode;
 	/** Still done after a NO-GO (what remains then is the record and its sign-off). */
@@ -53,8 +64,4 @@ export interface StepKindModule<K extends Step["kind"], E = undefined> {
 	touches?(step: StepOf<K>): readonly Touch[];
 	/** The longest the step can take unattended (its timeout, a monitor's window); undefined when a person sets the pace. */
 	longestMs?(step: StepOf<K>): number | undefined;
-	/** The step's evidence as recorded, typed; undefined when it left none of this kind. */
-	evidence(recorded: unknown): E | undefined;
-	/** Lines for the records beside the status: what a reviewer checks. */
-	details(evidence: E): string[];
 }

@@ -41,11 +41,5 @@ export function previewOf(step: Step, baseDir: string) {
 	return moduleOf(step).preview(step as never, baseDir);
 }
 
-/** The report lines of a step's recorded evidence. */
-export function evidenceDetails(kind: string, recorded: unknown): string[] {
-	const module = moduleNamed(kind);
-	const evidence = module?.evidence(recorded);
-	return module && evidence !== undefined ? module.details(evidence) : [];
-}
-
+export { evidenceDetails } from "./evidence-details.js";
 export type { StepOf };

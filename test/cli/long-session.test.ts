@@ -1,4 +1,13 @@
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import {
+	appendFileSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	utimesSync,
+	writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
@@ -119,6 +128,38 @@ describe("rollout resume of a session that has ended", () => {
 		);
 		expect(readFileSync(log, "utf8")).toBe(before);
 		expect(run(["verify", String(id), "--sessions-dir", sessions]).code).toBe(0);
+	});
+
+	it("writes nothing into it even where opening it to go on would: a torn last line, no session.json", () => {
+		const work = tempDir();
+		const sessions = join(work, "sessions");
+		const run = cli(join(work, "cache"));
+		const file = join(work, "checklist.yaml");
+		const answers = join(work, "answers.yaml");
+		writeFileSync(file, CHECKLIST);
+		writeFileSync(answers, "operator: Dana Ops\nanswers: {}\n");
+		expect(run(["run", file, "--answers", answers, "--sessions-dir", sessions]).code).toBe(0);
+		const [id] = readdirSync(sessions).filter((name) => !name.startsWith("."));
+		const dir = join(sessions, String(id));
+		// A session to go on with would have its torn line cut and session.json written again.
+		appendFileSync(join(dir, "events.jsonl"), '{"seq":');
+		rmSync(join(dir, "session.json"));
+		const files = () =>
+			Object.fromEntries(
+				readdirSync(dir, { recursive: true, encoding: "utf8" })
+					.sort()
+					.map((name) => [
+						name,
+						statSync(join(dir, name)).isFile() ? readFileSync(join(dir, name), "utf8") : "(folder)",
+					]),
+			);
+		const before = files();
+		const resumed = run(["resume", String(id), "--answers", answers, "--sessions-dir", sessions]);
+		expect(resumed).toMatchObject({
+			code: 2,
+			stderr: `rollout: session ${id} has ended (GO); export it with: rollout export ${id} --format md\n`,
+		});
+		expect(files()).toEqual(before);
 	});
 });
 

@@ -1,15 +1,10 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { BackupEntry } from "../../session/manifest.js";
 import type { StepKindModule } from "../kind.js";
 import { runBackup } from "./backup.js";
+import { type BackupEvidence, backupEvidence } from "./evidence.js";
 
-/** What a backup step leaves: the files copied, or in a dry run what it would copy. */
-export interface BackupEvidence {
-	readonly kind: "backup";
-	readonly files?: readonly BackupEntry[];
-	readonly planned?: readonly string[];
-}
+export type { BackupEvidence };
 
 export const backup: StepKindModule<"backup", BackupEvidence> = {
 	kind: "backup",
@@ -41,14 +36,5 @@ export const backup: StepKindModule<"backup", BackupEvidence> = {
 			],
 		};
 	},
-	evidence: (recorded) =>
-		(recorded as { kind?: string } | undefined)?.kind === "backup" ? (recorded as BackupEvidence) : undefined,
-	details(evidence) {
-		if (evidence.planned) return evidence.planned.map((line) => `would copy ${line}`);
-		return (evidence.files ?? []).map((file) =>
-			file.absent
-				? `${file.source} absent`
-				: `${file.source} ${file.size} bytes sha256 ${file.sha256?.slice(0, 12)}…`,
-		);
-	},
+	...backupEvidence,
 };

@@ -11,20 +11,13 @@ import { compare, describeMiss } from "../../runner/thresholds.js";
 import { makeSessionDir, sessionModes } from "../../session/atomic.js";
 import type { Metrics } from "../../session/events.js";
 import type { StepContext, StepOutcome } from "../context.js";
+import { commandLine } from "./command-line.js";
 
 /** The fields every process-running block shares: a command step, a flag's verify. */
 export type CommandFields = Pick<
 	Extract<Step, { kind: "command" }>,
 	"run" | "cwd" | "env" | "timeout" | "retries" | "retryDelay" | "expect"
 >;
-
-/** The command line as an operator would type it. */
-export function commandLine(run: string | readonly string[]): string {
-	if (typeof run === "string") return run;
-	return run
-		.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`))
-		.join(" ");
-}
 
 /**
  * Runs a command with its retries; passes when the exit code, the output matches and the

@@ -1,19 +1,10 @@
 import { formatDuration } from "../../checklist/duration.js";
 import type { StepKindModule } from "../kind.js";
-import { commandLine, runCommand } from "./command.js";
+import { runCommand } from "./command.js";
+import { commandLine } from "./command-line.js";
+import { type CommandEvidence, commandEvidence } from "./evidence.js";
 
-/** What a command step leaves: the exact command line, how it ended, where its output is. */
-export interface CommandEvidence {
-	readonly kind: "command";
-	readonly command: string;
-	readonly cwd: string;
-	readonly exitCode?: number;
-	readonly signal?: string;
-	readonly durationMs?: number;
-	readonly log?: string;
-	readonly tail?: readonly string[];
-	readonly attempt?: number;
-}
+export type { CommandEvidence };
 
 export const command: StepKindModule<"command", CommandEvidence> = {
 	kind: "command",
@@ -49,12 +40,5 @@ export const command: StepKindModule<"command", CommandEvidence> = {
 			],
 		};
 	},
-	evidence: (recorded) =>
-		(recorded as { kind?: string } | undefined)?.kind === "command"
-			? (recorded as CommandEvidence)
-			: undefined,
-	details(evidence) {
-		const exit = evidence.exitCode === undefined ? "" : ` exited ${evidence.exitCode}`;
-		return [`\`${evidence.command}\`${exit}`, ...(evidence.log ? [`log \`${evidence.log}\``] : [])];
-	},
+	...commandEvidence,
 };

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { flagFormat } from "../../checklist/rules.js";
+import { flagFormat } from "../../checklist/flag-format.js";
 import type { Step } from "../../checklist/schema.js";
 import { writeFileAtomicSync } from "../../session/atomic.js";
 import { sha256 } from "../../session/canonical.js";

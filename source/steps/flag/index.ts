@@ -1,5 +1,6 @@
 import type { StepKindModule } from "../kind.js";
 import { flagKeyLabel } from "./edit.js";
+import { flagEvidence } from "./evidence.js";
 import type { FlagEvidence } from "./flag.js";
 import { flagDiff, planFlag, runFlag } from "./flag.js";
 
@@ -27,17 +28,5 @@ export const flag: StepKindModule<"flag", FlagEvidence & { readonly kind: "flag"
 		if (edit.noop) return { lines: [head, { text: "Already set: nothing to write.", tone: "dim" }] };
 		return { lines: [head], diff: flagDiff(file, before, edit.text) };
 	},
-	evidence: (recorded) =>
-		(recorded as { kind?: string } | undefined)?.kind === "flag"
-			? (recorded as FlagEvidence & { readonly kind: "flag" })
-			: undefined,
-	details(evidence) {
-		if (!evidence.key) return [];
-		const before = evidence.previous?.present ? JSON.stringify(evidence.previous.value) : "absent";
-		return [
-			evidence.noop
-				? `${evidence.key} was already ${JSON.stringify(evidence.value)}`
-				: `${evidence.key}: ${before} → ${JSON.stringify(evidence.value)} in ${evidence.file}`,
-		];
-	},
+	...flagEvidence,
 };

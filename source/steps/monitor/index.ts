@@ -1,28 +1,12 @@
 import { formatDuration } from "../../checklist/duration.js";
 import type { StepKindModule, StepOf } from "../kind.js";
 import { describeTier, stops, tiersOf } from "./alerts.js";
-import { type MonitorVerdict, runMonitor } from "./monitor.js";
+import { type MonitorEvidence, monitorEvidence } from "./evidence.js";
+import { runMonitor } from "./monitor.js";
 import { describeSource } from "./sources.js";
 import { plannedReadings } from "./windows.js";
 
-/** What a monitor step leaves: its verdict, the source it read and its levels. */
-export interface MonitorEvidence {
-	readonly kind: "monitor";
-	readonly monitor?: MonitorVerdict;
-	readonly source: string;
-	readonly levels?: { readonly warn?: number; readonly critical?: number };
-	readonly interval?: string;
-	readonly notes?: readonly string[];
-	readonly lastError?: string;
-	/** The figure the levels were measured against, and where it came from. */
-	readonly baseline?: { readonly step: string; readonly metric: string; readonly value: number };
-	/** Each tier as it fired: time, tier, reading and action. */
-	readonly alerts?: readonly string[];
-	/** Each tier that fired, by its place in the monitor's tiers: when and at what reading. */
-	readonly fired?: readonly { readonly tier: number; readonly at: string; readonly value: number }[];
-	/** Each checkpoint of a window: its span, worst tier and readings. */
-	readonly checkpoints?: readonly string[];
-}
+export type { MonitorEvidence };
 
 /** The alert tiers of a monitor, as written: "warning > 0.5, critical > 1 for 10m". */
 export function bands(step: StepOf<"monitor">): string {
@@ -72,14 +56,5 @@ export const monitor: StepKindModule<"monitor", MonitorEvidence> = {
 			],
 		};
 	},
-	evidence: (recorded) =>
-		(recorded as { kind?: string } | undefined)?.kind === "monitor"
-			? (recorded as MonitorEvidence)
-			: undefined,
-	details: (evidence) => [
-		...(evidence.monitor?.summary ? [evidence.monitor.summary] : []),
-		...(evidence.alerts ?? []).map((line) => `alert ${line}`),
-		...(evidence.checkpoints ?? []).map((line) => `checkpoint ${line}`),
-		...(evidence.monitor?.rollbackDueAt ? [`rollback scheduled: due ${evidence.monitor.rollbackDueAt}`] : []),
-	],
+	...monitorEvidence,
 };
