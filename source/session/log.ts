@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
 import { canonicalJson, recordHash, sha256 } from "./canonical.js";
 import { GENESIS_HASH, type SessionRecord } from "./events.js";
 
@@ -21,7 +21,7 @@ export interface LogContents extends Omit<LogScan, "count"> {
 	readonly records: readonly SessionRecord[];
 }
 
-/** Reads \`events.jsonl\` and checks every record: JSON, seq, prev, hash, time order. Stops at the first break. */
+/** Reads `events.jsonl` and checks every record: JSON, seq, prev, hash, time order. Stops at the first break. */
 export function readLog(path: string): LogContents {
 	const records: SessionRecord[] = [];
 	const { count: _count, ...scan } = scanLog(path, (record) => records.push(record));
@@ -29,28 +29,68 @@ export function readLog(path: string): LogContents {
 }
 
 /**
- * Reads and checks the log as \`readLog\` does, handing each good record to \`visit\` and keeping
- * none, for a reader that needs the records only once (verify). Lines are decoded one by one
- * from the file's bytes: a single character outside ASCII in a long log would otherwise make
- * the whole text a two-byte string, slower to split, parse and hash.
+ * Reads and checks the log as `readLog` does, handing each good record to `visit` and keeping
+ * none, for a reader that needs the records only once (verify). The file is read a block at a
+ * time into one buffer (fresh memory for a whole log of megabytes costs more than reading it),
+ * and lines are decoded one by one: a single character outside ASCII in a long log would
+ * otherwise make the whole text a two-byte string, slower to split, parse and hash.
  */
 export function scanLog(path: string, visit: (record: SessionRecord, index: number) => void): LogScan {
-	const bytes = readFileSync(path);
-	const end = bytes.lastIndexOf(NEWLINE) + 1;
-	const tornTail = end < bytes.length ? { offset: end, bytes: bytes.length - end } : undefined;
-	let previous: { hash: string; time: number } | undefined;
-	let index = 0;
-	for (let start = 0; start < end; index++) {
-		const stop = bytes.indexOf(NEWLINE, start);
-		const line = bytes.toString("utf8", start, stop);
-		start = stop + 1;
-		const checked = checkRecord(line, index, previous);
-		if (typeof checked === "string")
-			return { count: index, tornTail, problem: { line: index + 1, reason: checked } };
-		visit(checked.record, index);
-		previous = { hash: checked.record.hash, time: checked.time };
+	const fd = openSync(path, "r");
+	try {
+		let buffer = Buffer.allocUnsafe(BLOCK_BYTES);
+		// Bytes in the buffer, and where the line not yet read starts; offset: that line's place in the file.
+		let filled = 0;
+		let start = 0;
+		let offset = 0;
+		let previous: { hash: string; time: number } | undefined;
+		let index = 0;
+		for (;;) {
+			if (start > 0) {
+				buffer.copyWithin(0, start, filled);
+				filled -= start;
+				offset += start;
+				start = 0;
+			}
+			// A line longer than the buffer: a bigger buffer.
+			if (filled === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+			const read = readSync(fd, buffer, filled, buffer.length - filled, null);
+			if (read === 0) break;
+			filled += read;
+			for (let stop = buffer.indexOf(NEWLINE, start); stop >= 0 && stop < filled; index++) {
+				const checked = checkRecord(buffer.toString("utf8", start, stop), index, previous);
+				if (typeof checked === "string") {
+					return { count: index, tornTail: tornTailOf(fd), problem: { line: index + 1, reason: checked } };
+				}
+				visit(checked.record, index);
+				previous = { hash: checked.record.hash, time: checked.time };
+				start = stop + 1;
+				stop = buffer.indexOf(NEWLINE, start);
+			}
+		}
+		const rest = filled - start;
+		return { count: index, tornTail: rest > 0 ? { offset: offset + start, bytes: rest } : undefined };
+	} finally {
+		closeSync(fd);
 	}
-	return { count: index, tornTail };
+}
+
+const BLOCK_BYTES = 256 * 1024;
+
+/** Bytes after the file's last newline: read back from its end a block at a time. */
+function tornTailOf(fd: number): LogScan["tornTail"] {
+	const size = fstatSync(fd).size;
+	const block = Buffer.allocUnsafe(BLOCK_BYTES);
+	for (let end = size; end > 0; end -= block.length) {
+		const from = Math.max(0, end - block.length);
+		const read = readSync(fd, block, 0, end - from, from);
+		const newline = block.lastIndexOf(NEWLINE, read - 1);
+		if (newline >= 0) {
+			const tail = size - (from + newline + 1);
+			return tail > 0 ? { offset: from + newline + 1, bytes: tail } : undefined;
+		}
+	}
+	return size > 0 ? { offset: 0, bytes: size } : undefined;
 }
 
 const NEWLINE = 0x0a;
