@@ -10,6 +10,8 @@ const common = {
 	target: "node20",
 	minify: true,
 	legalComments: "none",
+	// ASCII only (esbuild's default, pinned): the bin reads the core as Latin-1, a plain copy.
+	charset: "ascii",
 	jsx: "automatic",
 	// Prefer ES module builds: some packages' CommonJS builds are UMD wrappers a bundler cannot follow.
 	mainFields: ["module", "main"],
@@ -22,6 +24,7 @@ await build({
 	outfile: "dist/core.cjs",
 	format: "cjs",
 	define: { PACKAGE_VERSION: JSON.stringify(packageJson.version) },
+	plugins: [lazyChildProcessInCommander()],
 });
 // The wizard: Ink and React, an ES module of its own (Ink awaits at the top level), loaded
 // only by the commands that draw screens. CommonJS dependencies inside it need `require`.
@@ -52,6 +55,27 @@ await build({
 	format: "cjs",
 	supported: { "dynamic-import": true },
 });
+
+/**
+ * Commander loads node:child_process (and with it net and dgram, ~7 ms) for subcommands that are
+ * programs of their own, which rollout has none of: it is loaded on first use instead, so verify,
+ * list and export start without it. A commander whose line reads otherwise fails the build.
+ */
+function lazyChildProcessInCommander() {
+	const eager = "const childProcess = require('node:child_process');";
+	return {
+		name: "lazy-child-process-in-commander",
+		setup(builder) {
+			builder.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, ({ path }) => {
+				const text = readFileSync(path, "utf8");
+				if (!text.includes(eager)) throw new Error(`${path} no longer reads: ${eager}`);
+				const lazy =
+					"let loadedChildProcess; const childProcess = new Proxy({}, { get: (_, key) => (loadedChildProcess ??= require('node:child_process'))[key] });";
+				return { contents: text.replace(eager, lazy), loader: "js" };
+			});
+		},
+	};
+}
 
 /** Resolves a package to an empty module, for optional imports that are never taken. */
 function stub(name) {

@@ -14,7 +14,8 @@ import { dirname, join } from "node:path";
 import { Script } from "node:vm";
 
 const core = join(__dirname, "core.cjs");
-const source = readFileSync(core, "utf8");
+// The core is ASCII (the build escapes everything else): read as Latin-1, a plain copy, not decoded.
+const source = readFileSync(core, "latin1");
 const useCache = !process.env.ROLLOUT_NO_COMPILE_CACHE;
 const cacheFile = useCache ? cachePath() : undefined;
 let cachedData: Buffer | undefined;
