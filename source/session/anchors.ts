@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { canonicalJson, sha256 } from "./canonical.js";
 import type { SessionRecord } from "./events.js";
 import { apply, replay, type SessionState } from "./reduce.js";
@@ -81,8 +82,7 @@ export function checkAgainstLog(dir: string, records: readonly SessionRecord[], 
 export class QuickCheck {
 	/** The sign-off record's audit anchor, if there is a record. */
 	readonly audit: Anchor | undefined;
-	private readonly bytes: Buffer | undefined;
-	private text: string | undefined;
+	private readonly snapshotPath: string;
 	private readonly anchor: Anchor | undefined;
 	private state: SessionState | undefined;
 	private anchorHash: string | undefined;
@@ -90,8 +90,9 @@ export class QuickCheck {
 	private same = false;
 
 	constructor(dir: string) {
-		this.bytes = readBytes(join(dir, SNAPSHOT_FILE));
-		this.anchor = this.bytes && leadingAnchor(this.bytes.toString("latin1", 0, 200));
+		this.snapshotPath = join(dir, SNAPSHOT_FILE);
+		const head = readPart(this.snapshotPath, 200, "start");
+		this.anchor = head === undefined ? undefined : leadingAnchor(head);
 		this.audit = signoffAnchor(join(dir, SIGNOFF_FILE));
 	}
 
@@ -112,11 +113,8 @@ export class QuickCheck {
 	}
 
 	private holds(): boolean {
-		const { bytes, anchor, state } = this;
-		if (!bytes || !anchor || !state) return false;
-		// Decoding the file is cheaper than encoding the text: one character outside ASCII makes it a two-byte string.
-		this.text ??= bytes.toString("utf8");
-		return this.text === snapshotText(state, anchor);
+		const { anchor, state } = this;
+		return !!anchor && !!state && fileHolds(this.snapshotPath, snapshotText(state, anchor));
 	}
 }
 
@@ -203,7 +201,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** The sign-off record's audit anchor; read from the end of its text when it is where rollout writes it. */
 function signoffAnchor(path: string): Anchor | undefined {
-	const end = readEnd(path, 300);
+	const end = readPart(path, 300, "end");
 	if (end === undefined) return undefined;
 	const tail = /"audit": \{\s*"events": (\d+),\s*"head": "([0-9a-f]{64})"\s*\}\s*\}\s*$/.exec(end);
 	if (tail?.[1] && tail[2]) return { events: Number(tail[1]), head: tail[2] };
@@ -211,8 +209,8 @@ function signoffAnchor(path: string): Anchor | undefined {
 	return audit && typeof audit.events === "number" ? audit : undefined;
 }
 
-/** A file's last `size` bytes as text (the record can be megabytes; its anchor is at the end). */
-function readEnd(path: string, size: number): string | undefined {
+/** A file's first or last `size` bytes as text (a record can be megabytes; its anchor is at one end). */
+function readPart(path: string, size: number, end: "start" | "end"): string | undefined {
 	let fd: number;
 	try {
 		fd = openSync(path, "r");
@@ -222,20 +220,43 @@ function readEnd(path: string, size: number): string | undefined {
 	try {
 		const length = fstatSync(fd).size;
 		const buffer = Buffer.alloc(Math.min(size, length));
-		const read = readSync(fd, buffer, 0, buffer.length, length - buffer.length);
+		const read = readSync(fd, buffer, 0, buffer.length, end === "start" ? 0 : length - buffer.length);
 		return buffer.toString("utf8", 0, read);
 	} finally {
 		closeSync(fd);
 	}
 }
 
-function readText(path: string): string | undefined {
-	return readBytes(path)?.toString("utf8");
+/**
+ * Whether a file holds exactly this text, read a block at a time: neither the file nor its text
+ * decoded whole is ever in memory (fresh memory for megabytes costs more than the reading).
+ */
+function fileHolds(path: string, text: string): boolean {
+	let fd: number;
+	try {
+		fd = openSync(path, "r");
+	} catch {
+		return false;
+	}
+	try {
+		const block = Buffer.allocUnsafe(256 * 1024);
+		const decoder = new StringDecoder("utf8");
+		let at = 0;
+		for (let read = readSync(fd, block); read > 0; read = readSync(fd, block)) {
+			const part = decoder.write(block.subarray(0, read));
+			if (text.slice(at, at + part.length) !== part) return false;
+			at += part.length;
+		}
+		const last = decoder.end();
+		return text.slice(at) === last;
+	} finally {
+		closeSync(fd);
+	}
 }
 
-function readBytes(path: string): Buffer | undefined {
+function readText(path: string): string | undefined {
 	try {
-		return readFileSync(path);
+		return readFileSync(path, "utf8");
 	} catch {
 		return undefined;
 	}

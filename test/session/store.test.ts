@@ -8,7 +8,7 @@ import { invalidSessionId, newSessionId, resolveSessionId } from "../../source/s
 import { listSessions, verifySession } from "../../source/session/inspect.js";
 import { SessionLockedError } from "../../source/session/lock.js";
 import { readSnapshot, SessionStore } from "../../source/session/store.js";
-import { holdSessionInChild, makeSession, steppingClock } from "../helpers/session.js";
+import { holdSessionInChild, makeSession, startedEvent, steppingClock } from "../helpers/session.js";
 import { tempDir } from "../helpers/temp.js";
 
 const ID = "20261123-091500-demo-ab12";
@@ -40,6 +40,26 @@ describe("the event log on disk", () => {
 		expect(snapshot?.anchor.events).toBe(4);
 		expect(snapshot?.anchor.head).toBe(JSON.parse(logLines(dir)[3] ?? "").hash);
 		expect(snapshot?.state.results.tests?.status).toBe("running");
+	});
+
+	it("verify reads a session.json of many blocks to its end: an edit far in is found and named", async () => {
+		const sessions = tempDir();
+		const store = await SessionStore.create(sessions, ID, startedEvent(ID), { now: steppingClock() });
+		// Notes long enough for session.json to run over several of the blocks it is read in.
+		for (const ref of startedEvent(ID).data.steps)
+			store.append({ type: "step.skipped", data: { stepId: ref.id, reason: `é ${"n".repeat(150_000)}` } });
+		await store.close();
+		const dir = join(sessions, ID);
+		expect(verifySession(dir)).toMatchObject({ ok: true });
+		const path = join(dir, "session.json");
+		const text = readFileSync(path, "utf8");
+		expect(text.length).toBeGreaterThan(400_000);
+		const at = text.lastIndexOf("nnnn");
+		writeFileSync(path, `${text.slice(0, at)}m${text.slice(at + 1)}`);
+		expect(verifySession(dir)).toMatchObject({
+			ok: false,
+			problem: expect.stringMatching(/results differs from the state the log gives/),
+		});
 	});
 
 	it("reopens to the same state and continues the chain", async () => {
