@@ -211,20 +211,12 @@ function signoffAnchor(path: string): Anchor | undefined {
 
 /** A file's first or last `size` bytes as text (a record can be megabytes; its anchor is at one end). */
 function readPart(path: string, size: number, end: "start" | "end"): string | undefined {
-	let fd: number;
-	try {
-		fd = openSync(path, "r");
-	} catch {
-		return undefined;
-	}
-	try {
+	return withFile(path, (fd) => {
 		const length = fstatSync(fd).size;
 		const buffer = Buffer.alloc(Math.min(size, length));
 		const read = readSync(fd, buffer, 0, buffer.length, end === "start" ? 0 : length - buffer.length);
 		return buffer.toString("utf8", 0, read);
-	} finally {
-		closeSync(fd);
-	}
+	});
 }
 
 /**
@@ -232,13 +224,7 @@ function readPart(path: string, size: number, end: "start" | "end"): string | un
  * decoded whole is ever in memory (fresh memory for megabytes costs more than the reading).
  */
 function fileHolds(path: string, text: string): boolean {
-	let fd: number;
-	try {
-		fd = openSync(path, "r");
-	} catch {
-		return false;
-	}
-	try {
+	const holds = withFile(path, (fd) => {
 		const block = Buffer.allocUnsafe(256 * 1024);
 		const decoder = new StringDecoder("utf8");
 		let at = 0;
@@ -247,8 +233,21 @@ function fileHolds(path: string, text: string): boolean {
 			if (text.slice(at, at + part.length) !== part) return false;
 			at += part.length;
 		}
-		const last = decoder.end();
-		return text.slice(at) === last;
+		return text.slice(at) === decoder.end();
+	});
+	return holds === true;
+}
+
+/** What `read` makes of the file, open for reading; undefined when it cannot be opened. */
+function withFile<T>(path: string, read: (fd: number) => T): T | undefined {
+	let fd: number;
+	try {
+		fd = openSync(path, "r");
+	} catch {
+		return undefined;
+	}
+	try {
+		return read(fd);
 	} finally {
 		closeSync(fd);
 	}

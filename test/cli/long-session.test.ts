@@ -108,17 +108,23 @@ describe("rollout list", () => {
 	});
 });
 
+/** A session run to its end (GO) with the built CLI, and how to run the CLI on it. */
+function endedSession() {
+	const work = tempDir();
+	const sessions = join(work, "sessions");
+	const run = cli(join(work, "cache"));
+	const file = join(work, "checklist.yaml");
+	const answers = join(work, "answers.yaml");
+	writeFileSync(file, CHECKLIST);
+	writeFileSync(answers, "operator: Dana Ops\nanswers: {}\n");
+	expect(run(["run", file, "--answers", answers, "--sessions-dir", sessions]).code).toBe(0);
+	const [id] = readdirSync(sessions).filter((name) => !name.startsWith("."));
+	return { run, sessions, answers, id };
+}
+
 describe("rollout resume of a session that has ended", () => {
 	it("refuses with exit 2 and records nothing in it", () => {
-		const work = tempDir();
-		const sessions = join(work, "sessions");
-		const run = cli(join(work, "cache"));
-		const file = join(work, "checklist.yaml");
-		const answers = join(work, "answers.yaml");
-		writeFileSync(file, CHECKLIST);
-		writeFileSync(answers, "operator: Dana Ops\nanswers: {}\n");
-		expect(run(["run", file, "--answers", answers, "--sessions-dir", sessions]).code).toBe(0);
-		const [id] = readdirSync(sessions).filter((name) => !name.startsWith("."));
+		const { run, sessions, answers, id } = endedSession();
 		const log = join(sessions, String(id), "events.jsonl");
 		const before = readFileSync(log, "utf8");
 		const resumed = run(["resume", String(id), "--answers", answers, "--sessions-dir", sessions]);
@@ -131,15 +137,7 @@ describe("rollout resume of a session that has ended", () => {
 	});
 
 	it("writes nothing into it even where opening it to go on would: a torn last line, no session.json", () => {
-		const work = tempDir();
-		const sessions = join(work, "sessions");
-		const run = cli(join(work, "cache"));
-		const file = join(work, "checklist.yaml");
-		const answers = join(work, "answers.yaml");
-		writeFileSync(file, CHECKLIST);
-		writeFileSync(answers, "operator: Dana Ops\nanswers: {}\n");
-		expect(run(["run", file, "--answers", answers, "--sessions-dir", sessions]).code).toBe(0);
-		const [id] = readdirSync(sessions).filter((name) => !name.startsWith("."));
+		const { run, sessions, answers, id } = endedSession();
 		const dir = join(sessions, String(id));
 		// A session to go on with would have its torn line cut and session.json written again.
 		appendFileSync(join(dir, "events.jsonl"), '{"seq":');
