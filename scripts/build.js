@@ -35,7 +35,7 @@ await build({
 	format: "esm",
 	define: { PACKAGE_VERSION: JSON.stringify(packageJson.version) },
 	// Ink connects to React DevTools only when DEV=true; the package is not shipped.
-	plugins: [stub("react-devtools-core")],
+	plugins: [stub("react-devtools-core"), yogaWithoutFetch()],
 	banner: {
 		js: [
 			'import { createRequire as __createRequire } from "node:module";',
@@ -72,6 +72,26 @@ function lazyChildProcessInCommander() {
 				const lazy =
 					"let loadedChildProcess; const childProcess = new Proxy({}, { get: (_, key) => (loadedChildProcess ??= require('node:child_process'))[key] });";
 				return { contents: text.replace(eager, lazy), loader: "js" };
+			});
+		},
+	};
+}
+
+/**
+ * Ink's layout engine (yoga) carries its WebAssembly as a data: URL and, where fetch exists,
+ * reads it through fetch, which loads Node's whole HTTP client first (~60 ms before the first
+ * frame). Its own base64 path gives the same bytes: it is always taken. A yoga whose loader
+ * reads otherwise fails the build.
+ */
+function yogaWithoutFetch() {
+	const check = '"function"!=typeof fetch';
+	return {
+		name: "yoga-without-fetch",
+		setup(builder) {
+			builder.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, ({ path }) => {
+				const text = readFileSync(path, "utf8");
+				if (text.split(check).length !== 3) throw new Error(`${path} no longer reads: ${check} (twice)`);
+				return { contents: text.replaceAll(check, "true"), loader: "js" };
 			});
 		},
 	};
