@@ -88,11 +88,14 @@ function yogaWithoutFetch() {
 	return {
 		name: "yoga-without-fetch",
 		setup(builder) {
-			builder.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, ({ path }) => {
-				const text = readFileSync(path, "utf8");
-				if (text.split(check).length !== 3) throw new Error(`${path} no longer reads: ${check} (twice)`);
-				return { contents: text.replaceAll(check, "true"), loader: "js" };
-			});
+			builder.onLoad(
+				{ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ },
+				({ path }) => {
+					const text = readFileSync(path, "utf8");
+					if (text.split(check).length !== 3) throw new Error(`${path} no longer reads: ${check} (twice)`);
+					return { contents: text.replaceAll(check, "true"), loader: "js" };
+				},
+			);
 		},
 	};
 }
