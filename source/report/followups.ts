@@ -19,6 +19,13 @@ export function signedOffAt(data: SessionData): string | undefined {
 	return followupsOpen(data.state) ? data.state.ended?.at : undefined;
 }
 
+/** Where something due at `due` (ms) stands: upcoming, due (from its time), overdue (a day later), or done. */
+export function dueStatus(due: number, now: Date, done: boolean): FollowupDue["status"] {
+	if (done) return "done";
+	if (now.getTime() < due) return "upcoming";
+	return now.getTime() < due + DAY ? "due" : "overdue";
+}
+
 /** The session's follow-ups, each due its `after` past the sign-off. */
 export function followupsOf(data: SessionData, now: Date): FollowupDue[] {
 	const signed = signedOffAt(data);
@@ -26,13 +33,7 @@ export function followupsOf(data: SessionData, now: Date): FollowupDue[] {
 	return (data.definition.followups ?? []).map((followup) => {
 		const due = Date.parse(signed) + followup.after;
 		const done = followup.steps.every((step) => isDone(data.state.results[step.id]));
-		const status = done
-			? "done"
-			: now.getTime() < due
-				? "upcoming"
-				: now.getTime() < due + DAY
-					? "due"
-					: "overdue";
+		const status = dueStatus(due, now, done);
 		return {
 			sessionId: data.state.id,
 			followupId: followup.id,

@@ -1,4 +1,5 @@
 import type { MonitorVerdict } from "../steps/monitor/monitor.js";
+import { dueStatus } from "./followups.js";
 import type { SessionData } from "./session-data.js";
 
 /** A rollback a monitor's alert tier scheduled, and when it falls due. */
@@ -11,8 +12,6 @@ export interface ScheduledRollback {
 	/** upcoming → due (from its time) → overdue (a day later); done once the session has rolled back. */
 	readonly status: "upcoming" | "due" | "overdue" | "done";
 }
-
-const DAY = 86_400_000;
 
 /** The rollbacks the session's monitors scheduled. */
 export function scheduledRollbacksOf(data: SessionData, now: Date): ScheduledRollback[] {
@@ -31,13 +30,7 @@ export function scheduledRollbacksOf(data: SessionData, now: Date): ScheduledRol
 			stepId: ref.id,
 			reason: result?.reason ?? "rollback scheduled",
 			dueAt: monitor.rollbackDueAt,
-			status: rolledBack
-				? "done"
-				: now.getTime() < due
-					? "upcoming"
-					: now.getTime() < due + DAY
-						? "due"
-						: "overdue",
+			status: dueStatus(due, now, rolledBack),
 		});
 	}
 	return rows;
