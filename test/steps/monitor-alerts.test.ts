@@ -95,8 +95,7 @@ describe("sustained conditions", () => {
 	});
 
 	it("breaches when the level holds for a duration (seed: error rate > 1 % sustained for 10 minutes)", async () => {
-		const held = await session(
-			`
+		const SUSTAINED = `
 - id: error-rate
   kind: monitor
   title: Error rate (%)
@@ -105,28 +104,15 @@ describe("sustained conditions", () => {
   interval: 1m
   critical: "> 1"
   sustained: 10m
-  onCritical: rollback`,
-			[0.2, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.6],
-		);
+  onCritical: rollback`;
+		const held = await session(SUSTAINED, [0.2, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.6]);
 		const [breach] = await runAll(held.engine);
 		expect(breach?.reason).toBe("1.6 breached the critical level > 1 for 10m: roll back");
 		expect(held.engine.state.results["error-rate"]?.readings).toHaveLength(12);
 		await held.engine.close();
 
 		// Nine bad minutes, a good one, then more bad ones: never ten minutes without a break.
-		const broken = await session(
-			`
-- id: error-rate
-  kind: monitor
-  title: Error rate (%)
-  source: { command: "NEXT" }
-  samples: 12
-  interval: 1m
-  critical: "> 1"
-  sustained: 10m
-  onCritical: rollback`,
-			[1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 0.4, 1.5, 1.5],
-		);
+		const broken = await session(SUSTAINED, [1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 0.4, 1.5, 1.5]);
 		const [calm] = await runAll(broken.engine);
 		expect(calm?.status).toBe("passed");
 		expect(calm?.summary).toBe("error-rate: ok — 1.5 (critical > 1 for 10m), 12 samples");
