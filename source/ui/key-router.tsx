@@ -50,12 +50,14 @@ export function KeyRouter({
 	}, []);
 	const route = useCallback(
 		(input: string, key: Key) => {
-			// Text and Enter in one chunk (a name typed fast or pasted, then Enter) is the text, then
-			// an Enter: Ink hands the chunk over whole, where the Enter would be lost as text.
-			if (input.length > 1 && input.includes("\r") && !input.includes("\u001b") && !key.ctrl && !key.meta) {
-				for (const part of input.split(/(\r)/)) {
-					if (part === "\r") dispatch("", { ...key, return: true });
-					else if (part !== "") dispatch(part, key);
+			// Text and control keys in one chunk (a name typed fast or pasted, then Enter; Ctrl+U, then
+			// a new value) are the text, then each key: Ink hands the chunk over whole, where the keys
+			// would be lost as text.
+			if (input.length > 1 && CONTROL.test(input) && !input.includes("\u001b") && !key.ctrl && !key.meta) {
+				for (const part of input.split(CONTROLS)) {
+					if (part === "") continue;
+					const [one, itsKey] = CONTROL.test(part) ? controlKey(part, key) : [part, key];
+					dispatch(one, itsKey);
 				}
 				return;
 			}
@@ -65,6 +67,21 @@ export function KeyRouter({
 	);
 	useInput(route);
 	return <RouterContext.Provider value={register}>{children}</RouterContext.Provider>;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /[\u0001-\u001a\u007f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it splits at
+const CONTROLS = /([\u0001-\u001a\u007f])/;
+
+/** One control character as Ink reads it alone: Enter, Tab, Backspace, Delete, or Ctrl and a letter. */
+function controlKey(char: string, base: Key): [string, Key] {
+	const plain = { ...base, shift: false };
+	if (char === "\r") return ["", { ...plain, return: true }];
+	if (char === "\t") return ["", { ...plain, tab: true }];
+	if (char === "\b") return ["", { ...plain, backspace: true }];
+	if (char === "\u007f") return ["", { ...plain, delete: true }];
+	return [String.fromCharCode(char.charCodeAt(0) + 96), { ...plain, ctrl: true }];
 }
 
 /**

@@ -423,6 +423,15 @@ describe("anywhere", () => {
 		expect(engine.state.results.backup?.reason).toBe("covered by the nightly job");
 	});
 
+	it("Ctrl+U, a new reason and Enter in one chunk clear the field, type the reason and submit it", async () => {
+		const { screen, engine } = await openWizard();
+		await screen.press("s");
+		await screen.type("wrong");
+		screen.stdin.write("\u0015covered by the nightly job\r");
+		await screen.waitFor("Unit tests\ncommand");
+		expect(engine.state.results.backup?.reason).toBe("covered by the nightly job");
+	});
+
 	it("skips a step only with a written reason", async () => {
 		const { screen, engine } = await openWizard();
 		await screen.press("s");
