@@ -1,5 +1,6 @@
 // Bundles the CLI so start-up loads a few files instead of resolving hundreds of modules.
 import { readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { build } from "esbuild";
 
 const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -17,43 +18,32 @@ const common = {
 	mainFields: ["module", "main"],
 	logLevel: "warning",
 };
-// The core: every command, one CommonJS file run by the launcher with V8 code cache.
+// One CommonJS file for every command, run by the launcher with V8 code cache. The screens (Ink
+// and React) are imported dynamically: bundled in, and evaluated only by the commands that draw.
 await build({
 	...common,
 	entryPoints: ["source/cli.tsx"],
 	outfile: "dist/core.cjs",
 	format: "cjs",
-	define: { PACKAGE_VERSION: JSON.stringify(packageJson.version) },
-	plugins: [lazyChildProcessInCommander()],
-});
-// The wizard: Ink and React, an ES module of its own (Ink awaits at the top level), loaded
-// only by the commands that draw screens. CommonJS dependencies inside it need `require`.
-await build({
-	...common,
-	entryPoints: ["source/ui/main.tsx"],
-	outfile: "dist/ui.js",
-	format: "esm",
-	define: { PACKAGE_VERSION: JSON.stringify(packageJson.version) },
-	// Ink connects to React DevTools only when DEV=true; the package is not shipped.
-	plugins: [stub("react-devtools-core"), yogaWithoutFetch()],
-	banner: {
-		js: [
-			'import { createRequire as __createRequire } from "node:module";',
-			'import { fileURLToPath as __fileURLToPath } from "node:url";',
-			"const require = __createRequire(import.meta.url);",
-			"const __filename = __fileURLToPath(import.meta.url);",
-			'const __dirname = __fileURLToPath(new URL(".", import.meta.url));',
-		].join("\n"),
+	define: {
+		PACKAGE_VERSION: JSON.stringify(packageJson.version),
+		// React's production build: its development build (checks and warnings for developers of
+		// components) would add 270 KB to the bundle and draws slower.
+		"process.env.NODE_ENV": JSON.stringify("production"),
 	},
+	plugins: [
+		lazyChildProcessInCommander(),
+		inkWithoutTopLevelAwait(),
+		yogaLoadedAtOnce(),
+	],
 });
 // The bin: a few lines that load the core through the code cache. CommonJS, which Node starts
-// sooner than an ES module; its import() of the wizard's bundle is kept as is.
+// sooner than an ES module.
 await build({
 	...common,
 	entryPoints: ["source/launcher.ts"],
 	outfile: "dist/cli.cjs",
 	format: "cjs",
-	supported: { "dynamic-import": true },
 });
 
 /**
@@ -78,35 +68,83 @@ function lazyChildProcessInCommander() {
 }
 
 /**
- * Ink's layout engine (yoga) carries its WebAssembly as a data: URL and, where fetch exists,
- * reads it through fetch, which loads Node's whole HTTP client first (~60 ms before the first
- * frame). Its own base64 path gives the same bytes: it is always taken. A yoga whose loader
- * reads otherwise fails the build.
+ * Ink awaits at its top level only when DEV=true (to reach React DevTools, not shipped), which a
+ * CommonJS bundle cannot hold: both awaits are taken out, so DEV=true changes nothing. An Ink
+ * whose lines read otherwise fails the build.
  */
-function yogaWithoutFetch() {
-	const check = '"function"!=typeof fetch';
+function inkWithoutTopLevelAwait() {
+	const devtools = "await import('./devtools.js');";
+	const packageJson = "? await loadPackageJson()";
 	return {
-		name: "yoga-without-fetch",
+		name: "ink-without-top-level-await",
 		setup(builder) {
-			builder.onLoad(
-				{ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ },
-				({ path }) => {
-					const text = readFileSync(path, "utf8");
-					if (text.split(check).length !== 3) throw new Error(`${path} no longer reads: ${check} (twice)`);
-					return { contents: text.replaceAll(check, "true"), loader: "js" };
-				},
-			);
+			builder.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, ({ path }) => {
+				const text = readFileSync(path, "utf8");
+				for (const line of [devtools, packageJson])
+					if (text.split(line).length !== 2) throw new Error(`${path} no longer reads: ${line} (once)`);
+				return {
+					contents: text.replace(devtools, "void 0;").replace(packageJson, "? {}"),
+					loader: "js",
+				};
+			});
 		},
 	};
 }
 
-/** Resolves a package to an empty module, for optional imports that are never taken. */
-function stub(name) {
+/**
+ * Ink's layout engine (yoga) awaits its WebAssembly at the top level, and would read it from a
+ * data: URL through fetch (Node's whole HTTP client, ~60 ms). Here its module is compiled and
+ * started at once, through Emscripten's own instantiateWasm hook, from the same bytes: the data
+ * URL's base64, taken out of the loader at build time (the loader keeps an empty one). A yoga
+ * whose files read otherwise fails the build.
+ */
+function yogaLoadedAtOnce() {
+	const prefix = "data:application/octet-stream;base64,";
+	const dataUrl = new RegExp(`"${prefix}([A-Za-z0-9+/=]+)"`);
+	const awaited = "const Yoga = wrapAssembly(await loadYoga());";
+	const loader = /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
+	const readLoader = (path) => {
+		const text = readFileSync(path, "utf8");
+		const found = text.match(dataUrl);
+		if (!found || !text.includes("h.instantiateWasm(d,\na)"))
+			throw new Error(`${path} no longer holds its WebAssembly as a data: URL read through instantiateWasm`);
+		return { text, found };
+	};
 	return {
-		name: `stub-${name}`,
+		name: "yoga-loaded-at-once",
 		setup(builder) {
-			builder.onResolve({ filter: new RegExp(`^${name}$`) }, () => ({ path: name, namespace: "stub" }));
-			builder.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "export default {};" }));
+			builder.onLoad({ filter: loader, namespace: "file" }, ({ path }) => {
+				const { text, found } = readLoader(path);
+				return { contents: text.replace(found[0], `"${prefix}"`), loader: "js" };
+			});
+			builder.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, ({ path }) => {
+				const text = readFileSync(path, "utf8");
+				if (!text.includes(awaited)) throw new Error(`${path} no longer reads: ${awaited}`);
+				const atOnce = `const yogaModule = {
+	instantiateWasm(imports, started) {
+		const instance = new WebAssembly.Instance(new WebAssembly.Module(yogaBytes()), imports);
+		started(instance);
+		return instance.exports;
+	},
+};
+// Its promise settles as the module does; a failure is thrown just below.
+loadYoga(yogaModule).catch(() => {});
+if (!yogaModule.Node) throw new Error("the layout engine (yoga) did not start");
+const Yoga = wrapAssembly(yogaModule);`;
+				return {
+					contents: `import yogaBytes from "yoga-wasm-bytes";\n${text.replace(awaited, atOnce)}`,
+					loader: "js",
+				};
+			});
+			// The bytes, from the loader's data URL (resolved beside the index that imports them).
+			builder.onResolve({ filter: /^yoga-wasm-bytes$/ }, ({ importer }) => ({
+				path: join(dirname(importer), "../binaries/yoga-wasm-base64-esm.js"),
+				namespace: "yoga-bytes",
+			}));
+			builder.onLoad({ filter: /.*/, namespace: "yoga-bytes" }, ({ path }) => {
+				const { found } = readLoader(path);
+				return { contents: `export default () => Buffer.from("${found[1]}", "base64");`, loader: "js" };
+			});
 		},
 	};
 }

@@ -6,18 +6,17 @@
  */
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import { writeFileAtomicSync } from "./session/atomic.js";
 
 /**
- * The build this code runs from: the size and time of its core bundle, which the wizard's bundle
- * beside it shares, so both use the same entries. Undefined when running from source.
+ * The build this code runs from: the size and time of its bundle. Undefined when running from source.
  */
 function buildId(): string | undefined {
 	try {
-		// Both bundles are given their own path as __filename; source run by tests is not a bundle.
-		if (!["core.cjs", "ui.js"].includes(basename(__filename))) return undefined;
-		const { size, mtimeMs } = statSync(join(dirname(__filename), "core.cjs"));
+		// The bundle is given its own path as __filename; source run by tests is not a bundle.
+		if (basename(__filename) !== "core.cjs") return undefined;
+		const { size, mtimeMs } = statSync(__filename);
 		return `${size}-${Math.round(mtimeMs)}`;
 	} catch {
 		return undefined;

@@ -3,14 +3,11 @@
  * Each command's code is imported only when it runs, so `--help` and the
  * commands that draw no UI never load Ink or React.
  */
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, noColor, OperatorError } from "./cli/output.js";
 
 declare const PACKAGE_VERSION: string;
-/** Given by the launcher: code run through vm.Script cannot import() an ES module itself on Node 20. */
-declare const __importModule: (url: string) => Promise<unknown>;
 
 const program = new Command("rollout")
 	.description(
@@ -373,13 +370,11 @@ interface StartFlags {
 	sessionsDir?: string;
 }
 
-/** The screens: Ink and React, a separate ES module (dist/ui.js) that only these commands load. */
+/** The screens: Ink and React, loaded only by the commands that draw them. */
 async function loadScreens(): Promise<typeof import("./ui/main.js")> {
 	// Ink's colours do not read NO_COLOR; FORCE_COLOR=0 turns them off before it loads.
 	if (noColor()) process.env.FORCE_COLOR = "0";
-	return __importModule(pathToFileURL(join(__dirname, "ui.js")).href) as Promise<
-		typeof import("./ui/main.js")
-	>;
+	return import("./ui/main.js");
 }
 
 /** The installed package's folder (the bundle runs from its dist/). */

@@ -27,21 +27,15 @@ if (cacheFile) {
 	}
 }
 
-// Code run by vm.Script cannot import() on Node 20 without a flag, so the core gets an importer
-// for the screens, an ES module it loads when a command draws them.
-const script = new Script(
-	`(function (exports, require, module, __filename, __dirname, __importModule) {${source}\n})`,
-	{
-		filename: core,
-		cachedData,
-	},
-);
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+	filename: core,
+	cachedData,
+});
 if (cacheFile && (!cachedData || script.cachedDataRejected)) {
 	process.once("exit", () => saveCache(cacheFile, () => script.createCachedData()));
 }
 const module_ = { exports: {} };
-const importModule = (url: string) => import(url);
-script.runInThisContext()(module_.exports, createRequire(core), module_, core, dirname(core), importModule);
+script.runInThisContext()(module_.exports, createRequire(core), module_, core, dirname(core));
 
 function cachePath(): string {
 	const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
