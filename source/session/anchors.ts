@@ -1,6 +1,5 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { StringDecoder } from "node:string_decoder";
 import { canonicalJson, sha256 } from "./canonical.js";
 import type { SessionRecord } from "./events.js";
 import { apply, replay, type SessionState } from "./reduce.js";
@@ -220,22 +219,45 @@ function readPart(path: string, size: number, end: "start" | "end"): string | un
 }
 
 /**
- * Whether a file holds exactly this text, read a block at a time: neither the file nor its text
- * decoded whole is ever in memory (fresh memory for megabytes costs more than the reading).
+ * Whether a file holds exactly this text: the text is encoded and the file read a block at a
+ * time into the same two buffers, so neither the file nor its text is ever whole in memory,
+ * and no string is made (fresh memory for megabytes costs more than the reading).
  */
-function fileHolds(path: string, text: string): boolean {
+export function fileHolds(path: string, text: string): boolean {
 	const holds = withFile(path, (fd) => {
-		const block = Buffer.allocUnsafe(256 * 1024);
-		const decoder = new StringDecoder("utf8");
-		let at = 0;
-		for (let read = readSync(fd, block); read > 0; read = readSync(fd, block)) {
-			const part = decoder.write(block.subarray(0, read));
-			if (text.slice(at, at + part.length) !== part) return false;
-			at += part.length;
+		const size = fstatSync(fd).size;
+		if (size !== Buffer.byteLength(text)) return false;
+		const expected = Buffer.allocUnsafe(HOLDS_BLOCK * 3);
+		const actual = Buffer.allocUnsafe(expected.length);
+		let position = 0;
+		for (let at = 0; at < text.length; ) {
+			// A UTF-16 unit is at most 3 bytes of UTF-8; a surrogate pair is never cut in two.
+			let end = Math.min(text.length, at + HOLDS_BLOCK);
+			if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+			const bytes = expected.write(text.slice(at, end));
+			if (!readFully(fd, actual, bytes, position)) return false;
+			if (expected.compare(actual, 0, bytes, 0, bytes) !== 0) return false;
+			position += bytes;
+			at = end;
 		}
-		return text.slice(at) === decoder.end();
+		return position === size;
 	});
 	return holds === true;
+}
+
+/** UTF-16 units per block of `fileHolds`. */
+const HOLDS_BLOCK = 64 * 1024;
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+
+/** Reads `length` bytes at `position` into the start of `buffer`; false when the file ends first. */
+function readFully(fd: number, buffer: Buffer, length: number, position: number): boolean {
+	for (let filled = 0; filled < length; ) {
+		const read = readSync(fd, buffer, filled, length - filled, position + filled);
+		if (read === 0) return false;
+		filled += read;
+	}
+	return true;
 }
 
 /** What `read` makes of the file, open for reading; undefined when it cannot be opened. */

@@ -52,8 +52,12 @@ export function scanLog(path: string, visit: (record: SessionRecord, index: numb
 				offset += start;
 				start = 0;
 			}
-			// A line longer than the buffer: a bigger buffer.
-			if (filled === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+			// A line longer than the buffer (the checklist in the first record can be): a bigger buffer.
+			if (filled === buffer.length) {
+				const bigger = Buffer.allocUnsafe(buffer.length * 2);
+				buffer.copy(bigger, 0, 0, filled);
+				buffer = bigger;
+			}
 			const read = readSync(fd, buffer, filled, buffer.length - filled, null);
 			if (read === 0) break;
 			filled += read;
