@@ -31,11 +31,7 @@ await build({
 		// components) would add 270 KB to the bundle and draws slower.
 		"process.env.NODE_ENV": JSON.stringify("production"),
 	},
-	plugins: [
-		lazyChildProcessInCommander(),
-		inkWithoutTopLevelAwait(),
-		yogaLoadedAtOnce(),
-	],
+	plugins: [lazyChildProcessInCommander(), inkWithoutTopLevelAwait(), yogaLoadedAtOnce()],
 });
 // The bin: a few lines that load the core through the code cache. CommonJS, which Node starts
 // sooner than an ES module.

