@@ -1,7 +1,7 @@
 /**
  * The door: parse flags, settle colour and the sessions folder, dispatch.
  * Each command's code is imported only when it runs, so `--help` and the
- * commands that draw no UI never load Ink or React.
+ * commands that draw no UI never run Ink or React.
  */
 import { dirname } from "node:path";
 import { Command, CommanderError, Option } from "commander";
