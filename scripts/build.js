@@ -32,6 +32,8 @@ await build({
 		"process.env.NODE_ENV": JSON.stringify("production"),
 	},
 	plugins: [lazyChildProcessInCommander(), inkWithoutTopLevelAwait(), yogaLoadedAtOnce()],
+	// import.meta is empty in CommonJS: a module that reads it fails the build, not the operator.
+	logOverride: { "empty-import-meta": "error" },
 });
 // The bin: a few lines that load the core through the code cache. CommonJS, which Node starts
 // sooner than an ES module.
@@ -65,21 +67,26 @@ function lazyChildProcessInCommander() {
 
 /**
  * Ink awaits at its top level only when DEV=true (to reach React DevTools, not shipped), which a
- * CommonJS bundle cannot hold: both awaits are taken out, so DEV=true changes nothing. An Ink
- * whose lines read otherwise fails the build.
+ * CommonJS bundle cannot hold: both awaits are taken out, so DEV=true changes nothing, and the
+ * package.json reader only they used no longer reads import.meta. An Ink whose lines read
+ * otherwise fails the build.
  */
 function inkWithoutTopLevelAwait() {
 	const devtools = "await import('./devtools.js');";
 	const packageJson = "? await loadPackageJson()";
+	const packageJsonUrl = "new URL('../package.json', import.meta.url)";
 	return {
 		name: "ink-without-top-level-await",
 		setup(builder) {
 			builder.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, ({ path }) => {
 				const text = readFileSync(path, "utf8");
-				for (const line of [devtools, packageJson])
+				for (const line of [devtools, packageJson, packageJsonUrl])
 					if (text.split(line).length !== 2) throw new Error(`${path} no longer reads: ${line} (once)`);
 				return {
-					contents: text.replace(devtools, "void 0;").replace(packageJson, "? {}"),
+					contents: text
+						.replace(devtools, "void 0;")
+						.replace(packageJson, "? {}")
+						.replace(packageJsonUrl, "'package.json'"),
 					loader: "js",
 				};
 			});
@@ -99,10 +106,12 @@ function yogaLoadedAtOnce() {
 	const dataUrl = new RegExp(`"${prefix}([A-Za-z0-9+/=]+)"`);
 	const awaited = "const Yoga = wrapAssembly(await loadYoga());";
 	const loader = /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
+	// The loader finds its own folder only to fetch the WebAssembly, which instantiateWasm replaces.
+	const ownUrl = "var _scriptDir = import.meta.url;";
 	const readLoader = (path) => {
 		const text = readFileSync(path, "utf8");
 		const found = text.match(dataUrl);
-		if (!found || !text.includes("h.instantiateWasm(d,\na)"))
+		if (!found || !text.includes("h.instantiateWasm(d,\na)") || !text.includes(ownUrl))
 			throw new Error(`${path} no longer holds its WebAssembly as a data: URL read through instantiateWasm`);
 		return { text, found };
 	};
@@ -111,21 +120,35 @@ function yogaLoadedAtOnce() {
 		setup(builder) {
 			builder.onLoad({ filter: loader, namespace: "file" }, ({ path }) => {
 				const { text, found } = readLoader(path);
-				return { contents: text.replace(found[0], `"${prefix}"`), loader: "js" };
+				return {
+					contents: text.replace(found[0], `"${prefix}"`).replace(ownUrl, "var _scriptDir = undefined;"),
+					loader: "js",
+				};
 			});
 			builder.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, ({ path }) => {
 				const text = readFileSync(path, "utf8");
 				if (!text.includes(awaited)) throw new Error(`${path} no longer reads: ${awaited}`);
-				const atOnce = `const yogaModule = {
+				const atOnce = `let yogaFailure;
+const yogaModule = {
 	instantiateWasm(imports, started) {
-		const instance = new WebAssembly.Instance(new WebAssembly.Module(yogaBytes()), imports);
-		started(instance);
-		return instance.exports;
+		try {
+			const instance = new WebAssembly.Instance(new WebAssembly.Module(yogaBytes()), imports);
+			started(instance);
+			return instance.exports;
+		} catch (error) {
+			yogaFailure = error;
+			throw error;
+		}
 	},
+	// Emscripten would print a failure; it is thrown below, with its cause.
+	printErr() {},
 };
 // Its promise settles as the module does; a failure is thrown just below.
 loadYoga(yogaModule).catch(() => {});
-if (!yogaModule.Node) throw new Error("the layout engine (yoga) did not start");
+if (!yogaModule.Node)
+	throw new Error("the layout engine (yoga) did not start" + (yogaFailure ? ": " + yogaFailure.message : ""), {
+		cause: yogaFailure,
+	});
 const Yoga = wrapAssembly(yogaModule);`;
 				return {
 					contents: `import yogaBytes from "yoga-wasm-bytes";\n${text.replace(awaited, atOnce)}`,

@@ -14,14 +14,20 @@ import { dirname, join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { Script } from "node:vm";
 
+// The command, as the code cache and the memory rule below tell commands apart: the first
+// argument, or "main" when there is none or it is an option (the home screen, --help, or
+// --no-color before a command).
+const command = /^[a-z][a-z-]{0,19}$/.test(process.argv[2] ?? "") ? (process.argv[2] as string) : "main";
+
 // V8 doubles its young generation as a command allocates, and every growth is fresh memory,
 // which on some machines costs more than the collections it spares. A command that reads what
 // is on disk and ends keeps it at its first size, so the same pages are reused: export and
-// verify of a 12,000-event session take 5-10 % less time. A command that runs a rollout (or the
-// home screen, which can start one) lives long enough for the growth to pay: a 1,000-step run
-// is 10 % slower without it.
-const RUNS_A_ROLLOUT = new Set(["run", "start", "demo", "resume", "rollback", undefined]);
-if (!RUNS_A_ROLLOUT.has(process.argv[2])) setFlagsFromString("--semi-space-growth-factor=1");
+// verify of a 12,000-event session take 5-10 % less time. A command that runs a rollout (or
+// "main", which can be one) lives long enough for the growth to pay: a 1,000-step run is 10 %
+// slower without it. The rule is set before anything is compiled, and is the same each time a
+// command runs, as a code cache must find it.
+const RUNS_A_ROLLOUT = new Set(["run", "start", "demo", "resume", "rollback", "followup", "main"]);
+if (!RUNS_A_ROLLOUT.has(command)) setFlagsFromString("--semi-space-growth-factor=1");
 
 const core = join(__dirname, "core.cjs");
 // The core is ASCII (the build escapes everything else): read as Latin-1, a plain copy, not decoded.
@@ -49,7 +55,6 @@ script.runInThisContext()(module_.exports, createRequire(core), module_, core, d
 
 function cachePath(): string {
 	const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
-	const command = /^[a-z-]{1,20}$/.test(process.argv[2] ?? "") ? process.argv[2] : "main";
 	return join(base, "rollout", `${buildName()}-${command}.bin`);
 }
 
