@@ -88,7 +88,17 @@ export const reportSchema = z
 					.optional()
 					.describe("What the step left: command line, exit code, log, diff, files."),
 				readings: z
-					.array(z.object({ at: time, value: z.number().optional(), error: z.string().optional() }))
+					.array(
+						z.object({
+							at: time,
+							value: z.number().optional(),
+							error: z.string().optional(),
+							level: z
+								.enum(["warning", "critical", "page"])
+								.optional()
+								.describe("The highest alert tier holding at this reading."),
+						}),
+					)
 					.optional(),
 				by: z
 					.string()

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { BIN, ROOT, runCli } from "../helpers/cli.js";
@@ -293,6 +294,15 @@ phases:
 			{ tier: 1, at: expect.any(String), value: 590 },
 		]);
 		expect(monitor.readings.map((reading: { value: number }) => reading.value)).toEqual([530, 560, 590]);
+		// Each reading says the highest tier it reached, and the export still holds to its schema.
+		expect(monitor.readings.map((reading: { level?: string }) => reading.level)).toEqual([
+			"warning",
+			"warning",
+			"critical",
+		]);
+		const schema = JSON.parse(readFileSync(join(ROOT, "docs", "report.schema.json"), "utf8"));
+		const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+		expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
 		expect(monitor.limits).toEqual([
 			{
 				metric: "value",
