@@ -621,7 +621,6 @@ export class Engine {
 			report?: (action: RollbackAction, result: ActionResult) => void;
 		} = {},
 	): Promise<{ ok: boolean; failedAction?: string }> {
-		if (this.state.abandoned) throw new EngineError(rules.frozen(this.state) ?? "abandoned");
 		const plan = this.rollbackPlan();
 		const dryRun = options.dryRun === true;
 		const record = (event: SessionEvent) => {

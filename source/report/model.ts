@@ -75,6 +75,8 @@ export interface Report {
 		readonly endedAt?: string;
 		readonly status: SessionStatus;
 		readonly lifecycle: Lifecycle;
+		/** When and why the session was given up; it stays so after a rollback. */
+		readonly abandoned?: { readonly reason: string; readonly at: string };
 		readonly finished: boolean;
 		readonly dryRun: boolean;
 	};
@@ -124,6 +126,7 @@ export function buildReport(data: SessionData): Report {
 			endedAt: finished ? (state.ended?.at ?? state.lastActivityAt) : undefined,
 			status,
 			lifecycle: lifecycle(state),
+			abandoned: state.abandoned,
 			finished,
 			dryRun: state.dryRun,
 		},

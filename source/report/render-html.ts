@@ -71,6 +71,9 @@ export function renderHtml(report: Report): string {
 		'<table class="facts">',
 		row("Session", `<code>${html(session.id)}</code>${session.dryRun ? " <strong>(dry run)</strong>" : ""}`),
 		row("State", `<span class="status">${html(session.status)}</span>`),
+		session.abandoned
+			? row("Abandoned", html(`${when(session.abandoned.at)}: ${session.abandoned.reason}`))
+			: "",
 		row(
 			"Checklist",
 			`<code>${html(session.checklist.id)}</code> ${html(session.checklist.version)} — <code>${html(session.checklist.file)}</code>`,

@@ -35,6 +35,9 @@ export function renderMarkdown(report: Report): string {
 		"| --- | --- |",
 		`| Session | \`${session.id}\`${session.dryRun ? " (**dry run**)" : ""} |`,
 		`| State | **${session.status}** |`,
+		...(session.abandoned
+			? [`| Abandoned | ${when(session.abandoned.at)}: ${cell(session.abandoned.reason)} |`]
+			: []),
 		`| Checklist | \`${session.checklist.id}\` ${cell(session.checklist.version)} (\`${session.checklist.file}\`) |`,
 		`| Checklist SHA-256 | \`${session.checklist.sha256}\` |`,
 		`| Operator | ${cell(session.operator)} (${cell(session.user)}@${cell(session.host)}) |`,

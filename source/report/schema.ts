@@ -47,6 +47,10 @@ export const reportSchema = z
 				.describe(
 					"Where the session is in its life: in progress → decided → signed off → ended, or rolled back / abandoned.",
 				),
+			abandoned: z
+				.object({ reason: z.string(), at: time })
+				.optional()
+				.describe("When and why the session was given up (`rollout abandon`); it stays after a rollback."),
 			finished: z.boolean(),
 			dryRun: z.boolean(),
 		}),

@@ -160,9 +160,11 @@ export type Lifecycle =
 	| "abandoned";
 
 export function lifecycle(state: SessionState): Lifecycle {
-	if (state.abandoned) return "abandoned";
+	// An abandoned session can still be rolled back (what it changed is still in place): the
+	// rollback is the last thing that happened to it.
 	const rollback = state.rollbacks.at(-1);
 	if (rollback) return rollback.ok ? "rolled back" : "rollback failed";
+	if (state.abandoned) return "abandoned";
 	if (state.ended) return "ended";
 	if (!state.decision) return "in progress";
 	const signoffs = rolloutSteps(state).filter((ref) => ref.kind === "signoff");

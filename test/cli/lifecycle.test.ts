@@ -190,6 +190,18 @@ describe("rollout abandon", () => {
 		expect(resumed.code).toBe(2);
 		expect(resumed.stderr).toContain("has ended (abandoned)");
 		expect(box.cli("abandon", id, "--reason", "again").stderr).toContain("was abandoned");
+		// What it changed can still be undone; the record keeps both.
+		const rolledBack = box.cli("rollback", id, "--yes");
+		expect(rolledBack.code, rolledBack.stdout + rolledBack.stderr).toBe(0);
+		expect(box.list()[0]).toMatchObject({ status: "rolled back" });
+		const { md, json, html } = box.exports(id);
+		expect(md).toContain("| State | **rolled back** |");
+		expect(md).toMatch(/\| Abandoned \| [^|]+: wrong maintenance window \|/);
+		expect(html).toContain("wrong maintenance window");
+		expect(json.session).toMatchObject({
+			status: "rolled back",
+			abandoned: { reason: "wrong maintenance window", at: expect.any(String) },
+		});
 	});
 });
 

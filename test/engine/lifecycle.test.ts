@@ -116,7 +116,22 @@ describe("the lifecycle", () => {
 		engine.abandon("wrong window");
 		expect(listingStatus(engine.state)).toBe("abandoned");
 		await expect(engine.run("check-b")).rejects.toThrow(/was abandoned \(wrong window\)/);
-		await expect(engine.rollback()).rejects.toThrow(/abandoned/);
+	});
+
+	it("rolls back an abandoned session: what it changed is undone, and it lists as rolled back", async () => {
+		const { engine, app } = await start();
+		await toDecision(engine);
+		await engine.run("wait");
+		await engine.run("flip");
+		expect(readFileSync(join(app, "config.yaml"), "utf8")).toBe("feature: true\n");
+		engine.abandon("the window closed before the sign-off");
+		expect(listingStatus(engine.state)).toBe("abandoned");
+		expect((await engine.rollback()).ok).toBe(true);
+		expect(readFileSync(join(app, "config.yaml"), "utf8")).toBe("feature: false\n");
+		expect(listingStatus(engine.state)).toBe("rolled back");
+		expect(engine.state.abandoned?.reason).toBe("the window closed before the sign-off");
+		await expect(engine.run("signoff")).rejects.toThrow(/was rolled back: it is frozen/);
+		refusedWith(() => engine.abandon("again"), "it is frozen");
 	});
 
 	it("holds the walk at a failed critical step: later steps are refused until it is retried or overridden", async () => {
