@@ -169,7 +169,8 @@ export function useWizard(engine: Engine, signals?: Signals, flow: Flow = { auto
 					(error: Error) => finish(stepId, { status: "failed", reason: error.message }),
 				)
 				.finally(() => {
-					running.current = undefined;
+					// Only this step's own: its result may already have started the next one.
+					if (running.current?.controller === controller) running.current = undefined;
 				});
 		},
 		[engine, finish],

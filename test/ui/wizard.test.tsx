@@ -531,6 +531,20 @@ describe("interruption", () => {
 		expect(exitCode()).toBe(130);
 	});
 
+	it("Ctrl+C stops a command the flow started after the step before it", async () => {
+		const { screen, engine, events } = await openWizard({ delay: 30, auto: true });
+		// Enter runs the backup; it passes, and the flow starts the unit tests from its result.
+		await screen.press(KEY.enter);
+		await screen.waitFor("line 3");
+		const started = Date.now();
+		await screen.press(KEY.ctrlC);
+		await screen.waitFor("Quit now? (y/n)");
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(screen.frame()).toContain("unit-tests was interrupted; it runs again from its start.");
+		expect(events()).toContain("step.interrupted");
+		expect(engine.state.results["unit-tests"]?.status).toBe("interrupted");
+	});
+
 	it("a second Ctrl+C quits at once", async () => {
 		const { screen, exitCode, engine } = await openWizard({
 			delay: 30,
