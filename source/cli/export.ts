@@ -27,9 +27,31 @@ export function exportSession(
 		process.stdout.write(render(buildReport(data), flags.format as Format));
 		return EXIT.ok;
 	}
-	const out = writeExport(dir, data, flags.format as Format, flags.out ? resolve(flags.out) : undefined);
+	const out = writeTo(flags.out ? resolve(flags.out) : undefined, (path) =>
+		writeExport(dir, data, flags.format as Format, path),
+	);
 	process.stdout.write(
 		`wrote ${out}${listingStatus(data.state) === "in progress" ? " (the session is unfinished)" : ""}\n`,
 	);
 	return EXIT.ok;
+}
+
+/** Why a file cannot be written there, in the operator's words, for the reasons that are theirs to fix. */
+const UNWRITABLE: Record<string, string> = {
+	ENOENT: "its folder does not exist",
+	ENOTDIR: "a part of its path is not a folder",
+	EISDIR: "it is a folder",
+	EACCES: "permission denied",
+	EROFS: "the file system is read-only",
+};
+
+/** Writes the export, saying in one line why an --out path cannot take it (a usage error). */
+function writeTo(out: string | undefined, write: (path: string | undefined) => string): string {
+	try {
+		return write(out);
+	} catch (error) {
+		const reason = UNWRITABLE[(error as NodeJS.ErrnoException).code ?? ""];
+		if (out === undefined || reason === undefined) throw error;
+		throw new OperatorError(`cannot write ${out}: ${reason}`, EXIT.usage);
+	}
 }

@@ -205,6 +205,23 @@ describe("rollout abandon", () => {
 	});
 });
 
+describe("rollout export --out", () => {
+	it("says in one line why a path cannot take the export, and exits 2", () => {
+		const box = sandbox();
+		box.run(answersFile(APPROVE));
+		const id = String(box.list()[0]?.id);
+		const missing = join(box.app, "no-such-folder", "record.md");
+		const result = box.cli("export", id, "--format", "md", "--out", missing);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toBe(`rollout: cannot write ${missing}: its folder does not exist\n`);
+		const folder = box.cli("export", id, "--format", "md", "--out", box.app);
+		expect(folder.code).toBe(2);
+		expect(folder.stderr).toBe(`rollout: cannot write ${box.app}: it is a folder\n`);
+		expect(box.cli("export", id, "--format", "md", "--out", join(box.app, "record.md")).code).toBe(0);
+		expect(readFileSync(join(box.app, "record.md"), "utf8")).toContain(id);
+	});
+});
+
 describe("a closed pipe", () => {
 	it("ends rollout list quietly (rollout list | head -1)", async () => {
 		const box = sandbox();
