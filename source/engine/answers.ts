@@ -4,6 +4,7 @@ import { formatKeyPath } from "../checklist/errors.js";
 import { readInputFile } from "../checklist/read-file.js";
 import type { Checklist } from "../checklist/schema.js";
 import { placedSteps } from "../checklist/steps.js";
+import { notesProblem } from "../steps/prompt/answer.js";
 import { readFields } from "../steps/prompt/fields.js";
 import type { Approval } from "./engine.js";
 
@@ -86,7 +87,8 @@ export function loadAnswers(file: string): Answers {
 
 /**
  * What an answers file gets wrong about a checklist, one line each: steps it does not have,
- * typed values for fields a prompt does not have or that do not fit them, and missing values.
+ * a fail or skip without notes, typed values for fields a prompt does not have or that do not
+ * fit them, and missing values.
  */
 export function answerProblems(answers: Answers, checklist: Checklist): string[] {
 	const steps = new Map(placedSteps(checklist).map(({ step }) => [step.id, step] as const));
@@ -96,7 +98,10 @@ export function answerProblems(answers: Answers, checklist: Checklist): string[]
 	for (const stepId of answers.stepIds) {
 		const step = steps.get(stepId);
 		const answer = answers.prompt(stepId);
-		if (!answer || step?.kind !== "prompt" || answer.result === "skip") continue;
+		if (!answer || step?.kind !== "prompt") continue;
+		const unexplained = notesProblem(answer.result, answer.notes);
+		if (unexplained) problems.push(`${answers.file}: answers.${stepId}: ${unexplained}`);
+		if (answer.result === "skip") continue;
 		if (!step.fields && answer.values)
 			problems.push(`${answers.file}: answers.${stepId}.values: ${stepId} records no typed values`);
 		if (!step.fields) continue;

@@ -31,6 +31,7 @@ import type { Clock, StepContext, StepOutcome } from "../steps/context.js";
 import { systemClock } from "../steps/context.js";
 import { allowedOutcomes, DEFAULT_RULES, type Decision, decide } from "../steps/decision/decision.js";
 import { describeWindow, openWindows } from "../steps/monitor/windows.js";
+import { notesProblem } from "../steps/prompt/answer.js";
 import { misses, readFields } from "../steps/prompt/fields.js";
 import { isCritical, moduleOf } from "../steps/registry.js";
 import { endedMessage, openSession, recordedChecklist } from "./open-session.js";
@@ -383,8 +384,8 @@ export class Engine {
 		const { step } = this.placed(stepId);
 		if (step.kind !== "prompt") throw new EngineError(`${stepId} is not a prompt step`);
 		this.refuseIfNotAllowed(stepId);
-		if (result !== "pass" && !notes?.trim())
-			throw new EngineError(`${result === "fail" ? "a failed" : "a skipped"} prompt needs notes saying why`);
+		const unexplained = notesProblem(result, notes);
+		if (unexplained) throw new EngineError(unexplained);
 		if (result === "skip") {
 			const must = rules.skipRefusal(this.state, stepId);
 			if (must) throw new EngineError(must);

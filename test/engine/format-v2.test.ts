@@ -146,6 +146,14 @@ describe("typed prompts", () => {
 			`${bad}: answers.perf.values: Tested by needs a value`,
 			`${bad}: answers.risk.values: Technical risk needs a value`,
 		]);
+		// A fail or a skip without notes is refused with the rest, not when its step comes.
+		const unexplained = join(tempDir(), "unexplained.yaml");
+		writeFileSync(unexplained, "answers:\n  risk: skip\n  method: { result: fail, notes: '  ' }\n");
+		expect(answerProblems(loadAnswers(unexplained), engine.definition)).toEqual([
+			`${unexplained}: answers.risk: a skipped prompt needs notes saying why`,
+			`${unexplained}: answers.method: a failed prompt needs notes saying why`,
+			`${unexplained}: answers.method.values: Deployment method needs a value`,
+		]);
 		const { lines, decision } = await walk(engine, good);
 		expect(lines).toEqual(["perf passed", "risk passed", "method passed", "decide passed: GO"]);
 		expect(decision).toBe("GO");
