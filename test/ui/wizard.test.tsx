@@ -508,19 +508,27 @@ describe("anywhere", () => {
 	});
 });
 
+/**
+ * Enter starts the unit tests (directly or through the flow); Ctrl+C once they print: they are
+ * stopped within seconds, recorded as cut off, and the wizard asks whether to quit.
+ */
+async function interruptUnitTests(screen: Awaited<ReturnType<typeof openWizard>>["screen"]) {
+	await screen.press(KEY.enter);
+	await screen.waitFor("line 3");
+	const started = Date.now();
+	await screen.press(KEY.ctrlC);
+	await screen.waitFor("Quit now? (y/n)");
+	expect(Date.now() - started).toBeLessThan(10_000);
+	expect(screen.frame()).toContain("unit-tests was interrupted; it runs again from its start.");
+}
+
 describe("interruption", () => {
 	it("Ctrl+C during a command kills it, records it interrupted and asks whether to quit", async () => {
 		const { screen, engine, exitCode, events } = await openWizard({
 			delay: 30,
 			before: (e) => e.run("backup").then(() => {}),
 		});
-		await screen.press(KEY.enter);
-		await screen.waitFor("line 3");
-		const started = Date.now();
-		await screen.press(KEY.ctrlC);
-		await screen.waitFor("Quit now? (y/n)");
-		expect(Date.now() - started).toBeLessThan(10_000);
-		expect(screen.frame()).toContain("unit-tests was interrupted; it runs again from its start.");
+		await interruptUnitTests(screen);
 		expect(screen.frame()).toContain(`rollout resume ${engine.id}`);
 		expect(events()).toContain("step.interrupted");
 		await screen.press("n");
@@ -534,13 +542,7 @@ describe("interruption", () => {
 	it("Ctrl+C stops a command the flow started after the step before it", async () => {
 		const { screen, engine, events } = await openWizard({ delay: 30, auto: true });
 		// Enter runs the backup; it passes, and the flow starts the unit tests from its result.
-		await screen.press(KEY.enter);
-		await screen.waitFor("line 3");
-		const started = Date.now();
-		await screen.press(KEY.ctrlC);
-		await screen.waitFor("Quit now? (y/n)");
-		expect(Date.now() - started).toBeLessThan(10_000);
-		expect(screen.frame()).toContain("unit-tests was interrupted; it runs again from its start.");
+		await interruptUnitTests(screen);
 		expect(events()).toContain("step.interrupted");
 		expect(engine.state.results["unit-tests"]?.status).toBe("interrupted");
 	});
